@@ -1,0 +1,124 @@
+"""Settings from the environment (and a .env file). Fails fast, in English, without echoing the token."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,}$")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(Exception):
+    """The environment does not describe a runnable bot. The message says which variable and why."""
+
+
+@dataclass(frozen=True)
+class Config:
+    token: str = field(repr=False)
+    api_base_url: str = DEFAULT_API_BASE_URL
+    db_path: Path = Path("db/hpbot.sqlite3")
+    tz: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
+    organizers: frozenset[int] = frozenset()
+    log_level: str = "INFO"
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str | None = field(default=None, repr=False)
+    tick_seconds: float = 20.0
+    count_edit_seconds: float = 15.0
+
+    def __repr__(self) -> str:  # the dataclass repr is replaced so the token can never leak through it
+        return (
+            f"Config(token='***', api_base_url={self.api_base_url!r}, db_path={str(self.db_path)!r}, "
+            f"tz={self.tz.key!r}, organizers={sorted(self.organizers)!r}, log_level={self.log_level!r}, "
+            f"webhook_url={self.webhook_url!r})"
+        )
+
+    __str__ = __repr__
+
+    @property
+    def api_base_file_url(self) -> str:
+        return self.api_base_url.replace("/bot", "/file/bot", 1) if self.api_base_url.endswith("/bot") else (
+            self.api_base_url.rstrip("/") + "/file/bot"
+        )
+
+
+def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env")) -> Config:
+    """Read HPBOT_* settings; a .env file fills in what the environment does not set."""
+    env: dict[str, str] = {}
+    if dotenv is not None and environ is None and dotenv.is_file():
+        from dotenv import dotenv_values
+
+        env.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+    env.update(os.environ if environ is None else environ)
+
+    token = env.get("HPBOT_TOKEN", "").strip()
+    if not token:
+        raise ConfigError("HPBOT_TOKEN is not set: create a bot with @BotFather and put its token in HPBOT_TOKEN.")
+    if not TOKEN_PATTERN.match(token):
+        raise ConfigError(
+            "HPBOT_TOKEN is malformed: expected '<digits>:<letters, digits, - or _>' as given by @BotFather."
+        )
+
+    tz_name = env.get("HPBOT_TZ", "Asia/Ho_Chi_Minh").strip() or "Asia/Ho_Chi_Minh"
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"HPBOT_TZ={tz_name!r} is not a known time zone (e.g. Asia/Ho_Chi_Minh).") from exc
+
+    organizers: set[int] = set()
+    for part in env.get("HPBOT_ORGANIZERS", "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not re.fullmatch(r"-?\d{1,20}", part):
+            raise ConfigError(f"HPBOT_ORGANIZERS holds {part!r}: expected comma-separated Telegram user ids.")
+        organizers.add(int(part))
+
+    level = env.get("HPBOT_LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"HPBOT_LOG_LEVEL={level!r} is not one of {', '.join(LOG_LEVELS)}.")
+
+    base_url = env.get("HPBOT_API_BASE_URL", "").strip() or DEFAULT_API_BASE_URL
+    if not re.match(r"^https?://", base_url):
+        raise ConfigError(f"HPBOT_API_BASE_URL={base_url!r} must start with http:// or https://.")
+
+    webhook_url = env.get("HPBOT_WEBHOOK_URL", "").strip() or None
+    secret = env.get("HPBOT_WEBHOOK_SECRET", "").strip() or None
+    if webhook_url and not secret:
+        raise ConfigError("HPBOT_WEBHOOK_URL is set but HPBOT_WEBHOOK_SECRET is not: webhook mode needs a secret.")
+    if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+        raise ConfigError("HPBOT_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1 to 256 characters).")
+
+    def number(name: str, default: float, *, minimum: float) -> float:
+        raw = env.get(name, "").strip()
+        if not raw:
+            return default
+        try:
+            value = float(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{name}={raw!r} is not a number.") from exc
+        if value < minimum:
+            raise ConfigError(f"{name}={raw!r} must be at least {minimum}.")
+        return value
+
+    return Config(
+        token=token,
+        api_base_url=base_url,
+        db_path=Path(env.get("HPBOT_DB", "").strip() or "db/hpbot.sqlite3"),
+        tz=tz,
+        organizers=frozenset(organizers),
+        log_level=level,
+        webhook_url=webhook_url,
+        webhook_listen=env.get("HPBOT_WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
+        webhook_port=int(number("HPBOT_WEBHOOK_PORT", 8443, minimum=1)),
+        webhook_secret=secret,
+        tick_seconds=number("HPBOT_TICK_SECONDS", 20.0, minimum=0.05),
+        count_edit_seconds=number("HPBOT_COUNT_EDIT_SECONDS", 15.0, minimum=0.0),
+    )

@@ -1,0 +1,87 @@
+"""Study days, post and reveal times, and what is due when."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+DEFAULT_POST = time(7, 0)
+DEFAULT_REVEAL = time(20, 0)
+_TIME_RE = re.compile(r"^\s*(\d{1,2})\s*[:hH.]\s*(\d{2})\s*$")
+
+
+class TimeFormatError(ValueError):
+    """A time of day a person typed does not read as HH:MM."""
+
+
+def parse_time(text: str) -> time:
+    """'06:30', '6:30', '6h30', '06.30' -> time(6, 30). Anything else raises TimeFormatError."""
+    match = _TIME_RE.match(text or "")
+    if not match:
+        raise TimeFormatError(text)
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        raise TimeFormatError(text)
+    return time(hour, minute)
+
+
+def format_time(value: time) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+@dataclass(frozen=True)
+class Times:
+    post: time = DEFAULT_POST
+    reveal: time = DEFAULT_REVEAL
+
+    def __post_init__(self) -> None:
+        if self.reveal <= self.post:
+            raise ValueError("reveal must be later than post on the same day")
+
+
+def parse_times(args: list[str]) -> Times:
+    """Two arguments, post then reveal. Raises TimeFormatError or ValueError (reveal not after post)."""
+    if len(args) != 2:
+        raise TimeFormatError(" ".join(args))
+    return Times(parse_time(args[0]), parse_time(args[1]))
+
+
+def local_date(now: datetime, tz: ZoneInfo) -> date:
+    return now.astimezone(tz).date()
+
+
+def at(day: date, when: time, tz: ZoneInfo) -> datetime:
+    """The aware instant of local time `when` on `day`."""
+    return datetime.combine(day, when, tzinfo=tz)
+
+
+def post_due(now: datetime, tz: ZoneInfo, times: Times, has_round_today: bool) -> date | None:
+    """The study day whose question should be posted now, or None.
+
+    A question is due from its post time until its reveal time; a post missed entirely (the bot was down past the
+    reveal time) is not sent late — the day simply has no question.
+    """
+    if has_round_today:
+        return None
+    today = local_date(now, tz)
+    if at(today, times.post, tz) <= now < at(today, times.reveal, tz):
+        return today
+    return None
+
+
+def reveal_at(day: date, tz: ZoneInfo, times: Times) -> datetime:
+    return at(day, times.reveal, tz)
+
+
+def week_bounds(day: date) -> tuple[date, date]:
+    """Monday..Sunday containing `day`."""
+    start = day - timedelta(days=day.weekday())
+    return start, start + timedelta(days=6)
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    start = day.replace(day=1)
+    nxt = (start + timedelta(days=32)).replace(day=1)
+    return start, nxt - timedelta(days=1)

@@ -1,0 +1,167 @@
+"""Use cases of the daily loop over the store, the study bank and the pure rules. No Telegram here."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from hpbot.clock import Clock
+from hpbot.content import Bank, QuizItem
+from hpbot.domain import rotation, schedule, scoring
+from hpbot.domain.ranking import Standing, rank
+from hpbot.store import Group, Round, Store
+
+
+class AnswerOutcome(enum.Enum):
+    RECORDED = "recorded"
+    DUPLICATE = "duplicate"
+    CLOSED = "closed"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    outcome: AnswerOutcome
+    option: int = -1
+    round: Round | None = None
+
+
+@dataclass(frozen=True)
+class MeCard:
+    standing: Standing
+    rank: int
+    total: int
+    best_streak: int
+
+
+PERIODS = ("tuan", "thang", "tatca")
+PERIOD_ALIASES = {"tuan": "tuan", "tuần": "tuan", "week": "tuan", "w": "tuan",
+                  "thang": "thang", "tháng": "thang", "month": "thang", "m": "thang",
+                  "tatca": "tatca", "tất cả": "tatca", "tấtcả": "tatca", "all": "tatca", "alltime": "tatca"}
+
+
+class StudyService:
+    def __init__(self, store: Store, bank: Bank, clock: Clock, tz: ZoneInfo) -> None:
+        self.store, self.bank, self.clock, self.tz = store, bank, clock, tz
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self):
+        return schedule.local_date(self.now(), self.tz)
+
+    # groups -------------------------------------------------------------------------------------------------
+    def group_seen(self, chat_id: int, title: str, chat_type: str) -> Group:
+        return self.store.touch_group(chat_id, title, chat_type, self.now())
+
+    def subscribe(self, chat_id: int, title: str, chat_type: str) -> tuple[Group, bool]:
+        """Subscribe the group; returns (group, True if it was already subscribed)."""
+        group = self.group_seen(chat_id, title, chat_type)
+        if group.active:
+            return group, True
+        self.store.set_status(chat_id, "active", self.now())
+        return self.store.group(chat_id), False  # type: ignore[return-value]
+
+    def unsubscribe(self, chat_id: int) -> bool:
+        group = self.store.group(chat_id)
+        if group is None or not group.active:
+            return False
+        self.store.set_status(chat_id, "unsubscribed", self.now())
+        return True
+
+    def bot_removed(self, chat_id: int) -> None:
+        if self.store.group(chat_id) is not None:
+            self.store.set_status(chat_id, "kicked", self.now())
+
+    def bot_returned(self, chat_id: int, title: str, chat_type: str) -> Group:
+        """The bot was added again: the group keeps its history but must be subscribed again by an admin."""
+        group = self.group_seen(chat_id, title, chat_type)
+        if group.status == "kicked":
+            self.store.set_status(chat_id, "unsubscribed", self.now())
+        return self.store.group(chat_id)  # type: ignore[return-value]
+
+    def set_times(self, chat_id: int, times: schedule.Times) -> Group:
+        self.store.set_times(chat_id, schedule.format_time(times.post), schedule.format_time(times.reveal), self.now())
+        self.store.set_reveal_at(chat_id, self.today(), schedule.reveal_at(self.today(), self.tz, times))
+        return self.store.group(chat_id)  # type: ignore[return-value]
+
+    def migrate(self, old_id: int, new_id: int) -> bool:
+        return self.store.migrate_chat(old_id, new_id, self.now())
+
+    # rounds -------------------------------------------------------------------------------------------------
+    def due_posts(self) -> list[Group]:
+        now_local = self.now().astimezone(self.tz)
+        return self.store.groups_due_for_post(now_local.date(), now_local.strftime("%H:%M"))
+
+    def start_round(self, group: Group, *, early: bool = False) -> Round | None:
+        """Create today's round for the group (next question, least-used item). None if one exists or not due.
+
+        `early` (an admin's /guingay) posts before the post time, but never after the reveal time.
+        """
+        now, today = self.now(), self.today()
+        if not early and schedule.post_due(now, self.tz, group.times, False) is None:
+            return None
+        reveal = schedule.reveal_at(today, self.tz, group.times)
+        if now >= reveal:
+            return None
+        last = self.store.last_round(group.chat_id)
+        numbers = [q.number for q in self.bank.questions if self.bank.items_for(q.number)]
+        question = rotation.next_question(numbers, last.question if last else None)
+        item_ids = [item.id for item in self.bank.items_for(question)]
+        item_id = rotation.pick_item(item_ids, self.store.item_usage(group.chat_id, question))
+        return self.store.insert_round(group.chat_id, today, question, item_id, reveal)
+
+    def today_round(self, chat_id: int) -> Round | None:
+        return self.store.round_on(chat_id, self.today())
+
+    def posted(self, rnd: Round, message_id: int) -> None:
+        self.store.mark_posted(rnd.id, message_id, self.now())
+
+    def item(self, rnd: Round) -> QuizItem:
+        return self.bank.item(rnd.item_id)
+
+    def answer(self, round_id: int, chat_id: int, user_id: int, option: int) -> AnswerResult:
+        rnd = self.store.round(round_id)
+        if rnd is None or rnd.chat_id != chat_id or not 0 <= option < 4:
+            return AnswerResult(AnswerOutcome.INVALID)
+        if not rnd.is_open:
+            return AnswerResult(AnswerOutcome.CLOSED, round=rnd)
+        now = self.now()
+        started = rnd.posted_at or now
+        elapsed_ms = max(0, int((now - started).total_seconds() * 1000))
+        correct = option == self.bank.item(rnd.item_id).answer
+        points = scoring.points_for(correct, elapsed_ms / 1000)
+        stored, on_record = self.store.record_answer(rnd, user_id, option, correct, points, now, elapsed_ms)
+        if stored:
+            return AnswerResult(AnswerOutcome.RECORDED, option, rnd)
+        if on_record < 0:  # the round closed between the read and the write
+            return AnswerResult(AnswerOutcome.CLOSED, round=rnd)
+        return AnswerResult(AnswerOutcome.DUPLICATE, on_record, rnd)
+
+    def due_reveals(self) -> list[Round]:
+        return self.store.due_reveals(self.now())
+
+    def close(self, rnd: Round) -> bool:
+        return self.store.close_round(rnd.id, self.now())
+
+    # boards -------------------------------------------------------------------------------------------------
+    def standings(self, chat_id: int, period: str) -> list[Standing]:
+        today = self.today()
+        if period == "tuan":
+            return self.store.standings(chat_id, *schedule.week_bounds(today))
+        if period == "thang":
+            return self.store.standings(chat_id, *schedule.month_bounds(today))
+        return self.store.standings(chat_id)
+
+    def leaderboard(self, chat_id: int, period: str) -> list[tuple[int, Standing]]:
+        return rank(self.standings(chat_id, period))
+
+    def me(self, chat_id: int, user_id: int) -> MeCard | None:
+        ranked = self.leaderboard(chat_id, "tatca")
+        for position, standing in ranked:
+            if standing.user_id == user_id:
+                stats = self.store.member_stats(chat_id, user_id) or {}
+                return MeCard(standing, position, len(ranked), stats.get("best_streak", 0))
+        return None

@@ -1,0 +1,82 @@
+"""Typed rows read from the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from hpbot.domain.schedule import Times, parse_time
+
+
+@dataclass(frozen=True)
+class Group:
+    chat_id: int
+    title: str
+    type: str
+    status: str
+    post_time: str
+    reveal_time: str
+
+    @property
+    def times(self) -> Times:
+        return Times(parse_time(self.post_time), parse_time(self.reveal_time))
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+    @classmethod
+    def from_row(cls, row: dict) -> Group:
+        return cls(row["chat_id"], row["title"], row["type"], row["status"], row["post_time"], row["reveal_time"])
+
+
+@dataclass(frozen=True)
+class Round:
+    id: int
+    chat_id: int
+    study_date: date
+    seq: int
+    question: int
+    item_id: str
+    status: str
+    message_id: int | None
+    posted_at: datetime | None
+    reveal_at: datetime
+    revealed_at: datetime | None
+    reveal_sent: int
+    answer_count: int
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ("posting", "open")
+
+    @classmethod
+    def from_row(cls, row: dict) -> Round:
+        def when(value: str | None) -> datetime | None:
+            return datetime.fromisoformat(value) if value else None
+
+        return cls(
+            id=row["id"],
+            chat_id=row["chat_id"],
+            study_date=date.fromisoformat(row["study_date"]),
+            seq=row["seq"],
+            question=row["question"],
+            item_id=row["item_id"],
+            status=row["status"],
+            message_id=row["message_id"],
+            posted_at=when(row["posted_at"]),
+            reveal_at=datetime.fromisoformat(row["reveal_at"]),
+            revealed_at=when(row["revealed_at"]),
+            reveal_sent=row["reveal_sent"],
+            answer_count=row["answer_count"],
+        )
+
+
+@dataclass(frozen=True)
+class RoundAnswer:
+    user_id: int
+    name: str
+    option: int
+    correct: bool
+    elapsed_ms: int
+    points: int

@@ -1,0 +1,302 @@
+"""The Store: every read and write hpbot makes, as typed methods over one SQLite connection."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from hpbot.domain import streaks
+from hpbot.domain.ranking import Standing
+from hpbot.store.migrations import migrate
+from hpbot.store.rows import Group, Round, RoundAnswer
+
+_NAME_SQL = "TRIM(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, ''))"
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+class Store:
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        """Open (creating if needed) the database file, switch to WAL and apply pending migrations."""
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite_utils.Database(path)
+        db.execute("PRAGMA busy_timeout = 5000")
+        if str(path) != ":memory:":
+            db.enable_wal()
+            # WAL + NORMAL survives a process crash (kill -9); only a power cut can lose the last commits.
+            db.execute("PRAGMA synchronous = NORMAL")
+        migrate(db)
+        return cls(db)
+
+    @classmethod
+    def memory(cls) -> Store:
+        return cls.open(":memory:")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _one(self, sql: str, params: list | dict) -> dict | None:
+        return next(iter(self.db.query(sql, params)), None)
+
+    # groups -------------------------------------------------------------------------------------------------
+    def group(self, chat_id: int) -> Group | None:
+        row = self._one("SELECT * FROM groups WHERE chat_id = ?", [chat_id])
+        return Group.from_row(row) if row else None
+
+    def touch_group(self, chat_id: int, title: str, chat_type: str, now: datetime) -> Group:
+        """Record a group the bot is in (added, or seen in a command); keeps its settings."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO groups (chat_id, title, type, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(chat_id) DO UPDATE SET title = excluded.title, type = excluded.type, "
+                "updated_at = excluded.updated_at",
+                [chat_id, title or "", chat_type, _iso(now)],
+            )
+        return self.group(chat_id)  # type: ignore[return-value]
+
+    def set_status(self, chat_id: int, status: str, now: datetime) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE groups SET status = ?, updated_at = ?, subscribed_at = CASE WHEN ? = 'active' "
+                "THEN COALESCE(subscribed_at, ?) ELSE subscribed_at END WHERE chat_id = ?",
+                [status, _iso(now), status, _iso(now), chat_id],
+            )
+
+    def set_times(self, chat_id: int, post_time: str, reveal_time: str, now: datetime) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE groups SET post_time = ?, reveal_time = ?, updated_at = ? WHERE chat_id = ?",
+                [post_time, reveal_time, _iso(now), chat_id],
+            )
+
+    def groups_due_for_post(self, study_date: date, local_hhmm: str) -> list[Group]:
+        """Active groups whose post time has come today, whose reveal time has not, and with no round today."""
+        rows = self.db.query(
+            "SELECT g.* FROM groups g LEFT JOIN rounds r ON r.chat_id = g.chat_id AND r.study_date = ? "
+            "WHERE g.status = 'active' AND g.post_time <= ? AND g.reveal_time > ? AND r.id IS NULL "
+            "ORDER BY g.post_time, g.chat_id",
+            [study_date.isoformat(), local_hhmm, local_hhmm],
+        )
+        return [Group.from_row(row) for row in rows]
+
+    def active_group_count(self) -> int:
+        return self._one("SELECT COUNT(*) AS n FROM groups WHERE status = 'active'", [])["n"]  # type: ignore[index]
+
+    def migrate_chat(self, old_id: int, new_id: int, now: datetime) -> bool:
+        """Move a group, its rounds, answers and scores to its new supergroup id. False if nothing to move."""
+        with self.db.atomic():
+            old = self.group(old_id)
+            if old is None:
+                return False
+            existing = self.group(new_id)
+            if existing is not None:
+                has_rounds = self._one("SELECT 1 AS x FROM rounds WHERE chat_id = ?", [new_id])
+                if has_rounds:
+                    return False
+                self.db.execute("DELETE FROM groups WHERE chat_id = ?", [new_id])
+            self.db.execute(
+                "UPDATE groups SET chat_id = ?, type = 'supergroup', updated_at = ? WHERE chat_id = ?",
+                [new_id, _iso(now), old_id],
+            )
+            for table in ("rounds", "answers", "member_stats", "score_days"):
+                self.db.execute(f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?", [new_id, old_id])  # noqa: S608
+            self.db.execute(
+                "INSERT INTO groups (chat_id, title, type, status, migrated_to, updated_at) "
+                "VALUES (?, ?, 'group', 'migrated', ?, ?)",
+                [old_id, old.title, new_id, _iso(now)],
+            )
+        return True
+
+    # users --------------------------------------------------------------------------------------------------
+    def touch_user(self, user_id: int, first_name: str, last_name: str | None, username: str | None,
+                   now: datetime) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO users (user_id, first_name, last_name, username, updated_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(user_id) DO UPDATE SET first_name = excluded.first_name, "
+                "last_name = excluded.last_name, username = excluded.username, updated_at = excluded.updated_at",
+                [user_id, first_name or "", last_name, username, _iso(now)],
+            )
+
+    # rounds -------------------------------------------------------------------------------------------------
+    def round(self, round_id: int) -> Round | None:
+        row = self._one("SELECT * FROM rounds WHERE id = ?", [round_id])
+        return Round.from_row(row) if row else None
+
+    def round_on(self, chat_id: int, study_date: date) -> Round | None:
+        row = self._one("SELECT * FROM rounds WHERE chat_id = ? AND study_date = ?", [chat_id, study_date.isoformat()])
+        return Round.from_row(row) if row else None
+
+    def last_round(self, chat_id: int) -> Round | None:
+        row = self._one("SELECT * FROM rounds WHERE chat_id = ? ORDER BY seq DESC LIMIT 1", [chat_id])
+        return Round.from_row(row) if row else None
+
+    def last_closed_seq(self, chat_id: int) -> int:
+        row = self._one(
+            "SELECT COALESCE(MAX(seq), 0) AS seq FROM rounds WHERE chat_id = ? AND status IN ('revealing', 'revealed')",
+            [chat_id],
+        )
+        return row["seq"] if row else 0
+
+    def item_usage(self, chat_id: int, question: int) -> dict[str, int]:
+        rows = self.db.query(
+            "SELECT item_id, COUNT(*) AS n FROM rounds WHERE chat_id = ? AND question = ? GROUP BY item_id",
+            [chat_id, question],
+        )
+        return {row["item_id"]: row["n"] for row in rows}
+
+    def insert_round(self, chat_id: int, study_date: date, question: int, item_id: str, reveal_at: datetime) -> Round | None:
+        """Create the day's round (status 'posting'); None if the group already has one that day."""
+        with self.db.atomic():
+            seq = self._one("SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM rounds WHERE chat_id = ?", [chat_id])["seq"]  # type: ignore[index]
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO rounds (chat_id, study_date, seq, question, item_id, status, reveal_at) "
+                "VALUES (?, ?, ?, ?, ?, 'posting', ?)",
+                [chat_id, study_date.isoformat(), seq, question, item_id, _iso(reveal_at)],
+            )
+            if cursor.rowcount == 0:
+                return None
+            round_id = cursor.lastrowid
+        return self.round(round_id)  # type: ignore[arg-type]
+
+    def mark_posted(self, round_id: int, message_id: int, now: datetime) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE rounds SET status = CASE WHEN status = 'posting' THEN 'open' ELSE status END, "
+                "message_id = ?, posted_at = ? WHERE id = ?",
+                [message_id, _iso(now), round_id],
+            )
+
+    def drop_round(self, round_id: int) -> None:
+        """Forget a round that could not be posted (the group is gone), so it neither counts nor breaks streaks."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM rounds WHERE id = ? AND status = 'posting'", [round_id])
+
+    def set_reveal_at(self, chat_id: int, study_date: date, reveal_at: datetime) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE rounds SET reveal_at = ? WHERE chat_id = ? AND study_date = ? AND status IN ('posting', 'open')",
+                [_iso(reveal_at), chat_id, study_date.isoformat()],
+            )
+
+    def rounds_with_status(self, *statuses: str) -> list[Round]:
+        marks = ", ".join("?" for _ in statuses)
+        rows = self.db.query(f"SELECT * FROM rounds WHERE status IN ({marks}) ORDER BY id", list(statuses))  # noqa: S608
+        return [Round.from_row(row) for row in rows]
+
+    def due_reveals(self, now: datetime) -> list[Round]:
+        rows = self.db.query(
+            "SELECT * FROM rounds WHERE status = 'open' AND reveal_at <= ? ORDER BY reveal_at, id", [_iso(now)]
+        )
+        return [Round.from_row(row) for row in rows]
+
+    # answers ------------------------------------------------------------------------------------------------
+    def record_answer(self, rnd: Round, user_id: int, option: int, correct: bool, points: int,
+                      now: datetime, elapsed_ms: int) -> tuple[bool, int]:
+        """Store the member's first answer. Returns (stored_now, the option on record)."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO answers (round_id, user_id, chat_id, option, correct, answered_at, elapsed_ms, points) "
+                "SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM rounds WHERE id = ? AND status IN ('posting', 'open'))",
+                [rnd.id, user_id, rnd.chat_id, option, int(correct), _iso(now), elapsed_ms, points, rnd.id],
+            )
+            if cursor.rowcount:
+                self.db.execute("UPDATE rounds SET answer_count = answer_count + 1 WHERE id = ?", [rnd.id])
+                return True, option
+            row = self._one("SELECT option FROM answers WHERE round_id = ? AND user_id = ?", [rnd.id, user_id])
+        return False, (row["option"] if row else -1)
+
+    def round_answers(self, round_id: int) -> list[RoundAnswer]:
+        rows = self.db.query(
+            f"SELECT a.user_id, {_NAME_SQL} AS name, a.option, a.correct, a.elapsed_ms, a.points "  # noqa: S608
+            "FROM answers a LEFT JOIN users u ON u.user_id = a.user_id WHERE a.round_id = ? "
+            "ORDER BY a.elapsed_ms, a.user_id",
+            [round_id],
+        )
+        return [RoundAnswer(r["user_id"], r["name"] or str(r["user_id"]), r["option"], bool(r["correct"]),
+                            r["elapsed_ms"], r["points"]) for r in rows]
+
+    def close_round(self, round_id: int, now: datetime) -> bool:
+        """Close an open round: fold its answers into scores and streaks. False if it was not open."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE rounds SET status = 'revealing', revealed_at = ? WHERE id = ? AND status IN ('posting', 'open')",
+                [_iso(now), round_id],
+            )
+            if cursor.rowcount == 0:
+                return False
+            rnd = self.round(round_id)
+            assert rnd is not None
+            for answer in self.db.query("SELECT * FROM answers WHERE round_id = ?", [round_id]):
+                self._fold_answer(rnd, answer)
+        return True
+
+    def _fold_answer(self, rnd: Round, answer: dict) -> None:
+        row = self._one("SELECT * FROM member_stats WHERE chat_id = ? AND user_id = ?", [rnd.chat_id, answer["user_id"]])
+        before = streaks.Streak(row["streak"], row["best_streak"], row["last_round"]) if row else streaks.Streak()
+        after = streaks.after_answer(before, rnd.seq)
+        self.db.execute(
+            "INSERT INTO member_stats (chat_id, user_id, points, answers, correct, answer_ms, streak, best_streak, "
+            "last_round, last_answer_at) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(chat_id, user_id) DO UPDATE SET points = points + excluded.points, answers = answers + 1, "
+            "correct = correct + excluded.correct, answer_ms = answer_ms + excluded.answer_ms, "
+            "streak = excluded.streak, best_streak = excluded.best_streak, last_round = excluded.last_round, "
+            "last_answer_at = excluded.last_answer_at",
+            [rnd.chat_id, answer["user_id"], answer["points"], answer["correct"], answer["elapsed_ms"],
+             after.current, after.best, after.last_round, answer["answered_at"]],
+        )
+        self.db.execute(
+            "INSERT OR REPLACE INTO score_days (chat_id, user_id, study_date, points, answer_ms, correct, answered_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [rnd.chat_id, answer["user_id"], rnd.study_date.isoformat(), answer["points"], answer["elapsed_ms"],
+             answer["correct"], answer["answered_at"]],
+        )
+
+    def set_reveal_sent(self, round_id: int, sent: int) -> None:
+        with self.db.atomic():
+            self.db.execute("UPDATE rounds SET reveal_sent = ? WHERE id = ?", [sent, round_id])
+
+    def finish_reveal(self, round_id: int) -> None:
+        with self.db.atomic():
+            self.db.execute("UPDATE rounds SET status = 'revealed' WHERE id = ? AND status = 'revealing'", [round_id])
+
+    # leaderboards -------------------------------------------------------------------------------------------
+    def standings(self, chat_id: int, start: date | None = None, end: date | None = None) -> list[Standing]:
+        """Every member's totals in the group, for a period of study days or (no dates) all time."""
+        if start is None or end is None:
+            sql = (
+                f"SELECT m.user_id, {_NAME_SQL} AS name, m.points, m.answer_ms, m.answers, m.correct, "  # noqa: S608
+                "m.streak, m.last_round, m.last_answer_at FROM member_stats m "
+                "LEFT JOIN users u ON u.user_id = m.user_id WHERE m.chat_id = ?"
+            )
+            params: list = [chat_id]
+        else:
+            sql = (
+                f"SELECT d.user_id, {_NAME_SQL} AS name, SUM(d.points) AS points, SUM(d.answer_ms) AS answer_ms, "  # noqa: S608
+                "COUNT(*) AS answers, SUM(d.correct) AS correct, COALESCE(m.streak, 0) AS streak, "
+                "COALESCE(m.last_round, 0) AS last_round, MAX(d.answered_at) AS last_answer_at "
+                "FROM score_days d LEFT JOIN users u ON u.user_id = d.user_id "
+                "LEFT JOIN member_stats m ON m.chat_id = d.chat_id AND m.user_id = d.user_id "
+                "WHERE d.chat_id = ? AND d.study_date BETWEEN ? AND ? GROUP BY d.user_id"
+            )
+            params = [chat_id, start.isoformat(), end.isoformat()]
+        closed = self.last_closed_seq(chat_id)
+        result = []
+        for r in self.db.query(sql, params):
+            shown = streaks.current_streak(streaks.Streak(r["streak"], 0, r["last_round"]), closed)
+            result.append(Standing(r["user_id"], r["name"] or str(r["user_id"]), r["points"], r["answer_ms"],
+                                   r["answers"], r["correct"], shown, r["last_answer_at"] or ""))
+        return result
+
+    def member_stats(self, chat_id: int, user_id: int) -> dict | None:
+        return self._one("SELECT * FROM member_stats WHERE chat_id = ? AND user_id = ?", [chat_id, user_id])

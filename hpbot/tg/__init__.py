@@ -1,0 +1,1 @@
+"""The Telegram edge: wiring, thin handlers, jobs, rendering and the Vietnamese texts."""

@@ -1,0 +1,141 @@
+"""Wiring: one function builds the Application from settings and hands every dependency in."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Update,
+)
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from hpbot.clock import Clock, SystemClock
+from hpbot.config import Config
+from hpbot.content import Bank, load_bank
+from hpbot.services import StudyService
+from hpbot.store import Store
+from hpbot.tg import texts
+from hpbot.tg.handlers import Handlers
+from hpbot.tg.runtime import StudyRuntime
+
+log = logging.getLogger(__name__)
+DUE_JOB_ID = "hpbot-due"
+
+
+@dataclass
+class Hpbot:
+    """Everything a running bot is made of, so tests can reach each part."""
+
+    application: Application
+    runtime: StudyRuntime
+    service: StudyService
+    store: Store
+    handlers: Handlers
+
+
+def build(config: Config, *, clock: Clock | None = None, bank: Bank | None = None, store: Store | None = None,
+          rate_limiter: BaseRateLimiter | None = None, run_jobs: bool = True) -> Hpbot:
+    """Build the bot. `run_jobs=False` leaves the due-job out (tests drive `runtime.run_due()` with a fake clock)."""
+    clock = clock or SystemClock()
+    bank = bank or load_bank()
+    store = store or Store.open(config.db_path)
+    service = StudyService(store, bank, clock, config.tz)
+
+    builder = (
+        ApplicationBuilder()
+        .token(config.token)
+        .base_url(config.api_base_url)
+        .base_file_url(config.api_base_file_url)
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        .connect_timeout(10).read_timeout(20).write_timeout(20).pool_timeout(10)
+        .get_updates_read_timeout(35)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    application = builder.build()
+    runtime = StudyRuntime(application.bot, service, count_edit_seconds=config.count_edit_seconds)
+    handlers = Handlers(runtime)
+    hp = Hpbot(application, runtime, service, store, handlers)
+    application.bot_data["hpbot"] = hp
+    application.bot_data["run_jobs"] = run_jobs
+    application.bot_data["tick_seconds"] = config.tick_seconds
+    _register(application, handlers)
+    return hp
+
+
+def _register(app: Application, h: Handlers) -> None:
+    commands = [
+        (("dangky", "subscribe"), h.subscribe),
+        (("huydangky", "unsubscribe"), h.unsubscribe),
+        (("caidat", "settings"), h.settings),
+        (("guingay", "postnow"), h.post_now),
+        (("congbo", "reveal"), h.reveal_now),
+        (("cauhoi", "today"), h.today),
+        (("bxh", "leaderboard"), h.leaderboard),
+        (("toi", "me"), h.me),
+        (("trogiup", "help"), h.help),
+        (("start",), h.start),
+    ]
+    for names, callback in commands:
+        app.add_handler(CommandHandler(list(names), callback, filters=~filters.UpdateType.EDITED))
+    app.add_handler(CallbackQueryHandler(h.tap, pattern=r"^a:"))
+    app.add_handler(CallbackQueryHandler(h.tap))  # stale or foreign buttons get a polite toast
+    app.add_handler(ChatMemberHandler(h.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, h.migrated))
+    app.add_error_handler(h.on_error)
+
+
+async def set_command_menus(app: Application) -> None:
+    def menu(pairs):
+        return [BotCommand(name, description) for name, description in pairs]
+
+    await app.bot.set_my_commands(menu(texts.COMMANDS_MEMBER), scope=BotCommandScopeAllGroupChats())
+    await app.bot.set_my_commands(menu(texts.COMMANDS_MEMBER + texts.COMMANDS_ADMIN),
+                                  scope=BotCommandScopeAllChatAdministrators())
+    await app.bot.set_my_commands(menu(texts.COMMANDS_PRIVATE), scope=BotCommandScopeAllPrivateChats())
+
+
+async def _due(context: ContextTypes.DEFAULT_TYPE) -> None:
+    hp: Hpbot = context.application.bot_data["hpbot"]
+    await hp.runtime.run_due()
+
+
+async def _post_init(app: Application) -> None:
+    hp: Hpbot = app.bot_data["hpbot"]
+    try:
+        await set_command_menus(app)
+    except Exception:  # the menu is a convenience; a failure must not stop the bot
+        log.exception("could not set the command menus")
+    await hp.runtime.recover()
+    if app.bot_data["run_jobs"] and app.job_queue is not None:
+        app.job_queue.run_repeating(
+            _due, interval=app.bot_data["tick_seconds"], first=1, name=DUE_JOB_ID,
+            job_kwargs={"id": DUE_JOB_ID, "replace_existing": True, "misfire_grace_time": 300, "coalesce": True,
+                        "max_instances": 1},
+        )
+    log.info("hpbot ready: %d active groups", hp.store.active_group_count())
+
+
+async def _post_shutdown(app: Application) -> None:
+    hp: Hpbot = app.bot_data["hpbot"]
+    await hp.runtime.drain()
+    hp.store.close()
+
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER, Update.EDITED_MESSAGE]

@@ -1,0 +1,140 @@
+"""Rendering to Telegram HTML. Every piece of content and every name passes through html.escape here."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html import escape
+
+from hpbot.content import Bank, Question, QuizItem
+from hpbot.domain.ranking import Standing
+from hpbot.store import Round, RoundAnswer
+from hpbot.tg import texts
+
+MESSAGE_LIMIT = 4096
+LETTERS = "ABCD"
+MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+
+
+def utf16_len(text: str) -> int:
+    """Telegram measures text in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def display_name(first_name: str | None, last_name: str | None = None, username: str | None = None) -> str:
+    name = " ".join(part for part in (first_name or "", last_name or "") if part).strip()
+    return name or (f"@{username}" if username else "?")
+
+
+def citation(bank: Bank, question: Question) -> str:
+    part = bank.part(question.part)
+    return texts.CITATION.format(number=question.number, roman=part.roman, part_title=part.title)
+
+
+def day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def question_post(bank: Bank, rnd: Round, reveal_hhmm: str, *, count: int = 0, closed: bool = False) -> str:
+    """The question of the day, open (count of answers) or closed (right option marked)."""
+    question = bank.question(rnd.question)
+    item = bank.item(rnd.item_id)
+    lines = []
+    for index, option in enumerate(item.options):
+        template = texts.OPTION_LINE_RIGHT if closed and index == item.answer else texts.OPTION_LINE
+        lines.append(template.format(letter=LETTERS[index], text=escape(option)))
+    text = texts.QUESTION_HEADER.format(
+        date=day(rnd.study_date), citation=escape(citation(bank, question)), question=escape(question.text)
+    ) + texts.QUESTION_BODY.format(stem=escape(item.stem), options="\n".join(lines))
+    if closed:
+        return text + texts.QUESTION_FOOTER_CLOSED.format(letter=LETTERS[item.answer], count=count)
+    return text + texts.QUESTION_FOOTER_OPEN.format(reveal=reveal_hhmm, count=count)
+
+
+def official_answer(bank: Bank, question: Question, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """The official answer, verbatim and escaped, cut at paragraph boundaries into messages within `limit`."""
+    cite = escape(citation(bank, question))
+    first = texts.ANSWER_HEADER.format(citation=cite, question=escape(question.text))
+    more = texts.ANSWER_CONTINUED.format(citation=cite)
+    return pack(first, more, [escape(p) for p in question.paragraphs()], limit)
+
+
+def pack(first_header: str, next_header: str, paragraphs: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Greedy packing of paragraphs into messages; a paragraph longer than a message is cut at sentence ends."""
+    pieces: list[str] = []
+    for paragraph in paragraphs:
+        pieces.extend(_cut(paragraph, limit - utf16_len(next_header) - 1))
+    messages: list[str] = []
+    current = first_header
+    for piece in pieces:
+        candidate = current + "\n" + piece
+        if utf16_len(candidate) <= limit:
+            current = candidate
+            continue
+        messages.append(current)
+        current = next_header + "\n" + piece
+    messages.append(current)
+    return messages
+
+
+def _cut(paragraph: str, room: int) -> list[str]:
+    if utf16_len(paragraph) <= room:
+        return [paragraph]
+    out, current = [], ""
+    for sentence in re.split(r"(?<=[.;:!?])\s+", paragraph):
+        while utf16_len(sentence) > room:  # no sentence end in reach: cut at a space, never inside an entity
+            cut = sentence.rfind(" ", 0, room)
+            cut = cut if cut > 0 else room
+            while "&" in sentence[max(0, cut - 6):cut] and ";" not in sentence[sentence.rfind("&", 0, cut):cut]:
+                cut -= 1
+            out.append((current + " " + sentence[:cut]).strip() if current else sentence[:cut])
+            current, sentence = "", sentence[cut:].lstrip()
+        candidate = f"{current} {sentence}".strip()
+        if utf16_len(candidate) <= room:
+            current = candidate
+        else:
+            out.append(current)
+            current = sentence
+    if current:
+        out.append(current)
+    return out
+
+
+def elapsed(ms: int) -> str:
+    seconds = ms // 1000
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def results(item: QuizItem, rnd: Round, answers: list[RoundAnswer], top: int = 5) -> str:
+    right = [a for a in answers if a.correct]
+    text = texts.RESULTS.format(
+        date=day(rnd.study_date), answered=len(answers), right=len(right), letter=LETTERS[item.answer],
+        option=escape(item.correct_option), explanation=escape(item.explanation),
+    )
+    if not answers:
+        return text + texts.RESULTS_NONE
+    if right:
+        lines = [
+            texts.RESULTS_FASTEST_LINE.format(rank=i + 1, name=escape(a.name), elapsed=elapsed(a.elapsed_ms), points=a.points)
+            for i, a in enumerate(sorted(right, key=lambda a: (a.elapsed_ms, a.user_id))[:top])
+        ]
+        text += texts.RESULTS_FASTEST.format(lines="\n".join(lines))
+    return text + texts.RESULTS_FOOTER
+
+
+def board_line(rank: int, s: Standing) -> str:
+    medal = MEDALS.get(rank, f"{rank}.")
+    return texts.BOARD_LINE.format(medal=medal, name=escape(s.name), points=s.points, streak=s.streak)
+
+
+def board(title: str, ranked: list[tuple[int, Standing]], caller_id: int | None, top: int = 10) -> str:
+    if not ranked:
+        return texts.BOARD_HEADER.format(title=title) + "\n" + texts.BOARD_EMPTY
+    lines = [board_line(r, s) for r, s in ranked[:top]]
+    text = texts.BOARD_HEADER.format(title=title) + "\n".join(lines)
+    mine = next(((r, s) for r, s in ranked[top:] if s.user_id == caller_id), None)
+    if mine:
+        text += texts.BOARD_SELF.format(line=board_line(*mine))
+    return text

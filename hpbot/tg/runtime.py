@@ -1,0 +1,195 @@
+"""The scheduled side of the loop: posting, live answer counts, reveals, and catching up after a restart.
+
+No schedule lives only in memory: one repeating job asks the database what is due (posts whose time has come,
+reveals whose time has passed) and does it, so a restart at any point resumes from the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+
+from hpbot.domain import schedule
+from hpbot.services import StudyService
+from hpbot.store import Group, Round
+from hpbot.tg import render
+from hpbot.tg.delivery import Delivery, GroupGone, not_modified
+
+log = logging.getLogger(__name__)
+
+
+def answer_keyboard(rnd: Round) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(letter, callback_data=f"a:{rnd.id}:{i}") for i, letter in enumerate(render.LETTERS)]]
+    )
+
+
+class StudyRuntime:
+    def __init__(self, bot: Bot, service: StudyService, *, count_edit_seconds: float = 15.0,
+                 delivery: Delivery | None = None, concurrency: int = 64) -> None:
+        self.bot, self.service = bot, service
+        self.bank = service.bank
+        self.count_edit_seconds = count_edit_seconds
+        self.delivery = delivery or Delivery(on_migrated=service.migrate, on_gone=service.bot_removed)
+        self._count_tasks: dict[int, asyncio.Task] = {}
+        self._busy: set[int] = set()  # rounds being posted or revealed right now
+        self._slots = asyncio.Semaphore(concurrency)
+
+    # posting ------------------------------------------------------------------------------------------------
+    def reveal_hhmm(self, rnd: Round) -> str:
+        return rnd.reveal_at.astimezone(self.service.tz).strftime("%H:%M")
+
+    async def post_for(self, group: Group, *, early: bool = False) -> Round | None:
+        rnd = self.service.start_round(group, early=early)
+        if rnd is None:
+            return None
+        return await self.publish(rnd)
+
+    async def publish(self, rnd: Round) -> Round | None:
+        """Send the question of a round in status 'posting' and record its message."""
+        if rnd.id in self._busy:
+            return None
+        self._busy.add(rnd.id)
+        try:
+            text = render.question_post(self.bank, rnd, self.reveal_hhmm(rnd), count=rnd.answer_count)
+
+            async def send(chat_id: int) -> Message:
+                return await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+                                                   reply_markup=answer_keyboard(rnd))
+
+            async with self._slots:
+                _, message = await self.delivery.call(rnd.chat_id, send)
+            self.service.posted(rnd, message.message_id)
+            return self.service.store.round(rnd.id)
+        except GroupGone:
+            self.service.store.drop_round(rnd.id)
+            return None
+        except TelegramError:
+            log.exception("could not post round %s to chat %s; will retry", rnd.id, rnd.chat_id)
+            return None
+        finally:
+            self._busy.discard(rnd.id)
+
+    # live count ---------------------------------------------------------------------------------------------
+    def answers_changed(self, rnd: Round) -> None:
+        """Schedule one edit of the post's answer count; answers meanwhile share it (group edit limits)."""
+        if rnd.id in self._count_tasks or rnd.message_id is None:
+            return
+        self._count_tasks[rnd.id] = asyncio.create_task(self._edit_count(rnd.id))
+
+    async def _edit_count(self, round_id: int) -> None:
+        try:
+            await asyncio.sleep(self.count_edit_seconds)
+            rnd = self.service.store.round(round_id)
+            if rnd is None or rnd.status != "open" or rnd.message_id is None:
+                return
+            text = render.question_post(self.bank, rnd, self.reveal_hhmm(rnd), count=rnd.answer_count)
+            await self.bot.edit_message_text(text, rnd.chat_id, rnd.message_id, parse_mode=ParseMode.HTML,
+                                             reply_markup=answer_keyboard(rnd))
+        except BadRequest as exc:
+            if not not_modified(exc):
+                log.warning("count edit failed for round %s: %s", round_id, exc.message)
+        except TelegramError as exc:
+            log.warning("count edit failed for round %s: %s", round_id, exc.message)
+        finally:
+            self._count_tasks.pop(round_id, None)
+
+    # reveal -------------------------------------------------------------------------------------------------
+    def reveal_messages(self, rnd: Round) -> list[str]:
+        """Step 0 is the edit of the post; then the official answer in parts; then the day's results."""
+        question = self.bank.question(rnd.question)
+        item = self.bank.item(rnd.item_id)
+        answers = self.service.store.round_answers(rnd.id)
+        return render.official_answer(self.bank, question) + [render.results(item, rnd, answers)]
+
+    async def reveal(self, rnd: Round) -> bool:
+        """Close the round (scores fold in exactly once), then deliver the reveal messages not yet delivered."""
+        if rnd.id in self._busy:
+            return False
+        self._busy.add(rnd.id)
+        try:
+            if rnd.status in ("posting", "open"):
+                if not self.service.close(rnd):
+                    return False
+                rnd = self.service.store.round(rnd.id)  # type: ignore[assignment]
+            if rnd.status != "revealing":
+                return False
+            task = self._count_tasks.pop(rnd.id, None)
+            if task:
+                task.cancel()
+            await self._deliver_reveal(rnd)
+            return True
+        finally:
+            self._busy.discard(rnd.id)
+
+    async def _deliver_reveal(self, rnd: Round) -> None:
+        steps = self.reveal_messages(rnd)
+        chat_id = rnd.chat_id
+        try:
+            if rnd.reveal_sent == 0:
+                if rnd.message_id is not None:
+                    closed = render.question_post(self.bank, rnd, self.reveal_hhmm(rnd), count=rnd.answer_count,
+                                                  closed=True)
+
+                    async def edit(target: int) -> object:
+                        try:
+                            return await self.bot.edit_message_text(closed, target, rnd.message_id,
+                                                                    parse_mode=ParseMode.HTML, reply_markup=None)
+                        except BadRequest as exc:
+                            if not_modified(exc) or "not found" in exc.message.lower():
+                                return None
+                            raise
+
+                    async with self._slots:
+                        chat_id, _ = await self.delivery.call(chat_id, edit)
+                self.service.store.set_reveal_sent(rnd.id, 1)
+            for index in range(max(rnd.reveal_sent, 1), len(steps) + 1):
+                text = steps[index - 1]
+
+                async def send(target: int, text: str = text) -> Message:
+                    return await self.bot.send_message(target, text, parse_mode=ParseMode.HTML)
+
+                async with self._slots:
+                    chat_id, _ = await self.delivery.call(chat_id, send)
+                self.service.store.set_reveal_sent(rnd.id, index + 1)
+            self.service.store.finish_reveal(rnd.id)
+        except GroupGone:
+            self.service.store.finish_reveal(rnd.id)
+        except TelegramError:
+            log.exception("reveal of round %s interrupted; will resume", rnd.id)
+
+    # the due job --------------------------------------------------------------------------------------------
+    async def run_due(self) -> None:
+        """Post what is due and reveal what is due. Called by the repeating job and at start."""
+        posts = [self.post_for(group) for group in self.service.due_posts()]
+        reveals = [self.reveal(rnd) for rnd in self.service.due_reveals()]
+        reveals += [self.reveal(rnd) for rnd in self.service.store.rounds_with_status("revealing")
+                    if rnd.id not in self._busy]
+        if posts or reveals:
+            await asyncio.gather(*posts, *reveals)
+
+    async def recover(self) -> None:
+        """After a restart: finish posts that were being sent and reveals that were being delivered."""
+        now = self.service.now()
+        for rnd in self.service.store.rounds_with_status("posting"):
+            if rnd.answer_count:  # members answered, so the post reached them; it only lacks its message id
+                self.service.store.mark_posted(rnd.id, None, rnd.posted_at or now)  # type: ignore[arg-type]
+            elif now < rnd.reveal_at - timedelta(seconds=1):
+                await self.publish(rnd)
+            else:
+                self.service.store.drop_round(rnd.id)
+        await self.run_due()
+
+    async def drain(self) -> None:
+        """Wait for pending count edits (used at shutdown and by tests)."""
+        tasks = list(self._count_tasks.values())
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def next_post_text(self, group: Group) -> str:
+        return schedule.format_time(group.times.post)
