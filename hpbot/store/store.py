@@ -96,7 +96,7 @@ class Store:
         """Move a group, its rounds, answers and scores to its new supergroup id. False if nothing to move."""
         with self.db.atomic():
             old = self.group(old_id)
-            if old is None:
+            if old is None or old.status == "migrated":
                 return False
             existing = self.group(new_id)
             if existing is not None:

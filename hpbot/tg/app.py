@@ -28,6 +28,7 @@ from telegram.ext import (
 from hpbot.clock import Clock, SystemClock
 from hpbot.config import Config
 from hpbot.content import Bank, load_bank
+from hpbot.health import beat
 from hpbot.services import StudyService
 from hpbot.store import Store
 from hpbot.tg import texts
@@ -47,6 +48,7 @@ class Hpbot:
     service: StudyService
     store: Store
     handlers: Handlers
+    db_path: str = ":memory:"
 
 
 def build(config: Config, *, clock: Clock | None = None, bank: Bank | None = None, store: Store | None = None,
@@ -71,7 +73,7 @@ def build(config: Config, *, clock: Clock | None = None, bank: Bank | None = Non
     application = builder.build()
     runtime = StudyRuntime(application.bot, service, count_edit_seconds=config.count_edit_seconds)
     handlers = Handlers(runtime)
-    hp = Hpbot(application, runtime, service, store, handlers)
+    hp = Hpbot(application, runtime, service, store, handlers, str(config.db_path))
     application.bot_data["hpbot"] = hp
     application.bot_data["run_jobs"] = run_jobs
     application.bot_data["tick_seconds"] = config.tick_seconds
@@ -114,6 +116,7 @@ async def set_command_menus(app: Application) -> None:
 async def _due(context: ContextTypes.DEFAULT_TYPE) -> None:
     hp: Hpbot = context.application.bot_data["hpbot"]
     await hp.runtime.run_due()
+    beat(hp.db_path)
 
 
 async def _post_init(app: Application) -> None:
