@@ -10,6 +10,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hpbot", description="hpbot: a daily study bot for Telegram groups.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot (polling, or webhook when HPBOT_WEBHOOK_URL is set)")
+    for name, help_text in (("backup", "copy the live database consistently to PATH"),
+                            ("restore", "replace the database with the checked backup at PATH (stop the bot first)")):
+        command = sub.add_parser(name, help=help_text)
+        command.add_argument("path", help="backup file")
+        command.add_argument("--db", help="database file (default: HPBOT_DB or db/hpbot.sqlite3)")
     from hpbot.content.cli import add_content_commands
 
     add_content_commands(sub)
@@ -27,8 +32,28 @@ def main(argv: list[str] | None = None) -> int:
         from hpbot.content.cli import run_content
 
         return run_content(args)
+    if args.command in ("backup", "restore"):
+        return _backup(args)
     parser.error(f"unknown command {args.command}")
     return 2
+
+
+def _backup(args: argparse.Namespace) -> int:
+    import os
+    from pathlib import Path
+
+    from hpbot.backup import BackupError, backup, restore
+
+    db = Path(args.db or os.environ.get("HPBOT_DB") or "db/hpbot.sqlite3")
+    try:
+        info = backup(db, Path(args.path)) if args.command == "backup" else restore(Path(args.path), db)
+    except BackupError as exc:
+        print(f"hpbot {args.command}: {exc}", file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{n} {name}" for name, n in info["counts"].items())
+    target = args.path if args.command == "backup" else db
+    print(f"hpbot {args.command}: {target} is consistent (integrity ok): {counts}")
+    return 0
 
 
 if __name__ == "__main__":

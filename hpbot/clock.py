@@ -35,3 +35,25 @@ class FakeClock:
     def advance(self, **kwargs: float) -> datetime:
         self._now += timedelta(**kwargs)
         return self._now
+
+
+class FileClock:
+    """A clock whose time another process sets by writing an ISO datetime to a file.
+
+    Only for `hpbot demo` and the crash trials, which run the real bot process and must move its days forward.
+    Enabled by HPBOT_CLOCK_FILE; never set in production.
+    """
+
+    def __init__(self, path: str) -> None:
+        from pathlib import Path
+
+        self.path = Path(path)
+        self._fallback = SystemClock()
+
+    def now(self) -> datetime:
+        try:
+            text = self.path.read_text(encoding="utf-8").strip()
+        except OSError:
+            return self._fallback.now()
+        when = datetime.fromisoformat(text)
+        return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from hpbot.config import ConfigError, load_config
@@ -21,8 +22,14 @@ def run() -> int:
     from hpbot.content import ContentError
     from hpbot.tg.app import ALLOWED_UPDATES, build
 
+    clock = None
+    if clock_file := os.environ.get("HPBOT_CLOCK_FILE"):
+        from hpbot.clock import FileClock
+
+        log.warning("HPBOT_CLOCK_FILE is set: time is read from %s (demo and trials only)", clock_file)
+        clock = FileClock(clock_file)
     try:
-        hp = build(config)
+        hp = build(config, clock=clock)
     except ContentError as exc:
         print(f"hpbot: the study bank is not usable: {exc}", file=sys.stderr)
         return 2

@@ -33,6 +33,7 @@ from hpbot.services import StudyService
 from hpbot.store import Store
 from hpbot.tg import texts
 from hpbot.tg.handlers import Handlers
+from hpbot.tg.ordering import PerChatOrder
 from hpbot.tg.runtime import StudyRuntime
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ def build(config: Config, *, clock: Clock | None = None, bank: Bank | None = Non
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
         .connect_timeout(10).read_timeout(20).write_timeout(20).pool_timeout(10)
         .get_updates_read_timeout(35)
+        .concurrent_updates(PerChatOrder(256))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

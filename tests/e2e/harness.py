@@ -1,0 +1,69 @@
+"""Running the real hpbot Application against the fake Bot API, with a fake clock and a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from telegram.ext import AIORateLimiter
+
+from hpbot.clock import FakeClock
+from hpbot.config import load_config
+from hpbot.content import Bank
+from hpbot.testing.fake_telegram import FakeTelegram
+from hpbot.tg.app import ALLOWED_UPDATES, Hpbot, build
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+TOKEN = "987654321:TestTokenForHpbotEndToEndTests_xyz"
+
+
+def local(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=TZ)
+
+
+class BotUnderTest:
+    """One bot process's worth of hpbot, started and stopped like the real thing (polling)."""
+
+    def __init__(self, fake: FakeTelegram, db_path: Path, clock: FakeClock, bank: Bank, **env: str) -> None:
+        self.fake, self.db_path, self.clock, self.bank, self.env = fake, db_path, clock, bank, env
+        self.hp: Hpbot | None = None
+
+    async def start(self) -> Hpbot:
+        config = load_config({
+            "HPBOT_TOKEN": TOKEN, "HPBOT_API_BASE_URL": self.fake.base_url, "HPBOT_DB": str(self.db_path),
+            "HPBOT_COUNT_EDIT_SECONDS": "0.05", **self.env,
+        })
+        self.hp = build(config, clock=self.clock, bank=self.bank,
+                        rate_limiter=AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3),
+                        run_jobs=False)
+        app = self.hp.application
+        await app.initialize()
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
+        return self.hp
+
+    async def stop(self) -> None:
+        if self.hp is None:
+            return
+        app = self.hp.application
+        if app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        self.hp = None
+
+    async def restart(self) -> Hpbot:
+        await self.stop()
+        return await self.start()
+
+    async def tick(self) -> None:
+        """What the repeating due-job does, run now (the clock is fake, nothing waits for real time)."""
+        assert self.hp is not None
+        await self.hp.runtime.run_due()
+
+    async def settle(self) -> None:
+        """Let every update queued at the fake be fetched and handled."""
+        await self.fake.wait_for(self.fake.updates_confirmed, timeout=5)
+        await self.hp.application.update_queue.join() if False else None
