@@ -10,6 +10,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hpbot", description="hpbot: a daily study bot for Telegram groups.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot (polling, or webhook when HPBOT_WEBHOOK_URL is set)")
+    demo = sub.add_parser("demo", help="play a compressed study day against a simulated Telegram (no token)")
+    demo.add_argument("--days", type=int, default=1, help="study days to play (default 1; 7 shows a week)")
     for name, help_text in (("backup", "copy the live database consistently to PATH"),
                             ("restore", "replace the database with the checked backup at PATH (stop the bot first)")):
         command = sub.add_parser(name, help=help_text)
@@ -32,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
         from hpbot.content.cli import run_content
 
         return run_content(args)
+    if args.command == "demo":
+        from hpbot.demo import run_demo
+
+        return run_demo(args.days)
     if args.command in ("backup", "restore"):
         return _backup(args)
     parser.error(f"unknown command {args.command}")
