@@ -9,6 +9,7 @@ import sqlite_utils
 
 from hpbot.domain import streaks
 from hpbot.domain.ranking import Standing
+from hpbot.store.competitions import Competitions
 from hpbot.store.migrations import migrate
 from hpbot.store.rows import Group, Round, RoundAnswer
 
@@ -22,6 +23,7 @@ def _iso(when: datetime) -> str:
 class Store:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+        self.competitions = Competitions(db)
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
@@ -108,7 +110,7 @@ class Store:
                 "UPDATE groups SET chat_id = ?, type = 'supergroup', updated_at = ? WHERE chat_id = ?",
                 [new_id, _iso(now), old_id],
             )
-            for table in ("rounds", "answers", "member_stats", "score_days"):
+            for table in ("rounds", "answers", "member_stats", "score_days", "competition_groups"):
                 self.db.execute(f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?", [new_id, old_id])  # noqa: S608
             self.db.execute(
                 "INSERT INTO groups (chat_id, title, type, status, migrated_to, updated_at) "
@@ -176,6 +178,12 @@ class Store:
                 "message_id = ?, posted_at = ? WHERE id = ?",
                 [message_id, _iso(now), round_id],
             )
+
+    def set_member_count(self, round_id: int, chat_id: int, count: int) -> None:
+        """Members in the group when the round was posted: the denominator of fair participation rates."""
+        with self.db.atomic():
+            self.db.execute("UPDATE rounds SET member_count = ? WHERE id = ?", [count, round_id])
+            self.db.execute("UPDATE groups SET member_count = ? WHERE chat_id = ?", [count, chat_id])
 
     def drop_round(self, round_id: int) -> None:
         """Forget a round that could not be posted (the group is gone), so it neither counts nor breaks streaks."""

@@ -65,6 +65,7 @@ class StudyRuntime:
             async with self._slots:
                 _, message = await self.delivery.call(rnd.chat_id, send)
             self.service.posted(rnd, message.message_id)
+            await self._count_members(rnd.id, message.chat_id)
             return self.service.store.round(rnd.id)
         except GroupGone:
             self.service.store.drop_round(rnd.id)
@@ -74,6 +75,15 @@ class StudyRuntime:
             return None
         finally:
             self._busy.discard(rnd.id)
+
+    async def _count_members(self, round_id: int, chat_id: int) -> None:
+        """Members at the post, for fair participation rates; humans only (the bot itself is not counted)."""
+        try:
+            count = await self.bot.get_chat_member_count(chat_id)
+        except TelegramError as exc:
+            log.warning("could not count members of chat %s: %s", chat_id, exc.message)
+            return
+        self.service.store.set_member_count(round_id, chat_id, max(1, count - 1))
 
     # live count ---------------------------------------------------------------------------------------------
     def answers_changed(self, rnd: Round) -> None:
