@@ -39,6 +39,7 @@ class BotUnderTest:
                         run_jobs=False)
         app = self.hp.application
         await app.initialize()
+        await app.post_init(app)  # run_polling() would call it; recovery and command menus live there
         await app.start()
         await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
         return self.hp
@@ -52,6 +53,7 @@ class BotUnderTest:
         if app.running:
             await app.stop()
         await app.shutdown()
+        await app.post_shutdown(app)
         self.hp = None
 
     async def restart(self) -> Hpbot:
@@ -63,7 +65,15 @@ class BotUnderTest:
         assert self.hp is not None
         await self.hp.runtime.run_due()
 
-    async def settle(self) -> None:
-        """Let every update queued at the fake be fetched and handled."""
-        await self.fake.wait_for(self.fake.updates_confirmed, timeout=5)
-        await self.hp.application.update_queue.join() if False else None
+    async def reply_to(self, chat_id: int, user_id: int | None, text: str, **kwargs) -> str:
+        """Send a command and return the text of the bot's next message in that chat."""
+        before = len(self.fake.messages(chat_id))
+        self.fake.command(chat_id, user_id, text, **kwargs)
+        await self.fake.wait_for(lambda: len(self.fake.messages(chat_id)) > before)
+        return self.fake.messages(chat_id)[before].text
+
+    async def tap(self, chat_id: int, user_id: int, message_id: int, data: str) -> str:
+        """Tap a button; return the private toast text."""
+        query_id = self.fake.tap(user_id, chat_id, message_id, data)["callback_query"]["id"]
+        await self.fake.wait_for(lambda: query_id in self.fake.callback_answers)
+        return self.fake.callback_answers[query_id]["text"]
