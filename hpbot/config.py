@@ -32,6 +32,8 @@ class Config:
     webhook_secret: str | None = field(default=None, repr=False)
     tick_seconds: float = 20.0
     count_edit_seconds: float = 15.0
+    rate_per_second: float = 30.0  # Telegram's broadcast limit across chats; 0 turns pacing off
+    group_rate_per_minute: float = 20.0  # Telegram's limit into one group; 0 turns pacing off
 
     def __repr__(self) -> str:  # the dataclass repr is replaced so the token can never leak through it
         return (
@@ -121,4 +123,6 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
         webhook_secret=secret,
         tick_seconds=number("HPBOT_TICK_SECONDS", 20.0, minimum=0.05),
         count_edit_seconds=number("HPBOT_COUNT_EDIT_SECONDS", 15.0, minimum=0.0),
+        rate_per_second=number("HPBOT_RATE_PER_SECOND", 30.0, minimum=0.0),
+        group_rate_per_minute=number("HPBOT_GROUP_RATE_PER_MINUTE", 20.0, minimum=0.0),
     )

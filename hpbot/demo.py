@@ -92,7 +92,9 @@ class Demo:
     async def start_bot(self) -> None:
         env = {**os.environ, "HPBOT_TOKEN": DEMO_TOKEN, "HPBOT_API_BASE_URL": self.fake.base_url,
                "HPBOT_DB": str(self.workdir / "demo.sqlite3"), "HPBOT_CLOCK_FILE": str(self.clock_file),
-               "HPBOT_TICK_SECONDS": "0.2", "HPBOT_COUNT_EDIT_SECONDS": "0.2", "HPBOT_LOG_LEVEL": "WARNING"}
+               "HPBOT_TICK_SECONDS": "0.2", "HPBOT_COUNT_EDIT_SECONDS": "0.2",
+               # the simulated Telegram has no flood limits, and a compressed day would hit the real ones
+               "HPBOT_RATE_PER_SECOND": "0", "HPBOT_GROUP_RATE_PER_MINUTE": "0", "HPBOT_LOG_LEVEL": "WARNING"}
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "hpbot", "run", env=env, cwd=str(self.workdir),
             stdout=asyncio.subprocess.DEVNULL, stderr=open(self.workdir / "bot.log", "wb"),  # noqa: SIM115

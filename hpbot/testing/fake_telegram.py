@@ -441,7 +441,7 @@ class FakeTelegram:
         if not self._updates:
             self._new_update.clear()
             try:
-                await asyncio.wait_for(self._new_update.wait(), float(p.get("timeout") or 0) or 0.01)
+                await asyncio.wait_for(self._new_update.wait(), min(1.0, float(p.get("timeout") or 0)) or 0.01)
             except TimeoutError:
                 pass
         batch = list(itertools.islice(self._updates, int(p.get("limit") or 100)))

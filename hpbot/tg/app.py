@@ -65,7 +65,8 @@ def build(config: Config, *, clock: Clock | None = None, bank: Bank | None = Non
         .token(config.token)
         .base_url(config.api_base_url)
         .base_file_url(config.api_base_file_url)
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        .rate_limiter(rate_limiter or AIORateLimiter(
+            overall_max_rate=config.rate_per_second, group_max_rate=config.group_rate_per_minute, max_retries=3))
         .connect_timeout(10).read_timeout(20).write_timeout(20).pool_timeout(10)
         .get_updates_read_timeout(35)
         .concurrent_updates(PerChatOrder(256))
