@@ -48,12 +48,12 @@ class FileClock:
         from pathlib import Path
 
         self.path = Path(path)
-        self._fallback = SystemClock()
+        self._last: datetime | None = None
 
     def now(self) -> datetime:
         try:
-            text = self.path.read_text(encoding="utf-8").strip()
-        except OSError:
-            return self._fallback.now()
-        when = datetime.fromisoformat(text)
-        return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+            when = datetime.fromisoformat(self.path.read_text(encoding="utf-8").strip())
+        except (OSError, ValueError):
+            return self._last or SystemClock().now()
+        self._last = when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+        return self._last

@@ -87,7 +87,9 @@ class Demo:
         self.seen: dict[int, int] = {}
 
     def set_time(self, when: datetime) -> None:
-        self.clock_file.write_text(when.isoformat(), encoding="utf-8")
+        partial = self.clock_file.with_suffix(".tmp")
+        partial.write_text(when.isoformat(), encoding="utf-8")
+        os.replace(partial, self.clock_file)  # the bot never reads a half-written time
 
     async def start_bot(self) -> None:
         env = {**os.environ, "HPBOT_TOKEN": DEMO_TOKEN, "HPBOT_API_BASE_URL": self.fake.base_url,

@@ -1,0 +1,48 @@
+"""Webhook mode: every request must carry the secret token; without it nothing is processed."""
+
+import json
+import socket
+
+import httpx
+
+from tests.e2e.conftest import ADMIN, GROUP
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def test_webhook_checks_the_secret_on_every_request(fake, clock, bank, tmp_path):
+    from tests.e2e.harness import BotUnderTest
+
+    bot = BotUnderTest(fake, tmp_path / "w.sqlite3", clock, bank)
+    await bot.start()
+    app = bot.hp.application
+    await app.updater.stop()  # switch this instance from polling to webhook
+    port = free_port()
+    await app.updater.start_webhook(listen="127.0.0.1", port=port, url_path="telegram",
+                                    webhook_url="https://bot.example.org/telegram", secret_token="s3cret-Token")
+    try:
+        assert fake.calls_to("setWebhook")[-1].params["secret_token"] == "s3cret-Token"
+        update = fake.command(GROUP, ADMIN, "/dangky")
+        fake._updates.clear()  # delivered by webhook below, not by getUpdates
+        body = json.dumps(update)
+        url = f"http://127.0.0.1:{port}/telegram"
+        async with httpx.AsyncClient() as client:
+            headers = {"Content-Type": "application/json"}
+            missing = await client.post(url, content=body, headers=headers)
+            wrong = await client.post(url, content=body,
+                                      headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "guess"})
+            assert (missing.status_code, wrong.status_code) == (403, 403)
+            assert bot.hp.store.group(GROUP) is None  # nothing was processed
+            assert fake.messages(GROUP) == []
+            right = await client.post(url, content=body,
+                                      headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "s3cret-Token"})
+            assert right.status_code == 200
+        await fake.wait_for(lambda: fake.messages(GROUP))
+        assert "đã đăng ký" in fake.messages(GROUP)[0].text
+        assert bot.hp.store.group(GROUP).active
+    finally:
+        await bot.stop()

@@ -1,0 +1,45 @@
+"""The command line as an operator and a newcomer meet it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(args, env=None, timeout=90):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("HPBOT_")}
+    return subprocess.run(args, cwd=ROOT, env={**clean, **(env or {})}, capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+def test_bot_without_token_exits_2_with_a_clear_message(tmp_path):
+    result = run([sys.executable, "bot.py"], {"HPBOT_DB": str(tmp_path / "x.sqlite3")})
+    assert result.returncode == 2
+    assert "HPBOT_TOKEN is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_token_exits_2_without_echoing_it(tmp_path):
+    result = run([sys.executable, "-m", "hpbot", "run"], {"HPBOT_TOKEN": "oops-secret-value"})
+    assert result.returncode == 2
+    assert "malformed" in result.stderr and "oops-secret-value" not in result.stderr
+
+
+def test_demo_plays_a_whole_day_and_exits_0():
+    result = run([sys.executable, "-m", "hpbot", "demo"])
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = result.stdout
+    for expected in ("/dangky", "Câu hỏi ngày", "bấm [ ", "Đã ghi nhận", "lần nữa", "chỉ lần bấm đầu tiên",
+                     "Trả lời chính thức — Câu 1", "Kết quả ngày", "Bảng xếp hạng", "Xong: 1 ngày học"):
+        assert expected.lower() in out.lower(), expected
+    assert "Lê Thu Hà <b>&_*" in out  # a name with markup characters shows as typed, never as markup
+
+
+def test_demo_week_shows_streaks_on_the_weekly_board():
+    result = run([sys.executable, "-m", "hpbot", "demo", "--days", "7"])
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Ngày 7: 06/12/2026" in result.stdout
+    assert "Bảng xếp hạng tuần này (30/11 – 06/12)" in result.stdout
+    assert any(f"chuỗi {n}" in result.stdout for n in range(2, 8))
