@@ -21,9 +21,11 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
+    ExtBot,
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from hpbot.clock import Clock, SystemClock
 from hpbot.config import Config
@@ -38,6 +40,13 @@ from hpbot.tg.runtime import StudyRuntime
 
 log = logging.getLogger(__name__)
 DUE_JOB_ID = "hpbot-due"
+
+
+class RedactedBot(ExtBot):
+    """PTB's bot, whose repr would show the token, with a repr that does not."""
+
+    def __repr__(self) -> str:
+        return "ExtBot[token=***]"
 
 
 @dataclass
@@ -60,15 +69,19 @@ def build(config: Config, *, clock: Clock | None = None, bank: Bank | None = Non
     store = store or Store.open(config.db_path)
     service = StudyService(store, bank, clock, config.tz)
 
+    bot = RedactedBot(
+        config.token,
+        base_url=config.api_base_url,
+        base_file_url=config.api_base_file_url,
+        request=HTTPXRequest(connection_pool_size=64, connect_timeout=10, read_timeout=20, write_timeout=20,
+                             pool_timeout=10),
+        get_updates_request=HTTPXRequest(connect_timeout=10, read_timeout=35),
+        rate_limiter=rate_limiter or AIORateLimiter(
+            overall_max_rate=config.rate_per_second, group_max_rate=config.group_rate_per_minute, max_retries=3),
+    )
     builder = (
         ApplicationBuilder()
-        .token(config.token)
-        .base_url(config.api_base_url)
-        .base_file_url(config.api_base_file_url)
-        .rate_limiter(rate_limiter or AIORateLimiter(
-            overall_max_rate=config.rate_per_second, group_max_rate=config.group_rate_per_minute, max_retries=3))
-        .connect_timeout(10).read_timeout(20).write_timeout(20).pool_timeout(10)
-        .get_updates_read_timeout(35)
+        .bot(bot)
         .concurrent_updates(PerChatOrder(256))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
