@@ -13,7 +13,6 @@ from telegram import (
     Update,
 )
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseRateLimiter,
@@ -36,6 +35,7 @@ from hpbot.store import Store
 from hpbot.tg import texts
 from hpbot.tg.handlers import Handlers
 from hpbot.tg.ordering import PerChatOrder
+from hpbot.tg.pacing import MessageRateLimiter
 from hpbot.tg.runtime import StudyRuntime
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def build(config: Config, *, clock: Clock | None = None, bank: Bank | None = Non
         request=HTTPXRequest(connection_pool_size=64, connect_timeout=10, read_timeout=20, write_timeout=20,
                              pool_timeout=10),
         get_updates_request=HTTPXRequest(connect_timeout=10, read_timeout=35),
-        rate_limiter=rate_limiter or AIORateLimiter(
+        rate_limiter=rate_limiter or MessageRateLimiter(
             overall_max_rate=config.rate_per_second, group_max_rate=config.group_rate_per_minute, max_retries=3),
     )
     builder = (

@@ -31,7 +31,7 @@ def answer_keyboard(rnd: Round) -> InlineKeyboardMarkup:
 
 class StudyRuntime:
     def __init__(self, bot: Bot, service: StudyService, *, count_edit_seconds: float = 15.0,
-                 delivery: Delivery | None = None, concurrency: int = 64) -> None:
+                 delivery: Delivery | None = None, concurrency: int = 32) -> None:
         self.bot, self.service = bot, service
         self.bank = service.bank
         self.count_edit_seconds = count_edit_seconds
@@ -64,8 +64,8 @@ class StudyRuntime:
 
             async with self._slots:
                 _, message = await self.delivery.call(rnd.chat_id, send)
-            self.service.posted(rnd, message.message_id)
-            await self._count_members(rnd.id, message.chat_id)
+                self.service.posted(rnd, message.message_id)
+                await self._count_members(rnd.id, message.chat_id)
             return self.service.store.round(rnd.id)
         except GroupGone:
             self.service.store.drop_round(rnd.id)
