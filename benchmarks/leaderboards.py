@@ -1,0 +1,177 @@
+"""Leaderboards after a year: the maintained aggregates against GROUP BY over the answers table.
+
+    python -m benchmarks.leaderboards --members 200000 --groups 10000 --days 365   # ~15 million answers
+    python -m benchmarks.leaderboards --smoke                                       # tiny, correctness only (CI)
+
+Generates a synthetic database (groups of equal size, each member answering a share of days), then times, for
+random groups and members: the group board (week, month, all time) and /toi through the Store as the bot runs
+them, the competition board over 50 groups, and the same results computed by GROUP BY over answers JOIN rounds.
+Both ways must give the same standings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from functools import partial
+from pathlib import Path
+
+from hpbot.domain.ranking import rank
+from hpbot.domain.schedule import month_bounds, week_bounds
+from hpbot.store import Store
+from hpbot.store.competitions import Competition
+
+START = date(2025, 12, 1)
+
+
+def generate(path: Path, members: int, groups: int, days: int, share: float, seed: int = 1) -> int:
+    """Write the synthetic database; returns the number of answers."""
+    rng = random.Random(seed)
+    store = Store.open(path)
+    db = store.db
+    conn = db.conn
+    conn.execute("PRAGMA synchronous = OFF")
+    per_group = members // groups
+    answers_total = 0
+    with db.atomic():
+        conn.executemany("INSERT INTO groups (chat_id, title, status, member_count) VALUES (?, ?, 'active', ?)",
+                         [(-1_000_000 - g, f"Chi bộ {g}", per_group) for g in range(groups)])
+        conn.executemany("INSERT INTO users (user_id, first_name) VALUES (?, ?)",
+                         [(u, f"Đảng viên {u}") for u in range(1, members + 1)])
+    round_id = 0
+    for g in range(groups):
+        chat_id = -1_000_000 - g
+        users = range(g * per_group + 1, (g + 1) * per_group + 1)
+        rounds, answers, days_rows = [], [], []
+        stats = {u: [0, 0, 0, 0, 0, 0, 0, ""] for u in users}  # points answers correct ms streak best last when
+        for d in range(days):
+            round_id += 1
+            day = (START + timedelta(days=d)).isoformat()
+            rounds.append((round_id, chat_id, day, d + 1, d % 41 + 1, f"q{d % 41 + 1:02d}-x", "revealed",
+                           f"{day}T13:00:00.000+00:00", per_group))
+            for u in users:
+                if rng.random() >= share:
+                    continue
+                correct = rng.random() < 0.7
+                ms = rng.randint(5_000, 9_000_000)
+                points = (10 + max(0, 5 - ms // 1_800_000)) if correct else 0
+                when = f"{day}T01:00:00.000+00:00"
+                answers.append((round_id, u, chat_id, 0, int(correct), when, ms, points))
+                days_rows.append((chat_id, u, day, points, ms, int(correct), when))
+                s = stats[u]
+                s[0] += points
+                s[1] += 1
+                s[2] += int(correct)
+                s[3] += ms
+                s[4] = s[4] + 1 if s[6] == d else 1
+                s[5] = max(s[5], s[4])
+                s[6] = d + 1
+                s[7] = when
+        with db.atomic():
+            conn.executemany("INSERT INTO rounds (id, chat_id, study_date, seq, question, item_id, status, reveal_at, "
+                             "member_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rounds)
+            conn.executemany("INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)", answers)
+            conn.executemany("INSERT INTO score_days VALUES (?, ?, ?, ?, ?, ?, ?)", days_rows)
+            conn.executemany("INSERT INTO member_stats VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             [(chat_id, u, *s) for u, s in stats.items() if s[1]])
+        answers_total += len(answers)
+    db.execute("ANALYZE")
+    store.close()
+    return answers_total
+
+
+def baseline(store: Store, chat_ids: list[int], start: date | None, end: date | None) -> list[tuple]:
+    """The board computed the plain way: GROUP BY over every answer of the groups in the period."""
+    marks = ",".join("?" * len(chat_ids))
+    where = f"a.chat_id IN ({marks})" + (" AND r.study_date BETWEEN ? AND ?" if start else "")
+    params = [*chat_ids, *([start.isoformat(), end.isoformat()] if start else [])]
+    rows = store.db.execute(
+        f"SELECT a.user_id, SUM(a.points) AS p, SUM(a.elapsed_ms) AS ms FROM answers a "  # noqa: S608
+        f"JOIN rounds r ON r.id = a.round_id WHERE {where} AND r.status = 'revealed' GROUP BY a.chat_id, a.user_id "
+        "ORDER BY p DESC, ms ASC, a.user_id", params).fetchall()
+    return rows
+
+
+def timed(fn, repeat: int) -> tuple[list[float], object]:
+    samples, result = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        samples.append((time.perf_counter() - t) * 1000)
+    return samples, result
+
+
+def pct(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=200_000)
+    parser.add_argument("--groups", type=int, default=10_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--share", type=float, default=0.2, help="share of members answering each day")
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--db", type=Path, help="keep/reuse the generated database here")
+    parser.add_argument("--smoke", action="store_true")
+    args = parser.parse_args()
+    if args.smoke:
+        args.members, args.groups, args.days, args.samples = 400, 20, 30, 20
+    print(f"command: python -m benchmarks.leaderboards {' '.join(sys.argv[1:])}")
+    tmp = tempfile.TemporaryDirectory()
+    path = args.db or Path(tmp.name) / "bench.sqlite3"
+    if not path.exists():
+        t = time.perf_counter()
+        n = generate(path, args.members, args.groups, args.days, args.share)
+        print(f"generated {n:,} answers, {args.members:,} members, {args.groups:,} groups, {args.days} days "
+              f"in {time.perf_counter() - t:.1f}s ({path.stat().st_size / 1e9:.2f} GB)")
+    store = Store.open(path)
+    rng = random.Random(2)
+    today = START + timedelta(days=args.days - 3)
+    week, month = week_bounds(today), month_bounds(today)
+    per_group = args.members // args.groups
+    chats = [-1_000_000 - rng.randrange(args.groups) for _ in range(args.samples)]
+    comp_groups = [-1_000_000 - g for g in range(min(50, args.groups))]
+    with store.db.atomic():
+        cursor = store.db.execute("INSERT INTO competitions (name, code, start_date, end_date, created_by, created_at) "
+                                  "VALUES ('bench', ?, ?, ?, 1, '2026-01-01')",
+                                  [f"B{rng.randrange(10**6)}", month[0].isoformat(), month[1].isoformat()])
+        comp_id = cursor.lastrowid
+        for chat_id in comp_groups:
+            store.db.execute("INSERT INTO competition_groups VALUES (?, ?, '2026-01-01')", [comp_id, chat_id])
+    comp = store.competitions.get(comp_id)
+    assert isinstance(comp, Competition)
+    cases = {
+        "board week": (lambda c: rank(store.standings(c, *week)), lambda c: baseline(store, [c], *week)),
+        "board month": (lambda c: rank(store.standings(c, *month)), lambda c: baseline(store, [c], *month)),
+        "board all time": (lambda c: rank(store.standings(c)), lambda c: baseline(store, [c], None, None)),
+        "/toi": (lambda c: store.member_stats(c, -c - 1_000_000 + 1), lambda c: baseline(store, [c], None, None)),
+        "competition board": (lambda c: sorted(store.competitions.member_totals(comp),
+                                               key=lambda m: (-m.standing.points, m.standing.answer_ms)),
+                              lambda c: baseline(store, comp_groups, *month)),
+    }
+    print(f"{'query':<20}{'p50 ms':>9}{'p99 ms':>9}{'GROUP BY p50':>14}{'GROUP BY p99':>14}{'speed-up p50':>14}")
+    ok = True
+    for name, (fast, slow) in cases.items():
+        fast_ms, slow_ms = [], []
+        for chat_id in chats[: args.samples if name != "competition board" else max(5, args.samples // 10)]:
+            f, fr = timed(partial(fast, chat_id), 1)
+            s, sr = timed(partial(slow, chat_id), 1)
+            fast_ms += f
+            slow_ms += s
+            if name.startswith("board"):  # both ways must agree on the standings
+                ok &= [(st.user_id, st.points) for _, st in fr] == [(r[0], r[1]) for r in sr]
+        print(f"{name:<20}{pct(fast_ms, 50):>9.2f}{pct(fast_ms, 99):>9.2f}{pct(slow_ms, 50):>14.2f}"
+              f"{pct(slow_ms, 99):>14.2f}{pct(slow_ms, 50) / max(pct(fast_ms, 50), 1e-6):>13.0f}x")
+    print(f"members per group: {per_group}; standings agree with GROUP BY: {ok}")
+    store.close()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
