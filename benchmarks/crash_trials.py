@@ -121,7 +121,7 @@ class Trial:
         }
 
 
-async def main_async(trials: int, groups: int, members: int, seed: int) -> int:
+async def main_async(trials: int, groups: int, members: int, seed: int, tolerate_duplicate_posts: bool) -> int:
     import logging
 
     logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)  # a killed client's broken request is expected
@@ -132,7 +132,9 @@ async def main_async(trials: int, groups: int, members: int, seed: int) -> int:
     for n in range(trials):
         with tempfile.TemporaryDirectory(prefix="hpbot-trial-") as tmp:
             result = await Trial(Path(tmp), groups, members, rng).run(date(2026, 12, 1) + timedelta(days=n))
-        bad = result["posts"] != [1] or result["reveals"] != [1] or result["lost"] or result["integrity"] != "ok"
+        posts_ok = result["posts"] == [1] or (tolerate_duplicate_posts and max(result["posts"]) <= 2
+                                              and min(result["posts"]) == 1)
+        bad = not posts_ok or result["reveals"] != [1] or result["lost"] or result["integrity"] != "ok"
         failures += bool(bad)
         totals["kills"] += result["kills"]
         totals["acknowledged"] += result["acknowledged"]
@@ -154,9 +156,13 @@ def main() -> int:
     parser.add_argument("--groups", type=int, default=30)
     parser.add_argument("--members", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--tolerate-duplicate-posts", action="store_true",
+                        help="count a second post (the known send-then-commit window, docs/reliability.md) but do "
+                             "not fail on it; lost or duplicated reveals, lost answers and corruption still fail")
     args = parser.parse_args()
     print(f"command: python -m benchmarks.crash_trials {' '.join(sys.argv[1:])}")
-    return asyncio.run(main_async(args.trials, args.groups, args.members, args.seed))
+    return asyncio.run(main_async(args.trials, args.groups, args.members, args.seed,
+                                   args.tolerate_duplicate_posts))
 
 
 if __name__ == "__main__":
