@@ -76,8 +76,7 @@ def build(config: Config, *, clock: Clock | None = None, bank: Bank | None = Non
         request=HTTPXRequest(connection_pool_size=64, connect_timeout=10, read_timeout=20, write_timeout=20,
                              pool_timeout=10),
         get_updates_request=HTTPXRequest(connect_timeout=10, read_timeout=35),
-        rate_limiter=rate_limiter or MessageRateLimiter(
-            overall_max_rate=config.rate_per_second, group_max_rate=config.group_rate_per_minute, max_retries=3),
+        rate_limiter=rate_limiter or MessageRateLimiter(config.rate_per_second, config.group_rate_per_minute),
     )
     builder = (
         ApplicationBuilder()
