@@ -105,7 +105,7 @@ def questions_from_data(data: Any, path: Path) -> tuple[Document, tuple[Part, ..
 def item_from_data(raw: dict) -> QuizItem:
     """One quiz item; raises KeyError/ValueError/TypeError on a malformed entry (the checker reports details)."""
     answer = str(raw["answer"]).strip().upper()
-    if answer not in LETTERS:
+    if answer not in tuple(LETTERS):  # a single letter, not a substring such as "AB"
         raise ValueError(f"answer {raw['answer']!r} is not one of A, B, C, D")
     return QuizItem(
         id=str(raw["id"]), question=int(raw["question"]), difficulty=str(raw["difficulty"]), stem=str(raw["stem"]),

@@ -124,7 +124,7 @@ def check_item(raw: object, answers: dict[int, str]) -> list[str]:
             if len(option) > OPTION_MAX:
                 out.append(f"option {LETTERS[i]} has {len(option)} characters (max {OPTION_MAX})")
     answer = str(raw["answer"]).strip().upper()
-    if answer not in LETTERS:
+    if answer not in tuple(LETTERS):  # a single letter, not a substring such as "AB"
         out.append(f"answer {raw['answer']!r} must be exactly one letter of A, B, C, D")
     if len(raw["stem"]) > STEM_MAX:
         out.append(f"stem has {len(raw['stem'])} characters (max {STEM_MAX})")
@@ -137,6 +137,6 @@ def check_item(raw: object, answers: dict[int, str]) -> list[str]:
         out.append(f"quote is not found verbatim in the official answer of question {raw['question']}")
     if raw["fact"] not in raw["quote"]:
         out.append("fact is not in the quote")
-    if options and answer in LETTERS and raw["fact"] not in options[LETTERS.index(answer)]:
+    if options and answer in tuple(LETTERS) and raw["fact"] not in options[LETTERS.index(answer)]:
         out.append("fact is not in the correct option")
     return out
