@@ -7,7 +7,8 @@ Exceptions PTB raises and what they mean here:
     ├── ChatMigrated    the group became a supergroup: move it in the database, send to the new id
     ├── Forbidden       403: the bot was kicked or left: mark the group, send nothing more
     ├── BadRequest      400: "message is not modified" is success for an edit; other 400s are not retried
-    └── NetworkError / TimedOut: transient, retried with backoff
+    ├── NetworkError / TimedOut: transient, retried with backoff
+    └── "Invalid server response" (a body that is not JSON, e.g. a proxy's error page): retried with backoff
 """
 
 from __future__ import annotations
@@ -72,8 +73,12 @@ class Delivery:
                 log.warning("network error for chat %s (attempt %d): %s", chat_id, attempt, exc.message)
                 await self.sleep(delay)
                 delay = min(delay * 2, 30)
-            except TelegramError:
-                raise
+            except TelegramError as exc:
+                if "invalid server response" not in exc.message.lower() or attempt == self.attempts:
+                    raise
+                log.warning("unreadable response for chat %s (attempt %d); retrying", chat_id, attempt)
+                await self.sleep(delay)
+                delay = min(delay * 2, 30)
         raise NetworkError(f"giving up on chat {chat_id} after {self.attempts} attempts")
 
 
