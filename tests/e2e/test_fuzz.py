@@ -47,7 +47,7 @@ def cases(n: int) -> list[tuple]:
     commands = ["/caidat", "/bxh", "/dangky", "/toi", "/cauhoi", "/guingay", "/congbo", "/trogiup", "/huydangky",
                 "/start", "/khonglenh", "/caidat@other_bot"]
     out = []
-    for i in range(n):
+    for _ in range(n):
         kind = rng.choice(["command", "command", "tap", "name", "edited", "unknown_chat", "anonymous"])
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         if rng.random() < 0.3:
