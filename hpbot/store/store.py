@@ -162,9 +162,10 @@ class Store:
         with self.db.atomic():
             seq = self._one("SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM rounds WHERE chat_id = ?", [chat_id])["seq"]  # type: ignore[index]
             cursor = self.db.execute(
-                "INSERT OR IGNORE INTO rounds (chat_id, study_date, seq, question, item_id, status, reveal_at) "
-                "VALUES (?, ?, ?, ?, ?, 'posting', ?)",
-                [chat_id, study_date.isoformat(), seq, question, item_id, _iso(reveal_at)],
+                "INSERT OR IGNORE INTO rounds (chat_id, study_date, seq, question, item_id, status, reveal_at, "
+                "probe_from) VALUES (?, ?, ?, ?, ?, 'posting', ?, "
+                "(SELECT last_message_id FROM groups WHERE chat_id = ?))",
+                [chat_id, study_date.isoformat(), seq, question, item_id, _iso(reveal_at), chat_id],
             )
             if cursor.rowcount == 0:
                 return None
@@ -184,6 +185,19 @@ class Store:
         with self.db.atomic():
             self.db.execute("UPDATE rounds SET member_count = ? WHERE id = ?", [count, round_id])
             self.db.execute("UPDATE groups SET member_count = ? WHERE chat_id = ?", [count, chat_id])
+
+    def note_message(self, chat_id: int, message_id: int) -> None:
+        """Remember the highest message id seen in a group (a lower bound for where a lost post can be)."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO groups (chat_id, last_message_id) VALUES (?, ?) ON CONFLICT(chat_id) DO UPDATE SET "
+                "last_message_id = MAX(COALESCE(last_message_id, 0), excluded.last_message_id)",
+                [chat_id, message_id],
+            )
+
+    def probe_from(self, round_id: int) -> int | None:
+        row = self._one("SELECT probe_from FROM rounds WHERE id = ?", [round_id])
+        return row["probe_from"] if row else None
 
     def drop_round(self, round_id: int) -> None:
         """Forget a round that could not be posted (the group is gone), so it neither counts nor breaks streaks."""

@@ -111,6 +111,7 @@ def _register(app: Application, h: Handlers) -> None:
     ]
     for names, callback in commands:
         app.add_handler(CommandHandler(list(names), callback, filters=~filters.UpdateType.EDITED))
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS & ~filters.UpdateType.EDITED, h.note_ids), group=-1)
     app.add_handler(CallbackQueryHandler(h.tap, pattern=r"^a:"))
     app.add_handler(CallbackQueryHandler(h.tap))  # stale or foreign buttons get a polite toast
     app.add_handler(ChatMemberHandler(h.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -27,11 +27,12 @@ class Handlers:
         self.service = runtime.service
 
     # helpers ------------------------------------------------------------------------------------------------
-    @staticmethod
-    async def reply(update: Update, text: str, **kwargs) -> None:
+    async def reply(self, update: Update, text: str, **kwargs) -> None:
         message = update.effective_message
         if message is not None:
-            await message.reply_text(text, parse_mode=ParseMode.HTML, do_quote=False, **kwargs)
+            sent = await message.reply_text(text, parse_mode=ParseMode.HTML, do_quote=False, **kwargs)
+            if self.in_group(update):
+                self.service.store.note_message(sent.chat.id, sent.message_id)
 
     @staticmethod
     def in_group(update: Update) -> bool:
@@ -65,6 +66,12 @@ class Handlers:
 
     def seen(self, chat: Chat):
         return self.service.group_seen(chat.id, chat.title or "", chat.type)
+
+    async def note_ids(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Keep the highest message id seen in each group (runs before the command handlers, group -1)."""
+        message = update.effective_message
+        if message is not None and self.in_group(update):
+            self.service.store.note_message(message.chat.id, message.message_id)
 
     def person(self, update: Update):
         """The member behind a command, recorded with their current name; None for anonymous senders."""

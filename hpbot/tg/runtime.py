@@ -21,6 +21,7 @@ from hpbot.tg import render
 from hpbot.tg.delivery import Delivery, GroupGone, not_modified
 
 log = logging.getLogger(__name__)
+PROBE_SPAN = 30  # message ids searched for a post lost in a crash
 
 
 def answer_keyboard(rnd: Round) -> InlineKeyboardMarkup:
@@ -65,6 +66,7 @@ class StudyRuntime:
             async with self._slots:
                 _, message = await self.delivery.call(rnd.chat_id, send)
                 self.service.posted(rnd, message.message_id)
+                self.service.store.note_message(message.chat_id, message.message_id)
                 await self._count_members(rnd.id, message.chat_id)
             return self.service.store.round(rnd.id)
         except GroupGone:
@@ -189,11 +191,43 @@ class StudyRuntime:
         for rnd in self.service.store.rounds_with_status("posting"):
             if rnd.answer_count:  # members answered, so the post reached them; it only lacks its message id
                 self.service.store.mark_posted(rnd.id, None, rnd.posted_at or now)  # type: ignore[arg-type]
+            elif (found := await self.find_lost_post(rnd)) is not None:
+                self.service.posted(rnd, found)
+                self.service.store.note_message(rnd.chat_id, found)
             elif now < rnd.reveal_at - timedelta(seconds=1):
                 await self.publish(rnd)
             else:
                 self.service.store.drop_round(rnd.id)
         await self.run_due()
+
+    async def find_lost_post(self, rnd: Round, span: int = PROBE_SPAN) -> int | None:
+        """Look for a post Telegram accepted just before a crash: among the message ids after the highest one known
+        when the round was created, the one that already carries this round's keyboard ("not modified").
+
+        Telegram has no idempotency key and no way to list a chat's messages; setting the same keyboard again is
+        the one probe that changes nothing on the post itself. A probe that does succeed hit another message of
+        the bot (a reply, which has no keyboard), so that message's keyboard is removed again at once.
+        """
+        start = self.service.store.probe_from(rnd.id)
+        if start is None:
+            return None
+        keyboard = answer_keyboard(rnd)
+        for message_id in range(start + 1, start + 1 + span):
+            try:
+                await self.bot.edit_message_reply_markup(rnd.chat_id, message_id, reply_markup=keyboard)
+            except BadRequest as exc:
+                if not_modified(exc):
+                    log.info("found round %s's post %s after a restart; not posting again", rnd.id, message_id)
+                    return message_id
+                continue  # not the bot's message, deleted, or not editable
+            except TelegramError as exc:
+                log.warning("could not look for round %s's post: %s", rnd.id, exc.message)
+                return None
+            try:  # an unrelated message of the bot: give it back its plain form
+                await self.bot.edit_message_reply_markup(rnd.chat_id, message_id, reply_markup=None)
+            except TelegramError:
+                log.warning("could not restore message %s in chat %s after a probe", message_id, rnd.chat_id)
+        return None
 
     async def drain(self) -> None:
         """Wait for pending count edits (used at shutdown and by tests)."""

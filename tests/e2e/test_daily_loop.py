@@ -203,3 +203,28 @@ async def test_postnow_and_reveal_now(bot, fake, clock):
     fake.command(GROUP, ADMIN, "/congbo")
     await fake.wait_for(lambda: any("Kết quả ngày" in m.text for m in fake.messages(GROUP)))
     assert "Không có" in (await bot.reply_to(GROUP, ADMIN, "/congbo")) or len(fake.messages(GROUP)) > before
+
+
+async def test_post_sent_but_not_recorded_before_a_crash_is_found_not_sent_again(bot, fake, clock):
+    await subscribe(bot)
+    reply_before = fake.messages(GROUP)[-1]
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the process dies between Telegram's answer and the database commit")
+
+    bot.hp.service.posted = crash
+    clock.set(local(2026, 11, 30, 7, 0))
+    try:
+        await bot.tick()
+    except RuntimeError:
+        pass
+    assert len(question_posts(fake)) == 1
+    assert bot.hp.service.today_round(GROUP).status == "posting"
+    await bot.restart()
+    assert len(question_posts(fake)) == 1  # found by probing, not posted again
+    rnd = bot.hp.service.today_round(GROUP)
+    assert rnd.status == "open" and rnd.message_id == question_posts(fake)[0].message_id
+    assert fake.messages(GROUP)[fake.messages(GROUP).index(reply_before)].reply_markup is None  # probe undone
+    clock.set(local(2026, 11, 30, 20, 0))
+    await bot.tick()
+    assert "✅" in question_posts(fake)[0].text  # the found post is the one the reveal marks
