@@ -48,7 +48,7 @@ def cases(n: int) -> list[tuple]:
                 "/start", "/khonglenh", "/caidat@other_bot"]
     out = []
     for _ in range(n):
-        kind = rng.choice(["command", "command", "tap", "name", "edited", "unknown_chat", "anonymous"])
+        kind = rng.choice(["command", "command", "tap", "name", "edited", "unknown_chat", "anonymous", "channel"])
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         if rng.random() < 0.3:
             text = rng.choice(NASTY)
@@ -77,6 +77,10 @@ async def test_generated_bad_input_never_breaks_the_bot(bot, fake, clock, caplog
             taps.append(fake.tap(stranger, GROUP, post.message_id, payload)["callback_query"]["id"])
         elif kind == "unknown_chat":
             fake.command(-777, LAN, payload)
+        elif kind == "channel":
+            fake.raw_update({"channel_post": {"message_id": 1, "date": 0, "text": payload or "x",
+                                              "chat": {"id": -100999, "type": "channel", "title": "Kênh"},
+                                              "sender_chat": {"id": -100999, "type": "channel", "title": "Kênh"}}})
         elif kind == "anonymous":
             fake.command(GROUP, None, payload, anonymous_admin=True)
         elif kind == "edited":
