@@ -7,7 +7,7 @@ from html import escape
 
 from telegram import Chat, ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from hpbot.domain import schedule
@@ -244,6 +244,15 @@ class Handlers:
             correct=s.correct, accuracy=accuracy))
 
     # answers ------------------------------------------------------------------------------------------------
+    @staticmethod
+    async def ack(query, text: str) -> None:
+        """The private toast. A query Telegram already considers too old cannot be answered: the answer is stored
+        by then, so there is nothing to tell the member and nothing to retry."""
+        try:
+            await query.answer(text)
+        except BadRequest as exc:
+            log.info("callback %s not acknowledged: %s", query.id, exc.message)
+
     async def tap(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An answer button: store the first answer, then acknowledge privately (a toast)."""
         query = update.callback_query
@@ -252,24 +261,24 @@ class Handlers:
             _, round_id, option = (query.data or "").split(":")
             round_id_int, option_int = int(round_id), int(option)
         except ValueError:
-            await query.answer(texts.ACK_INVALID)
+            await self.ack(query, texts.ACK_INVALID)
             return
         if message is None or query.from_user.id == ANONYMOUS_ADMIN_ID:
-            await query.answer(texts.ACK_ANONYMOUS if message is not None else texts.ACK_INVALID)
+            await self.ack(query, texts.ACK_ANONYMOUS if message is not None else texts.ACK_INVALID)
             return
         user = query.from_user
         self.service.store.touch_user(user.id, user.first_name, user.last_name, user.username, self.service.now())
         result = self.service.answer(round_id_int, message.chat.id, user.id, option_int)
         if result.outcome is AnswerOutcome.RECORDED:
-            await query.answer(texts.ACK_RECORDED.format(letter=render.LETTERS[result.option],
+            await self.ack(query, texts.ACK_RECORDED.format(letter=render.LETTERS[result.option],
                                                          reveal=self.runtime.reveal_hhmm(result.round)))
             self.runtime.answers_changed(self.service.store.round(round_id_int))
         elif result.outcome is AnswerOutcome.DUPLICATE:
-            await query.answer(texts.ACK_DUPLICATE.format(letter=render.LETTERS[result.option]))
+            await self.ack(query, texts.ACK_DUPLICATE.format(letter=render.LETTERS[result.option]))
         elif result.outcome is AnswerOutcome.CLOSED:
-            await query.answer(texts.ACK_CLOSED)
+            await self.ack(query, texts.ACK_CLOSED)
         else:
-            await query.answer(texts.ACK_INVALID)
+            await self.ack(query, texts.ACK_INVALID)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the error (never the token) and tell a person in plain words when one is waiting."""
