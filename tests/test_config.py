@@ -2,14 +2,14 @@
 
 import pytest
 
-from hpbot.config import ConfigError, load_config
+from hpbot.config import DEFAULT_API_BASE_URL, ConfigError, load_config
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
 
 def test_defaults():
     config = load_config({"HPBOT_TOKEN": TOKEN})
-    assert config.api_base_url == "https://api.telegram.org/bot"
+    assert config.api_base_url == DEFAULT_API_BASE_URL and DEFAULT_API_BASE_URL.startswith("https://")
     assert str(config.db_path) == "db/hpbot.sqlite3"
     assert config.tz.key == "Asia/Ho_Chi_Minh"
     assert config.organizers == frozenset()

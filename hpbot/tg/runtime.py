@@ -14,7 +14,6 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
-from hpbot.domain import schedule
 from hpbot.services import StudyService
 from hpbot.store import Group, Round
 from hpbot.tg import render
@@ -234,6 +233,3 @@ class StudyRuntime:
         tasks = list(self._count_tasks.values())
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
-
-    def next_post_text(self, group: Group) -> str:
-        return schedule.format_time(group.times.post)
