@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed on phones
 
@@ -42,3 +44,66 @@ def rank_groups(groups: list[GroupTotals]) -> list[tuple[int, GroupTotals]]:
             round(g.participation, 6), round(g.mean_points, 6))
         ranked.append((ranked[-1][0] if same else index + 1, g))
     return ranked
+
+
+# creating a competition from what an organizer types ------------------------------------------------------------
+NAME_MAX = 120
+_DATE_RE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
+
+
+class CompetitionInputError(ValueError):
+    """What an organizer typed does not describe a competition; `reason` names the problem for the reply."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class CompetitionSpec:
+    name: str
+    start: date
+    end: date
+
+
+def parse_day(text: str) -> date:
+    """'01/12/2026', '1/12/2026', '01-12-2026', '01.12.2026' -> date(2026, 12, 1); day first, as written in Vietnam."""
+    match = _DATE_RE.match(text or "")
+    if not match:
+        raise CompetitionInputError("date")
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise CompetitionInputError("date") from None
+
+
+def parse_spec(text: str) -> CompetitionSpec:
+    """'Tên cuộc thi | 01/12/2026 | 31/12/2026' -> a spec; dates are local and inclusive."""
+    parts = [p.strip() for p in (text or "").split("|")]
+    if len(parts) != 3:
+        raise CompetitionInputError("format")
+    name = " ".join(parts[0].split())
+    if not name:
+        raise CompetitionInputError("name")
+    if len(name) > NAME_MAX:
+        raise CompetitionInputError("name_long")
+    start, end = parse_day(parts[1]), parse_day(parts[2])
+    if end < start:
+        raise CompetitionInputError("order")
+    return CompetitionSpec(name, start, end)
+
+
+def overlaps(start: date, end: date, window_start: date, window_end: date) -> bool:
+    return start <= window_end and end >= window_start
+
+
+def clamp_window(start: date, end: date, window_start: date, window_end: date) -> tuple[date, date]:
+    """The part of [window_start, window_end] inside the competition (assumes they overlap)."""
+    return max(start, window_start), min(end, window_end)
+
+
+def previous_week(today: date) -> tuple[date, date]:
+    """Monday..Sunday of the week before the one containing `today`."""
+    monday = today - timedelta(days=today.weekday() + 7)
+    return monday, monday + timedelta(days=6)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 
 @dataclass(frozen=True)
@@ -17,17 +19,22 @@ class Standing:
     last_answer_at: str = ""
 
 
+T = TypeVar("T")
+
+
 def sort_key(s: Standing) -> tuple:
     return (-s.points, s.answer_ms, s.last_answer_at, s.user_id)
 
 
-def rank(standings: list[Standing]) -> list[tuple[int, Standing]]:
-    """1-based ranks; members equal on points and time share a rank."""
-    ordered = sorted(standings, key=sort_key)
-    result: list[tuple[int, Standing]] = []
-    for index, s in enumerate(ordered):
-        if result and (result[-1][1].points, result[-1][1].answer_ms) == (s.points, s.answer_ms):
-            result.append((result[-1][0], s))
+def rank(items: list[T], standing: Callable[[T], Standing] = lambda s: s) -> list[tuple[int, T]]:  # type: ignore[assignment,return-value]
+    """1-based ranks; lines equal on points and time share a rank. `standing` reads the Standing of an item (a
+    competition ranks members' lines of several groups, where the same member may have a line in two cells)."""
+    ordered = sorted(items, key=lambda item: sort_key(standing(item)))
+    result: list[tuple[int, T]] = []
+    for index, item in enumerate(ordered):
+        s = standing(item)
+        if result and (standing(result[-1][1]).points, standing(result[-1][1]).answer_ms) == (s.points, s.answer_ms):
+            result.append((result[-1][0], item))
         else:
-            result.append((index + 1, s))
+            result.append((index + 1, item))
     return result

@@ -65,14 +65,17 @@ class Competitions:
     def all(self) -> list[Competition]:
         return [Competition.from_row(r) for r in self.db.query("SELECT * FROM competitions ORDER BY id DESC")]
 
-    def end(self, competition_id: int) -> bool:
+    def end(self, competition_id: int, today: date) -> bool:
+        """End an active competition now: its last day becomes today (if that is earlier than planned)."""
         with self.db.atomic():
-            return self.db.execute("UPDATE competitions SET status = 'ended' WHERE id = ? AND status = 'active'",
-                                   [competition_id]).rowcount > 0
+            return self.db.execute(
+                "UPDATE competitions SET status = 'ended', end_date = MIN(end_date, ?) WHERE id = ? AND status = 'active'",
+                [today.isoformat(), competition_id]).rowcount > 0
 
     def delete(self, competition_id: int) -> bool:
         with self.db.atomic():
             self.db.execute("DELETE FROM competition_groups WHERE competition_id = ?", [competition_id])
+            self.db.execute("DELETE FROM bulletins WHERE competition_id = ?", [competition_id])
             return self.db.execute("DELETE FROM competitions WHERE id = ?", [competition_id]).rowcount > 0
 
     def join(self, competition_id: int, chat_id: int, now: datetime) -> bool:
@@ -101,40 +104,52 @@ class Competitions:
             "WHERE g.chat_id = ? AND (c.status = 'active' OR ? = 0) ORDER BY c.id DESC", [chat_id, int(active_only)])
         return [Competition.from_row(r) for r in rows]
 
-    def member_totals(self, comp: Competition) -> list[MemberTotals]:
-        """Every member's points in the window, in every participating group (a member in two cells counts twice)."""
+    def group_count(self, competition_id: int) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM competition_groups WHERE competition_id = ?",
+                               [competition_id]).fetchone()[0]
+
+    def member_totals(self, comp: Competition, start: date | None = None, end: date | None = None,
+                      chat_id: int | None = None) -> list[MemberTotals]:
+        """Every member's points in the window (default: the whole competition), in every participating group or in
+        one; a member of two cells has a line in each. Scores count once revealed (score_days is written then)."""
+        start, end = start or comp.start, end or comp.end
         rows = self.db.query(
             "SELECT d.chat_id, d.user_id, TRIM(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, '')) AS name, "
-            "g.title, SUM(d.points) AS points, SUM(d.answer_ms) AS answer_ms, COUNT(*) AS answers, "
+            "u.username, g.title, SUM(d.points) AS points, SUM(d.answer_ms) AS answer_ms, COUNT(*) AS answers, "
             "SUM(d.correct) AS correct, MAX(d.answered_at) AS last_answer_at "
             "FROM competition_groups cg JOIN score_days d ON d.chat_id = cg.chat_id "
             "AND d.study_date BETWEEN ? AND ? LEFT JOIN users u ON u.user_id = d.user_id "
-            "LEFT JOIN groups g ON g.chat_id = d.chat_id WHERE cg.competition_id = ? GROUP BY d.chat_id, d.user_id",
-            [comp.start.isoformat(), comp.end.isoformat(), comp.id],
+            "LEFT JOIN groups g ON g.chat_id = d.chat_id WHERE cg.competition_id = ? AND (? IS NULL OR cg.chat_id = ?) "
+            "GROUP BY d.chat_id, d.user_id",
+            [start.isoformat(), end.isoformat(), comp.id, chat_id, chat_id],
         )
-        return [MemberTotals(Standing(r["user_id"], r["name"] or str(r["user_id"]), r["points"], r["answer_ms"],
-                                      r["answers"], r["correct"], 0, r["last_answer_at"] or ""),
+        return [MemberTotals(Standing(r["user_id"], r["name"] or (f"@{r['username']}" if r["username"] else
+                                                                   str(r["user_id"])),
+                                      r["points"], r["answer_ms"], r["answers"], r["correct"], 0,
+                                      r["last_answer_at"] or ""),
                              r["chat_id"], r["title"] or "") for r in rows]
 
-    def group_totals(self, comp: Competition) -> list[GroupTotals]:
-        params = [comp.start.isoformat(), comp.end.isoformat()]
+    def group_totals(self, comp: Competition, start: date | None = None, end: date | None = None) -> list[GroupTotals]:
+        """Each participating group's answers, member-days (members at each post), points and time in the window."""
+        start, end = start or comp.start, end or comp.end
+        window = [start.isoformat(), end.isoformat()]
         rows = self.db.query(
             "SELECT cg.chat_id, COALESCE(g.title, '') AS title, COALESCE(g.member_count, 0) AS members, "
             "(SELECT COALESCE(SUM(COALESCE(r.member_count, 0)), 0) FROM rounds r WHERE r.chat_id = cg.chat_id "
-            " AND r.study_date BETWEEN ? AND ? AND r.status != 'posting') AS member_days, "
-            "(SELECT COUNT(*) FROM score_days d WHERE d.chat_id = cg.chat_id AND d.study_date BETWEEN ? AND ?) AS answers, "
-            "(SELECT COALESCE(SUM(d.points), 0) FROM score_days d WHERE d.chat_id = cg.chat_id "
-            " AND d.study_date BETWEEN ? AND ?) AS points, "
-            "(SELECT COALESCE(SUM(d.answer_ms), 0) FROM score_days d WHERE d.chat_id = cg.chat_id "
-            " AND d.study_date BETWEEN ? AND ?) AS answer_ms "
-            "FROM competition_groups cg LEFT JOIN groups g ON g.chat_id = cg.chat_id WHERE cg.competition_id = ?",
-            params * 4 + [comp.id],
+            " AND r.study_date BETWEEN ? AND ? AND r.status IN ('revealing', 'revealed')) AS member_days, "
+            "COALESCE(s.answers, 0) AS answers, COALESCE(s.points, 0) AS points, COALESCE(s.answer_ms, 0) AS answer_ms "
+            "FROM competition_groups cg LEFT JOIN groups g ON g.chat_id = cg.chat_id "
+            "LEFT JOIN (SELECT d.chat_id, COUNT(*) AS answers, SUM(d.points) AS points, SUM(d.answer_ms) AS answer_ms "
+            "  FROM competition_groups c2 JOIN score_days d ON d.chat_id = c2.chat_id AND d.study_date BETWEEN ? AND ? "
+            "  WHERE c2.competition_id = ? GROUP BY d.chat_id) s ON s.chat_id = cg.chat_id "
+            "WHERE cg.competition_id = ?",
+            window + window + [comp.id, comp.id],
         )
         return [GroupTotals(r["chat_id"], r["title"], r["answers"], r["member_days"], r["points"],
                             max(1, r["members"]), r["answer_ms"]) for r in rows]
 
     def daily_participation(self, comp: Competition) -> list[dict]:
-        """Per group and study day: members at the post, answers, right answers."""
+        """Per group and revealed study day: members at the post, answers, right answers."""
         return list(self.db.query(
             "SELECT r.chat_id, COALESCE(g.title, '') AS title, r.study_date, r.question, r.item_id, "
             "COALESCE(r.member_count, 0) AS members, "
@@ -143,6 +158,73 @@ class Competitions:
             "FROM competition_groups cg JOIN rounds r ON r.chat_id = cg.chat_id "
             "LEFT JOIN groups g ON g.chat_id = r.chat_id "
             "WHERE cg.competition_id = ? AND r.study_date BETWEEN ? AND ? AND r.status IN ('revealing', 'revealed') "
-            "ORDER BY r.study_date, r.chat_id",
+            "ORDER BY r.study_date, g.title, r.chat_id",
             [comp.id, comp.start.isoformat(), comp.end.isoformat()],
         ))
+
+    def answer_key(self, comp: Competition, start: date | None = None, end: date | None = None,
+                   chat_id: int | None = None) -> list[dict]:
+        """The questions asked and revealed in the window: one row per study day and quiz item, with the number of
+        participating groups that had it. Open rounds are left out: their answers are not public yet."""
+        start, end = start or comp.start, end or comp.end
+        return list(self.db.query(
+            "SELECT r.study_date, r.question, r.item_id, COUNT(*) AS groups FROM competition_groups cg "
+            "JOIN rounds r ON r.chat_id = cg.chat_id WHERE cg.competition_id = ? AND (? IS NULL OR cg.chat_id = ?) "
+            "AND r.study_date BETWEEN ? AND ? AND r.status IN ('revealing', 'revealed') "
+            "GROUP BY r.study_date, r.question, r.item_id ORDER BY r.study_date, r.question, r.item_id",
+            [comp.id, chat_id, chat_id, start.isoformat(), end.isoformat()],
+        ))
+
+    def group_days(self, chat_id: int, start: date, end: date) -> list[dict]:
+        """A group's revealed study days in the window: members at the post, answers, right answers."""
+        return list(self.db.query(
+            "SELECT r.study_date, COALESCE(r.member_count, 0) AS members, "
+            "(SELECT COUNT(*) FROM answers a WHERE a.round_id = r.id) AS answers, "
+            "(SELECT COALESCE(SUM(a.correct), 0) FROM answers a WHERE a.round_id = r.id) AS correct "
+            "FROM rounds r WHERE r.chat_id = ? AND r.study_date BETWEEN ? AND ? "
+            "AND r.status IN ('revealing', 'revealed') ORDER BY r.study_date",
+            [chat_id, start.isoformat(), end.isoformat()],
+        ))
+
+    def last_revealed_round(self, chat_id: int) -> int:
+        row = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM rounds WHERE chat_id = ? "
+                              "AND status IN ('revealing', 'revealed')", [chat_id]).fetchone()
+        return row[0]
+
+    # weekly bulletins ---------------------------------------------------------------------------------------
+    def set_bulletin(self, chat_id: int, on: bool) -> None:
+        with self.db.atomic():
+            self.db.execute("UPDATE groups SET bulletin = ? WHERE chat_id = ?", [int(on), chat_id])
+
+    def bulletin_on(self, chat_id: int) -> bool:
+        row = self.db.execute("SELECT bulletin FROM groups WHERE chat_id = ?", [chat_id]).fetchone()
+        return bool(row[0]) if row else True
+
+    def bulletin_candidates(self, week_start: date, week_end: date) -> list[dict]:
+        """Active groups with the bulletin on, in a competition that overlaps the week, not yet claimed for it."""
+        return list(self.db.query(
+            "SELECT c.id AS competition_id, g.chat_id, g.post_time FROM competitions c "
+            "JOIN competition_groups cg ON cg.competition_id = c.id JOIN groups g ON g.chat_id = cg.chat_id "
+            "WHERE c.start_date <= ? AND c.end_date >= ? AND g.status = 'active' AND g.bulletin = 1 "
+            "AND NOT EXISTS (SELECT 1 FROM bulletins b WHERE b.competition_id = c.id AND b.chat_id = g.chat_id "
+            "AND b.week_start = ?) ORDER BY c.id, g.chat_id",
+            [week_end.isoformat(), week_start.isoformat(), week_start.isoformat()],
+        ))
+
+    def claim_bulletin(self, competition_id: int, chat_id: int, week_start: date, now: datetime) -> bool:
+        with self.db.atomic():
+            return self.db.execute(
+                "INSERT OR IGNORE INTO bulletins (competition_id, chat_id, week_start, claimed_at) VALUES (?, ?, ?, ?)",
+                [competition_id, chat_id, week_start.isoformat(), now.astimezone(UTC).isoformat(timespec="seconds")],
+            ).rowcount > 0
+
+    def release_bulletin(self, competition_id: int, chat_id: int, week_start: date) -> None:
+        """Give a claim back after a send failed in a way worth retrying."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM bulletins WHERE competition_id = ? AND chat_id = ? AND week_start = ? "
+                            "AND message_id IS NULL", [competition_id, chat_id, week_start.isoformat()])
+
+    def bulletin_sent(self, competition_id: int, chat_id: int, week_start: date, message_id: int) -> None:
+        with self.db.atomic():
+            self.db.execute("UPDATE bulletins SET message_id = ? WHERE competition_id = ? AND chat_id = ? "
+                            "AND week_start = ?", [message_id, competition_id, chat_id, week_start.isoformat()])

@@ -110,7 +110,7 @@ class Store:
                 "UPDATE groups SET chat_id = ?, type = 'supergroup', updated_at = ? WHERE chat_id = ?",
                 [new_id, _iso(now), old_id],
             )
-            for table in ("rounds", "answers", "member_stats", "score_days", "competition_groups"):
+            for table in ("rounds", "answers", "member_stats", "score_days", "competition_groups", "bulletins"):
                 self.db.execute(f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?", [new_id, old_id])  # noqa: S608
             self.db.execute(
                 "INSERT INTO groups (chat_id, title, type, status, migrated_to, updated_at) "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hpbot.domain.competition import NAME_MAX
 from hpbot.domain.scoring import BASE_POINTS, BONUS_STEP_MINUTES, SPEED_BONUS_MAX
 
 SCORING_RULE = (
@@ -31,15 +32,18 @@ HELP = (
     "📚 <b>Hướng dẫn sử dụng hpbot</b>\n\n"
     "<b>Thành viên</b>\n"
     "/cauhoi — xem câu hỏi hôm nay\n"
-    "/bxh — bảng xếp hạng tuần (/bxh thang, /bxh tatca)\n"
+    "/bxh — bảng xếp hạng tuần (/bxh thang, /bxh tatca; /bxh cuocthi — cuộc thi giữa các chi bộ)\n"
     "/toi — điểm, chuỗi ngày và thứ hạng của bạn\n"
+    "/thongke — biểu đồ hoạt động 30 ngày của nhóm\n"
     "/trogiup — hướng dẫn này\n\n"
     "<b>Quản trị viên nhóm</b>\n"
     "/dangky — đăng ký nhận câu hỏi hằng ngày (mặc định đăng 07:00, công bố 20:00)\n"
     "/caidat — xem cài đặt; /caidat 06:30 21:00 — đổi giờ đăng và giờ công bố\n"
     "/guingay — đăng câu hỏi hôm nay ngay\n"
     "/congbo — công bố đáp án ngay\n"
-    "/huydangky — ngừng nhận câu hỏi\n\n"
+    "/huydangky — ngừng nhận câu hỏi\n"
+    "/thamgia MÃ — đưa nhóm vào cuộc thi (mã do ban tổ chức cung cấp)\n"
+    "/bantin — bật/tắt bản tin tuần của cuộc thi (sáng thứ Hai)\n\n"
     "<b>Cách tính điểm</b>\n" + SCORING_RULE + "\n" + STREAK_RULE + "\n\n"
     "Bảng xếp hạng: nhiều điểm hơn xếp trên; bằng điểm thì ai có tổng thời gian trả lời ít hơn xếp trên. "
     "Không ai thấy đúng sai trước giờ công bố."
@@ -127,8 +131,9 @@ ERROR_GENERIC = "⚠️ Có lỗi khi xử lý yêu cầu. Vui lòng thử lại
 
 COMMANDS_MEMBER = [
     ("cauhoi", "Câu hỏi hôm nay"),
-    ("bxh", "Bảng xếp hạng (tuan | thang | tatca)"),
+    ("bxh", "Bảng xếp hạng (tuan | thang | tatca | cuocthi)"),
     ("toi", "Điểm và chuỗi ngày của tôi"),
+    ("thongke", "Biểu đồ 30 ngày của nhóm"),
     ("trogiup", "Hướng dẫn và cách tính điểm"),
 ]
 COMMANDS_ADMIN = [
@@ -137,5 +142,125 @@ COMMANDS_ADMIN = [
     ("guingay", "Đăng câu hỏi hôm nay ngay"),
     ("congbo", "Công bố đáp án ngay"),
     ("huydangky", "Ngừng nhận câu hỏi"),
+    ("thamgia", "Tham gia cuộc thi bằng mã"),
+    ("bantin", "Bật/tắt bản tin tuần của cuộc thi"),
 ]
 COMMANDS_PRIVATE = [("start", "Bắt đầu"), ("trogiup", "Hướng dẫn và cách tính điểm")]
+COMMANDS_ORGANIZER = COMMANDS_PRIVATE + [
+    ("cuocthi", "Danh sách cuộc thi"),
+    ("cuocthi_tao", "Tạo cuộc thi: Tên | từ ngày | đến ngày"),
+    ("ketqua", "Kết quả cuộc thi"),
+    ("xuat", "Xuất kết quả (Excel; thêm csv để lấy CSV)"),
+    ("cuocthi_themtatca", "Đưa mọi nhóm đang học vào cuộc thi"),
+    ("cuocthi_ketthuc", "Kết thúc cuộc thi"),
+    ("cuocthi_xoa", "Xoá cuộc thi"),
+]
+
+# competitions: organizers (private chat) ------------------------------------------------------------------------
+ORGANIZER_ONLY = "Xin lỗi, lệnh này chỉ dành cho ban tổ chức cuộc thi."
+PRIVATE_ONLY = "Lệnh này dùng trong tin nhắn riêng với tôi: kết quả của các nhóm không đăng vào nhóm."
+COMP_CREATE_USAGE = (
+    "Cách tạo cuộc thi: /cuocthi_tao Tên cuộc thi | ngày bắt đầu | ngày kết thúc\n"
+    "Ví dụ: <code>/cuocthi_tao Thi đua học tập Nghị quyết tháng 12 | 01/12/2026 | 31/12/2026</code>"
+)
+COMP_CREATE_ERRORS = {
+    "format": "⚠️ Cần đủ ba phần, cách nhau bởi dấu |",
+    "date": "⚠️ Ngày chưa đúng. Viết ngày/tháng/năm, ví dụ 01/12/2026.",
+    "order": "⚠️ Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.",
+    "name": "⚠️ Thiếu tên cuộc thi.",
+    "name_long": f"⚠️ Tên cuộc thi dài quá {NAME_MAX} ký tự.",
+}
+COMP_CREATED = (
+    "✅ Đã tạo cuộc thi <b>{name}</b> (số {id})\n"
+    "Thời gian: {start} – {end} (tính cả hai ngày)\n"
+    "Mã tham gia: <code>{code}</code>\n\n"
+    "Quản trị viên mỗi nhóm chi bộ gửi trong nhóm: <code>/thamgia {code}</code>\n"
+    "Hoặc đưa mọi nhóm đang học vào cuộc thi: /cuocthi_themtatca {id}"
+)
+COMP_STATUS = {"active": "đang diễn ra", "ended": "đã kết thúc"}
+COMP_LIST_HEADER = "🏁 <b>Các cuộc thi</b>\n"
+COMP_LIST_LINE = "<b>{id}.</b> {name}\n    {start} – {end} · {status} · mã <code>{code}</code> · {groups} nhóm"
+COMP_LIST_FOOTER = (
+    "\n\nLệnh (thay số bằng số cuộc thi): /ketqua số · /xuat số · /cuocthi_themtatca số · "
+    "/cuocthi_ketthuc số · /cuocthi_xoa số"
+)
+COMP_NONE = "Chưa có cuộc thi nào. Tạo mới: /cuocthi_tao Tên | từ ngày | đến ngày"
+COMP_NEED_ID = "Hãy ghi số cuộc thi, ví dụ: /{command} 3. Xem danh sách: /cuocthi"
+COMP_NOT_FOUND = "Không có cuộc thi «{arg}». Xem danh sách: /cuocthi"
+COMP_ENDED = "🏁 Cuộc thi <b>{name}</b> đã kết thúc, ngày cuối tính điểm: {end}. Xem kết quả: /ketqua {id}"
+COMP_ALREADY_ENDED = "Cuộc thi <b>{name}</b> đã kết thúc từ trước."
+COMP_DELETED = "🗑 Đã xoá cuộc thi <b>{name}</b>. Điểm học tập của các nhóm vẫn được giữ nguyên."
+COMP_JOINED_ALL = "✅ Đã đưa thêm {count} nhóm vào cuộc thi <b>{name}</b> (tổng cộng {total} nhóm)."
+COMP_RESULTS_HEADER = (
+    "📋 <b>Kết quả cuộc thi: {name}</b> (số {id})\n"
+    "{start} – {end} · {status} · {groups} nhóm · {members} thành viên có điểm\n\n"
+    "<b>Xếp hạng nhóm</b>\n"
+)
+COMP_RESULTS_MEMBERS = "\n\n<b>Thành viên dẫn đầu</b>\n"
+COMP_RESULTS_MORE = "… và {count} nhóm khác"
+COMP_RESULTS_FOOTER = "\n\nBảng đầy đủ: /xuat {id} (Excel) hoặc /xuat {id} csv"
+COMP_RESULTS_EMPTY = "Chưa có nhóm nào tham gia. Mã tham gia: <code>{code}</code>"
+COMP_RANKING_CAPTION = "Xếp hạng nhóm — {name}"
+CHART_RANKING_TITLE = "Xếp hạng nhóm — {name}"
+EXPORT_CAPTION = "📊 Kết quả cuộc thi <b>{name}</b> ({start} – {end}), xuất lúc {at}"
+EXPORT_CSV_CAPTION = "{sheet} — {name}"
+EXPORT_BUSY = "⏳ Đang tạo tệp kết quả, xin chờ trong giây lát…"
+
+# competitions: groups ---------------------------------------------------------------------------------------
+JOIN_USAGE = "Gửi mã tham gia do ban tổ chức cung cấp, ví dụ: /thamgia AB3KXY"
+JOIN_UNKNOWN = "⚠️ Không có cuộc thi nào với mã «{code}». Hãy kiểm tra lại mã với ban tổ chức."
+JOIN_ENDED = "Cuộc thi <b>{name}</b> đã kết thúc, không thể tham gia nữa."
+JOINED = "✅ Nhóm đã tham gia cuộc thi <b>{name}</b> ({start} – {end}).\nXem bảng xếp hạng: /bxh cuocthi"
+JOINED_NOT_SUBSCRIBED = "\n⚠️ Nhóm chưa đăng ký nhận câu hỏi hằng ngày: quản trị viên gửi /dangky để bắt đầu tính điểm."
+JOIN_ALREADY = "Nhóm đã tham gia cuộc thi <b>{name}</b> từ trước. Xem bảng xếp hạng: /bxh cuocthi"
+
+COMP_BOARD_NONE = "Nhóm chưa tham gia cuộc thi nào. Quản trị viên gửi /thamgia MÃ (mã do ban tổ chức cung cấp)."
+COMP_BOARD_HEADER = (
+    "🏆 <b>Cuộc thi: {name}</b>\n{start} – {end} · {status} · {groups} nhóm tham gia\n\n"
+    "<b>Thành viên dẫn đầu</b>\n"
+)
+COMP_BOARD_LINE = "{medal} {name} · <i>{group}</i> — <b>{points}</b> điểm"
+COMP_BOARD_NO_SCORES = "Chưa có điểm nào (điểm được tính sau giờ công bố đáp án mỗi ngày)."
+COMP_BOARD_SELF = "\n…\n<b>Bạn:</b> {line}"
+COMP_GROUP_LINE = "{medal} {group} — tham gia {rate}% · {mean} điểm/thành viên"
+COMP_BOARD_GROUP = (
+    "\n\n<b>Nhóm {group}</b>: hạng <b>{rank}/{total}</b>\n"
+    "Tỷ lệ tham gia: <b>{rate}%</b> ({answers}/{possible} lượt) · điểm bình quân: <b>{mean}</b>/thành viên"
+)
+COMP_BOARD_RULE = (
+    "\n\n<i>Nhóm xếp theo tỷ lệ tham gia = lượt trả lời ÷ (thành viên × ngày có câu hỏi), rồi điểm bình quân "
+    "mỗi thành viên. Thành viên bằng điểm: ai tổng thời gian trả lời ít hơn xếp trên.</i>"
+)
+COMPETITION_WORDS = ("cuocthi", "cuộc thi", "cuộcthi", "cuoc thi", "thi", "competition", "contest")
+
+STATS_NONE = "Nhóm chưa có câu hỏi nào được công bố đáp án trong 30 ngày qua."
+STATS_CAPTION = "📈 30 ngày qua: {days} ngày có câu hỏi, {answers} lượt trả lời, trả lời đúng {right}%."
+
+BULLETIN_STATE = "📰 Bản tin tuần của cuộc thi (sáng thứ Hai): <b>{state}</b>.\nBật: /bantin bat · Tắt: /bantin tat"
+BULLETIN_STATE_ON = "đang bật"
+BULLETIN_STATE_OFF = "đang tắt"
+BULLETIN_SAVED_ON = "✅ Đã bật bản tin tuần: nhóm nhận bản tin vào sáng thứ Hai, lúc đăng câu hỏi."
+BULLETIN_SAVED_OFF = "🔕 Đã tắt bản tin tuần. Bật lại: /bantin bat"
+BULLETIN_USAGE = "Dùng: /bantin bat hoặc /bantin tat"
+BULLETIN_WORDS_ON = ("bat", "bật", "on")
+BULLETIN_WORDS_OFF = ("tat", "tắt", "off")
+BULLETIN = (
+    "📰 <b>Bản tin tuần {start} – {end}</b>\nCuộc thi: <b>{name}</b>\n\n"
+    "Tham gia tuần qua: <b>{answers}</b>/{possible} lượt (<b>{rate}%</b>)\n"
+    "Hạng của nhóm trong tuần: <b>{rank}/{total}</b> · điểm bình quân {mean}/thành viên"
+)
+BULLETIN_TOP = "\n\n<b>Dẫn đầu tuần trong nhóm</b>\n{lines}"
+BULLETIN_TOP_LINE = "{medal} {name} — <b>{points}</b> điểm"
+BULLETIN_KEY = "\n\n<b>Đáp án trong tuần</b>\n{lines}"
+BULLETIN_KEY_LINE = "{date} · Câu {question}: <b>{letter}.</b> {option}"
+BULLETIN_NO_DAYS = "\n\nTuần qua nhóm chưa có câu hỏi nào được công bố đáp án."
+BULLETIN_FOOTER = "\n\nBảng xếp hạng: /bxh cuocthi · Tắt bản tin: /bantin tat"
+
+# charts (PNG) ---------------------------------------------------------------------------------------------------
+CHART_MEMBERS = "Thành viên lúc đăng câu hỏi"
+CHART_ANSWERED = "Số người trả lời"
+CHART_PEOPLE = "Số người"
+CHART_RIGHT_SHARE = "Tỷ lệ trả lời đúng (%)"
+CHART_ACTIVITY_TITLE = "{group} — 30 ngày ({start} – {end})"
+CHART_PARTICIPATION = "Tỷ lệ tham gia (%)"
+CHART_RANK_LABEL = "{rate:.0f}% · {mean:.1f} điểm/thành viên"

@@ -1,0 +1,247 @@
+"""Use cases of competitions between cells: organizing, joining, standings, reports and weekly bulletins.
+No Telegram here; the handlers and the bulletin sender call these."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hpbot.clock import Clock
+from hpbot.content import Bank
+from hpbot.domain import competition as rules
+from hpbot.domain import schedule
+from hpbot.domain.competition import GroupTotals, rank_groups
+from hpbot.domain.ranking import rank
+from hpbot.store import Store
+from hpbot.store.competitions import Competition, MemberTotals
+
+LETTERS = "ABCD"
+CHART_DAYS = 30
+
+
+class JoinOutcome(enum.Enum):
+    JOINED = "joined"
+    ALREADY = "already"
+    UNKNOWN = "unknown"
+    ENDED = "ended"
+
+
+@dataclass(frozen=True)
+class Standings:
+    competition: Competition
+    members: list[tuple[int, MemberTotals]]
+    groups: list[tuple[int, GroupTotals]]
+    start: date
+    end: date
+
+    def group_line(self, chat_id: int) -> tuple[int, GroupTotals] | None:
+        return next(((r, g) for r, g in self.groups if g.chat_id == chat_id), None)
+
+
+@dataclass(frozen=True)
+class AnswerKeyRow:
+    study_date: date
+    question: int
+    question_text: str
+    stem: str
+    letter: str
+    option: str
+    groups: int
+
+
+@dataclass(frozen=True)
+class DayRow:
+    study_date: date
+    chat_id: int
+    title: str
+    question: int
+    members: int
+    answers: int
+    correct: int
+
+    @property
+    def participation(self) -> float:
+        return self.answers / self.members if self.members else 0.0
+
+
+@dataclass(frozen=True)
+class Report:
+    standings: Standings
+    days: list[DayRow]
+    answer_key: list[AnswerKeyRow]
+    generated_at: datetime
+
+
+@dataclass(frozen=True)
+class DayStat:
+    """One day of a group's chart: None for a day without a revealed question."""
+
+    study_date: date
+    answers: int | None
+    correct: int | None
+    members: int | None
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    competition: Competition
+    chat_id: int
+    week_start: date
+    week_end: date
+    group: GroupTotals | None
+    rank: int | None
+    total_groups: int
+    top_members: list[tuple[int, MemberTotals]]
+    answer_key: list[AnswerKeyRow]
+
+
+@dataclass
+class _WeekCache:
+    """Group rankings of one competition week, shared by all of its groups' bulletins in one pass."""
+
+    ranked: dict[tuple[int, date], list[tuple[int, GroupTotals]]] = field(default_factory=dict)
+
+
+class CompetitionService:
+    def __init__(self, store: Store, bank: Bank, clock: Clock, tz: ZoneInfo, organizers: frozenset[int]) -> None:
+        self.store, self.bank, self.clock, self.tz, self.organizers = store, bank, clock, tz, organizers
+        self.comps = store.competitions
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self) -> date:
+        return schedule.local_date(self.now(), self.tz)
+
+    def is_organizer(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.organizers
+
+    # organizing ---------------------------------------------------------------------------------------------
+    def create(self, text: str, user_id: int) -> Competition:
+        """Raises CompetitionInputError with a reason the reply explains."""
+        spec = rules.parse_spec(text)
+        return self.comps.create(spec.name, spec.start, spec.end, user_id, self.now())
+
+    def listing(self) -> list[tuple[Competition, int]]:
+        return [(c, self.comps.group_count(c.id)) for c in self.comps.all()]
+
+    def pick(self, arg: str | None) -> Competition | None:
+        """By id or join code; without one, the newest active competition (else the newest)."""
+        arg = (arg or "").strip()
+        if arg:
+            if arg.isdigit():
+                return self.comps.get(int(arg))
+            return self.comps.by_code(arg)
+        every = self.comps.all()
+        return next((c for c in every if c.status == "active"), every[0] if every else None)
+
+    def end(self, comp: Competition) -> bool:
+        return self.comps.end(comp.id, max(self.today(), comp.start))
+
+    def delete(self, comp: Competition) -> bool:
+        return self.comps.delete(comp.id)
+
+    def join(self, code: str, chat_id: int) -> tuple[JoinOutcome, Competition | None]:
+        comp = self.comps.by_code(code)
+        if comp is None:
+            return JoinOutcome.UNKNOWN, None
+        if comp.status != "active" or comp.end < self.today():
+            return JoinOutcome.ENDED, comp
+        joined = self.comps.join(comp.id, chat_id, self.now())
+        return (JoinOutcome.JOINED if joined else JoinOutcome.ALREADY), comp
+
+    def join_all(self, comp: Competition) -> int:
+        return self.comps.join_all_active(comp.id, self.now())
+
+    def current_for(self, chat_id: int) -> Competition | None:
+        """The group's competition to show: the newest active one, else the newest it took part in."""
+        every = self.comps.competitions_of(chat_id, active_only=False)
+        return next((c for c in every if c.status == "active"), every[0] if every else None)
+
+    # standings and reports ----------------------------------------------------------------------------------
+    def standings(self, comp: Competition, start: date | None = None, end: date | None = None,
+                  chat_id: int | None = None, groups: list[tuple[int, GroupTotals]] | None = None) -> Standings:
+        start, end = start or comp.start, end or comp.end
+        members = rank(self.comps.member_totals(comp, start, end, chat_id), lambda m: m.standing)
+        if groups is None:
+            groups = rank_groups(self.comps.group_totals(comp, start, end))
+        return Standings(comp, members, groups, start, end)
+
+    def report(self, comp: Competition) -> Report:
+        standings = self.standings(comp)
+        days = [DayRow(date.fromisoformat(r["study_date"]), r["chat_id"], r["title"], r["question"], r["members"],
+                       r["answers"], r["correct"]) for r in self.comps.daily_participation(comp)]
+        return Report(standings, days, self.answer_key(comp), self.now())
+
+    def answer_key(self, comp: Competition, start: date | None = None, end: date | None = None,
+                   chat_id: int | None = None) -> list[AnswerKeyRow]:
+        rows = []
+        for r in self.comps.answer_key(comp, start, end, chat_id):
+            try:
+                item = self.bank.item(r["item_id"])
+                question = self.bank.question(r["question"])
+            except KeyError:  # an item retired from the bank since: the day stays in the report without its text
+                rows.append(AnswerKeyRow(date.fromisoformat(r["study_date"]), r["question"], "", r["item_id"],
+                                         "?", "", r["groups"]))
+                continue
+            rows.append(AnswerKeyRow(date.fromisoformat(r["study_date"]), r["question"], question.text, item.stem,
+                                     LETTERS[item.answer], item.correct_option, r["groups"]))
+        return rows
+
+    def group_days(self, chat_id: int, days: int = CHART_DAYS) -> list[DayStat]:
+        """The last `days` study days up to today, for the group's chart (days without a question are None)."""
+        end = self.today()
+        start = end - timedelta(days=days - 1)
+        found = {r["study_date"]: r for r in self.comps.group_days(chat_id, start, end)}
+        out = []
+        for offset in range(days):
+            day = start + timedelta(days=offset)
+            r = found.get(day.isoformat())
+            out.append(DayStat(day, r["answers"], r["correct"], r["members"]) if r else DayStat(day, None, None, None))
+        return out
+
+    # weekly bulletins ---------------------------------------------------------------------------------------
+    def bulletins_due(self) -> list[tuple[Competition, int, date]]:
+        """On Mondays, from each group's post time: (competition, group, last week's Monday) not yet claimed."""
+        now_local = self.now().astimezone(self.tz)
+        today = now_local.date()
+        if today.weekday() != 0:
+            return []
+        week_start, week_end = rules.previous_week(today)
+        hhmm = now_local.strftime("%H:%M")
+        comps: dict[int, Competition | None] = {}
+        due = []
+        for row in self.comps.bulletin_candidates(week_start, week_end):
+            if row["post_time"] > hhmm:
+                continue
+            comp_id = row["competition_id"]
+            if comp_id not in comps:
+                comps[comp_id] = self.comps.get(comp_id)
+            comp = comps[comp_id]
+            if comp is not None:
+                due.append((comp, row["chat_id"], week_start))
+        return due
+
+    def new_week_cache(self) -> _WeekCache:
+        return _WeekCache()
+
+    def bulletin(self, comp: Competition, chat_id: int, week_start: date, cache: _WeekCache | None = None,
+                 top: int = 5) -> Bulletin:
+        start, end = rules.clamp_window(comp.start, comp.end, week_start, week_start + timedelta(days=6))
+        key = (comp.id, week_start)
+        if cache is not None and key in cache.ranked:
+            ranked = cache.ranked[key]
+        else:
+            ranked = rank_groups(self.comps.group_totals(comp, start, end))
+            if cache is not None:
+                cache.ranked[key] = ranked
+        mine = next(((r, g) for r, g in ranked if g.chat_id == chat_id), None)
+        members = self.standings(comp, start, end, chat_id=chat_id, groups=ranked).members[:top]
+        return Bulletin(comp, chat_id, week_start, week_start + timedelta(days=6), mine[1] if mine else None,
+                        mine[0] if mine else None, len(ranked), members,
+                        self.answer_key(comp, start, end, chat_id))
+
+    def claim_bulletin(self, comp: Competition, chat_id: int, week_start: date) -> bool:
+        return self.comps.claim_bulletin(comp.id, chat_id, week_start, self.now())

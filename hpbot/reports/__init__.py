@@ -1,0 +1,1 @@
+"""Organizer reports: workbooks, CSV files and charts built from a competition's results."""
