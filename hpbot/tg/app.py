@@ -10,8 +10,10 @@ from telegram import (
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
     Update,
 )
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -27,12 +29,15 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from hpbot.clock import Clock, SystemClock
+from hpbot.competition_service import CompetitionService
 from hpbot.config import Config
 from hpbot.content import Bank, load_bank
 from hpbot.health import beat
 from hpbot.services import StudyService
 from hpbot.store import Store
 from hpbot.tg import texts
+from hpbot.tg.bulletins import BulletinSender
+from hpbot.tg.competition_handlers import CompetitionHandlers
 from hpbot.tg.handlers import Handlers
 from hpbot.tg.ordering import PerChatOrder
 from hpbot.tg.pacing import MessageRateLimiter
@@ -59,6 +64,9 @@ class Hpbot:
     store: Store
     handlers: Handlers
     db_path: str = ":memory:"
+    competition: CompetitionService | None = None
+    competition_handlers: CompetitionHandlers | None = None
+    bulletins: BulletinSender | None = None
 
 
 def build(config: Config, *, clock: Clock | None = None, bank: Bank | None = None, store: Store | None = None,
@@ -88,15 +96,22 @@ def build(config: Config, *, clock: Clock | None = None, bank: Bank | None = Non
     application = builder.build()
     runtime = StudyRuntime(application.bot, service, count_edit_seconds=config.count_edit_seconds)
     handlers = Handlers(runtime)
-    hp = Hpbot(application, runtime, service, store, handlers, str(config.db_path))
+    competition = CompetitionService(store, bank, clock, config.tz, config.organizers)
+    competition_handlers = CompetitionHandlers(handlers, competition)
+    handlers.competition_board = competition_handlers.board
+    bulletins = BulletinSender(application.bot, competition, runtime.delivery)
+    runtime.after_due.append(bulletins.run_due)
+    hp = Hpbot(application, runtime, service, store, handlers, str(config.db_path), competition, competition_handlers,
+               bulletins)
+    application.bot_data["organizers"] = sorted(config.organizers)
     application.bot_data["hpbot"] = hp
     application.bot_data["run_jobs"] = run_jobs
     application.bot_data["tick_seconds"] = config.tick_seconds
-    _register(application, handlers)
+    _register(application, handlers, competition_handlers)
     return hp
 
 
-def _register(app: Application, h: Handlers) -> None:
+def _register(app: Application, h: Handlers, c: CompetitionHandlers) -> None:
     commands = [
         (("dangky", "subscribe"), h.subscribe),
         (("huydangky", "unsubscribe"), h.unsubscribe),
@@ -108,6 +123,16 @@ def _register(app: Application, h: Handlers) -> None:
         (("toi", "me"), h.me),
         (("trogiup", "help"), h.help),
         (("start",), h.start),
+        (("thamgia", "join"), c.join),
+        (("thongke", "stats"), c.stats),
+        (("bantin", "bulletin"), c.bulletin),
+        (("cuocthi", "competitions"), c.list),
+        (("cuocthi_tao", "competition_new"), c.create),
+        (("cuocthi_ketthuc", "competition_end"), c.end),
+        (("cuocthi_xoa", "competition_delete"), c.delete),
+        (("cuocthi_themtatca", "competition_add_all"), c.join_all),
+        (("ketqua", "results"), c.results),
+        (("xuat", "export"), c.export),
     ]
     for names, callback in commands:
         app.add_handler(CommandHandler(list(names), callback, filters=~filters.UpdateType.EDITED))
@@ -127,6 +152,11 @@ async def set_command_menus(app: Application) -> None:
     await app.bot.set_my_commands(menu(texts.COMMANDS_MEMBER + texts.COMMANDS_ADMIN),
                                   scope=BotCommandScopeAllChatAdministrators())
     await app.bot.set_my_commands(menu(texts.COMMANDS_PRIVATE), scope=BotCommandScopeAllPrivateChats())
+    for organizer in app.bot_data.get("organizers", []):
+        try:  # fails until the organizer has started a chat with the bot; the commands work regardless
+            await app.bot.set_my_commands(menu(texts.COMMANDS_ORGANIZER), scope=BotCommandScopeChat(organizer))
+        except TelegramError as exc:
+            log.info("no organizer menu for %s yet: %s", organizer, exc.message)
 
 
 async def _due(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from html import escape
 
 from telegram import Chat, ChatMember, ChatMemberUpdated, Update
@@ -25,6 +26,7 @@ class Handlers:
     def __init__(self, runtime: StudyRuntime) -> None:
         self.runtime = runtime
         self.service = runtime.service
+        self.competition_board: Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]] | None = None
 
     # helpers ------------------------------------------------------------------------------------------------
     async def reply(self, update: Update, text: str, **kwargs) -> None:
@@ -211,6 +213,9 @@ class Handlers:
             await self.reply(update, texts.GROUP_ONLY)
             return
         raw = " ".join(context.args or []).strip().lower() or "tuan"
+        if raw in texts.COMPETITION_WORDS and self.competition_board is not None:
+            await self.competition_board(update, context)
+            return
         period = PERIOD_ALIASES.get(raw)
         if period is None:
             await self.reply(update, texts.BOARD_BAD_PERIOD)

@@ -6,9 +6,12 @@ import re
 from datetime import date
 from html import escape
 
+from hpbot.competition_service import Bulletin, Standings
 from hpbot.content import Bank, Question, QuizItem
+from hpbot.domain.competition import GroupTotals
 from hpbot.domain.ranking import Standing
 from hpbot.store import Round, RoundAnswer
+from hpbot.store.competitions import Competition, MemberTotals
 from hpbot.tg import texts
 
 MESSAGE_LIMIT = 4096
@@ -138,3 +141,107 @@ def board(title: str, ranked: list[tuple[int, Standing]], caller_id: int | None,
     if mine:
         text += texts.BOARD_SELF.format(line=board_line(*mine))
     return text
+
+
+# competitions -------------------------------------------------------------------------------------------------
+def number(value: float, digits: int = 1) -> str:
+    """Vietnamese decimal comma: 87.5 -> '87,5'; whole numbers without decimals."""
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
+    return text.replace(".", ",")
+
+
+def short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def competition_created(comp: Competition) -> str:
+    return texts.COMP_CREATED.format(name=escape(comp.name), id=comp.id, start=day(comp.start), end=day(comp.end),
+                                     code=comp.code)
+
+
+def competition_list(items: list[tuple[Competition, int]]) -> str:
+    if not items:
+        return texts.COMP_NONE
+    lines = [texts.COMP_LIST_LINE.format(id=c.id, name=escape(short(c.name, 80)), start=day(c.start), end=day(c.end),
+                                         status=texts.COMP_STATUS.get(c.status, c.status), code=c.code, groups=n)
+             for c, n in items]
+    return fit(texts.COMP_LIST_HEADER, lines, texts.COMP_LIST_FOOTER)
+
+
+def fit(header: str, lines: list[str], footer: str = "", limit: int = MESSAGE_LIMIT) -> str:
+    """Header, as many lines as fit in one message, footer."""
+    text = header
+    for index, line in enumerate(lines):
+        more = texts.COMP_RESULTS_MORE.format(count=len(lines) - index)
+        if utf16_len(text + line + "\n" + more + footer) > limit:
+            return text + more + footer
+        text += line + "\n"
+    return text.rstrip("\n") + footer
+
+
+def member_line(rank: int, m: MemberTotals) -> str:
+    return texts.COMP_BOARD_LINE.format(medal=MEDALS.get(rank, f"{rank}."), name=escape(short(m.standing.name, 40)),
+                                        group=escape(short(m.group_title, 40)), points=m.standing.points)
+
+
+def group_line(rank: int, g: GroupTotals) -> str:
+    return texts.COMP_GROUP_LINE.format(medal=MEDALS.get(rank, f"{rank}."), group=escape(short(g.title, 50)),
+                                        rate=number(100 * g.participation), mean=number(g.mean_points))
+
+
+def competition_board(st: Standings, chat_id: int, caller_id: int | None, top: int = 10) -> str:
+    comp = st.competition
+    text = texts.COMP_BOARD_HEADER.format(name=escape(comp.name), start=day(comp.start), end=day(comp.end),
+                                          status=texts.COMP_STATUS.get(comp.status, comp.status),
+                                          groups=len(st.groups))
+    if not st.members:
+        text += texts.COMP_BOARD_NO_SCORES
+    else:
+        text += "\n".join(member_line(r, m) for r, m in st.members[:top])
+        mine = next(((r, m) for r, m in st.members[top:]
+                     if m.standing.user_id == caller_id and m.chat_id == chat_id), None)
+        if mine:
+            text += texts.COMP_BOARD_SELF.format(line=member_line(*mine))
+    line = st.group_line(chat_id)
+    if line:
+        rank_, g = line
+        text += texts.COMP_BOARD_GROUP.format(group=escape(short(g.title, 60)), rank=rank_, total=len(st.groups),
+                                              rate=number(100 * g.participation), answers=g.answers,
+                                              possible=g.member_days, mean=number(g.mean_points))
+    return text + texts.COMP_BOARD_RULE
+
+
+def competition_results(st: Standings, top_groups: int = 20, top_members: int = 10) -> str:
+    comp = st.competition
+    header = texts.COMP_RESULTS_HEADER.format(
+        name=escape(comp.name), id=comp.id, start=day(comp.start), end=day(comp.end),
+        status=texts.COMP_STATUS.get(comp.status, comp.status), groups=len(st.groups), members=len(st.members))
+    if not st.groups:
+        return header + texts.COMP_RESULTS_EMPTY.format(code=comp.code)
+    groups = [group_line(r, g) for r, g in st.groups[:top_groups]]
+    if len(st.groups) > top_groups:
+        groups.append(texts.COMP_RESULTS_MORE.format(count=len(st.groups) - top_groups))
+    members = [member_line(r, m) for r, m in st.members[:top_members]] or [texts.COMP_BOARD_NO_SCORES]
+    body = "\n".join(groups) + texts.COMP_RESULTS_MEMBERS + "\n".join(members)
+    return fit(header, body.split("\n"), texts.COMP_RESULTS_FOOTER.format(id=comp.id))
+
+
+def bulletin(b: Bulletin) -> str:
+    comp, g = b.competition, b.group
+    text = texts.BULLETIN.format(
+        start=day(b.week_start)[:5], end=day(b.week_end), name=escape(comp.name),
+        answers=g.answers if g else 0, possible=g.member_days if g else 0,
+        rate=number(100 * g.participation) if g else "0", rank=b.rank or "–", total=b.total_groups,
+        mean=number(g.mean_points) if g else "0")
+    if b.top_members:
+        text += texts.BULLETIN_TOP.format(lines="\n".join(
+            texts.BULLETIN_TOP_LINE.format(medal=MEDALS.get(r, f"{r}."), name=escape(short(m.standing.name, 40)),
+                                           points=m.standing.points) for r, m in b.top_members))
+    if b.answer_key:
+        text += texts.BULLETIN_KEY.format(lines="\n".join(
+            texts.BULLETIN_KEY_LINE.format(date=day(k.study_date)[:5], question=k.question, letter=k.letter,
+                                           option=escape(short(k.option, 160))) for k in b.answer_key))
+    else:
+        text += texts.BULLETIN_NO_DAYS
+    return text + texts.BULLETIN_FOOTER

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -39,6 +40,10 @@ class StudyRuntime:
         self._count_tasks: dict[int, asyncio.Task] = {}
         self._busy: set[int] = set()  # rounds being posted or revealed right now
         self._slots = asyncio.Semaphore(concurrency)
+        # work that follows the due-job (weekly bulletins) runs in the background, one run of each at a time, so a
+        # long run never holds up the next posts and reveals
+        self.after_due: list[Callable[[], Awaitable[object]]] = []
+        self._background: dict[int, asyncio.Task] = {}
 
     # posting ------------------------------------------------------------------------------------------------
     def reveal_hhmm(self, rnd: Round) -> str:
@@ -183,6 +188,17 @@ class StudyRuntime:
                     if rnd.id not in self._busy]
         if posts or reveals:
             await asyncio.gather(*posts, *reveals)
+        for index, job in enumerate(self.after_due):
+            running = self._background.get(index)
+            if running is None or running.done():
+                self._background[index] = asyncio.create_task(self._guarded(job))
+
+    @staticmethod
+    async def _guarded(job: Callable[[], Awaitable[object]]) -> None:
+        try:
+            await job()
+        except Exception:  # a failed bulletin run must not end the background task silently
+            log.exception("background job %s failed", getattr(job, "__qualname__", job))
 
     async def recover(self) -> None:
         """After a restart: finish posts that were being sent and reveals that were being delivered."""
@@ -229,7 +245,7 @@ class StudyRuntime:
         return None
 
     async def drain(self) -> None:
-        """Wait for pending count edits (used at shutdown and by tests)."""
-        tasks = list(self._count_tasks.values())
+        """Wait for pending count edits and background runs (used at shutdown and by tests)."""
+        tasks = list(self._count_tasks.values()) + list(self._background.values())
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)

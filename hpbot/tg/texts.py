@@ -118,7 +118,7 @@ BOARD_HEADER = "🏆 <b>Bảng xếp hạng {title}</b>\n"
 BOARD_LINE = "{medal} {name} — <b>{points}</b> điểm · chuỗi {streak}"
 BOARD_SELF = "\n…\n<b>Bạn:</b> {line}"
 BOARD_EMPTY = "Chưa có điểm nào trong khoảng thời gian này. Hãy trả lời câu hỏi hằng ngày để ghi điểm!"
-BOARD_BAD_PERIOD = "Không rõ khoảng thời gian. Dùng: /bxh tuan, /bxh thang hoặc /bxh tatca"
+BOARD_BAD_PERIOD = "Không rõ khoảng thời gian. Dùng: /bxh tuan, /bxh thang, /bxh tatca hoặc /bxh cuocthi"
 
 ME = (
     "👤 <b>{name}</b>\n"
