@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from hpbot.competition_service import DayStat
 from hpbot.domain.competition import GroupTotals
 from hpbot.tg import texts
+from hpbot.tg.render import number
 
 FONT = "DejaVu Sans"
 DPI = 100
@@ -90,7 +91,7 @@ def group_ranking(ranked: Sequence[tuple[int, GroupTotals]], title: str, top: in
         ax.set_xlim(0, 118)
         ax.set_xlabel(texts.CHART_PARTICIPATION, fontfamily=FONT)
         for y, value, (_, g) in zip(ys, values, shown, strict=True):
-            ax.text(value + 1, y, texts.CHART_RANK_LABEL.format(rate=value, mean=g.mean_points), va="center",
+            ax.text(value + 1, y, texts.CHART_RANK_LABEL.format(rate=number(value, 0), mean=number(g.mean_points)), va="center",
                     fontfamily=FONT, fontsize=9)
         ax.set_title(plain(title, 90), fontfamily=FONT, fontsize=13)
         ax.grid(axis="x", alpha=0.3)

@@ -1,0 +1,253 @@
+"""Competitions end to end: two cells of different sizes, several study days, boards, reports, charts, bulletin."""
+
+import io
+import re
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+
+from hpbot.domain.competition import CODE_ALPHABET
+from tests.e2e.conftest import ADMIN, GROUP, HUNG, LAN, NAUGHTY, TUAN
+from tests.e2e.harness import BotUnderTest, local
+
+BIG = -1002
+BIG_ADMIN = 700
+HOA, BINH, CUONG, DUNG = 701, 702, 703, 704
+ORGANIZER, STRANGER = 900, 901
+DAYS = [date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 2)]  # Monday to Wednesday
+
+
+@pytest.fixture
+async def cup(fake, clock, bank, tmp_path):
+    """The bot with an organizer configured, a second, bigger cell, and private chats for the organizer and a stranger."""
+    fake.add_user(ORGANIZER, "Ban", "Tổ chức")
+    fake.add_user(STRANGER, "Người", "Lạ")
+    fake.private_chat(ORGANIZER)
+    fake.private_chat(STRANGER)
+    fake.private_chat(LAN)
+    for user_id, first, last in ((BIG_ADMIN, "Bí thư", "Phường 7"), (HOA, "Đỗ Thị", "Hoa"), (BINH, "Lê Văn", "Bình"),
+                                 (CUONG, "Ngô Quốc", "Cường"), (DUNG, "=HYPERLINK(\"x\")", "Dũng")):
+        fake.add_user(user_id, first, last)
+    fake.add_group(BIG, "Chi bộ Phường 7", admins=[BIG_ADMIN],
+                   members=[HOA, BINH, CUONG, DUNG] + list(range(710, 716)))  # 11 people
+    bot = BotUnderTest(fake, tmp_path / "hpbot.sqlite3", clock, bank, HPBOT_ORGANIZERS=str(ORGANIZER))
+    await bot.start()
+    yield bot
+    await bot.stop()
+
+
+# Who answers when, and whether right, on each of the three days. Cell A has 5 people, 3 answer every day
+# (9 answers of 15 possible: 60 %); cell B has 11 people, 4 answer every day (12 of 33: 36.4 %). B has more
+# answers, A the higher participation rate, so A must rank first.
+PLAN = {
+    GROUP: [(LAN, 5, True), (HUNG, 40, True), (TUAN, 50, False)],
+    BIG: [(HOA, 2, True), (BINH, 20, True), (CUONG, 25, "first two days"), (DUNG, 55, False)],
+}
+
+
+async def play_days(bot, fake, clock, bank):
+    for day in DAYS:
+        clock.set(local(day.year, day.month, day.day, 7, 0))
+        await bot.tick()
+        taps = []
+        for chat_id, plan in PLAN.items():
+            rnd = bot.hp.service.today_round(chat_id)
+            assert rnd is not None and rnd.message_id is not None
+            item = bank.item(rnd.item_id)
+            for user_id, minute, right in plan:
+                is_right = right is True or (right == "first two days" and day != DAYS[-1])
+                option = item.answer if is_right else (item.answer + 1) % 4
+                taps.append((minute, chat_id, user_id, rnd, option))
+        for minute, chat_id, user_id, rnd, option in sorted(taps, key=lambda t: (t[0], t[1])):
+            clock.set(local(day.year, day.month, day.day, 7, minute))
+            toast = await bot.tap(chat_id, user_id, rnd.message_id, f"a:{rnd.id}:{option}")
+            assert "Đã ghi nhận" in toast
+        clock.set(local(day.year, day.month, day.day, 20, 0))
+        await bot.tick()
+        await bot.hp.runtime.drain()
+
+
+def expected_members(db):
+    """Competition standings computed straight from the answers table (not from the score rows the bot reads)."""
+    rows = db.execute(
+        "SELECT a.chat_id, a.user_id, SUM(a.points), SUM(a.elapsed_ms), MAX(a.answered_at) FROM answers a "
+        "JOIN rounds r ON r.id = a.round_id WHERE r.status = 'revealed' GROUP BY a.chat_id, a.user_id").fetchall()
+    return sorted(rows, key=lambda r: (-r[2], r[3], r[4]))
+
+
+async def setup_competition(cup, fake):
+    created = await cup.reply_to(ORGANIZER, ORGANIZER, "/cuocthi_tao Thi đua học Nghị quyết | 30/11/2026 | 31/12/2026")
+    assert "Đã tạo cuộc thi" in created
+    code = re.search(r"<code>([A-Z0-9]{6})</code>", created).group(1)
+    assert set(code) <= set(CODE_ALPHABET)
+    assert "đã tham gia" in await cup.reply_to(GROUP, ADMIN, f"/thamgia {code}")
+    assert "đã tham gia" in await cup.reply_to(BIG, BIG_ADMIN, f"/thamgia {code.lower()}")  # typed in lower case
+    assert "từ trước" in await cup.reply_to(BIG, BIG_ADMIN, f"/thamgia {code}")
+    for chat_id, admin in ((GROUP, ADMIN), (BIG, BIG_ADMIN)):
+        assert "đã đăng ký" in await cup.reply_to(chat_id, admin, "/dangky")
+    return code
+
+
+async def test_two_cells_compete_fairly_and_the_organizer_gets_reports(cup, fake, clock, bank):
+    code = await setup_competition(cup, fake)
+    await play_days(cup, fake, clock, bank)
+    db = cup.hp.store.db
+
+    # /bxh cuocthi: members across both cells in the defined order, the cell's rank among cells
+    board = await cup.reply_to(GROUP, LAN, "/bxh cuocthi")
+    names = {LAN: "Nguyễn Thị Lan", HUNG: "Trần Văn Hùng", TUAN: "Phạm Minh Tuấn", HOA: "Đỗ Thị Hoa",
+             BINH: "Lê Văn Bình", CUONG: "Ngô Quốc Cường", DUNG: "=HYPERLINK(&quot;x&quot;) Dũng"}
+    order = [names[r[1]] for r in expected_members(db)]
+    assert [board.index(n) for n in order] == sorted(board.index(n) for n in order)
+    assert order[:3] == ["Đỗ Thị Hoa", "Nguyễn Thị Lan", "Lê Văn Bình"]  # 45 points each, by total answer time
+    assert "Chi bộ Phường 7" in board and "<i>Chi bộ Khu 3</i>" in board
+    assert "hạng <b>1/2</b>" in board and "<b>60%</b> (9/15 lượt)" in board
+    board_b = await cup.reply_to(BIG, HOA, "/bxh cuocthi")
+    assert "hạng <b>2/2</b>" in board_b and "(12/33 lượt)" in board_b
+
+    # non-organizers are refused; the organizer is sent to a private chat when asking in a group
+    assert "chỉ dành cho ban tổ chức" in await cup.reply_to(STRANGER, STRANGER, "/xuat")
+    assert "chỉ dành cho ban tổ chức" in await cup.reply_to(LAN, LAN, "/ketqua")
+    assert "chỉ dành cho ban tổ chức" in await cup.reply_to(GROUP, LAN, "/cuocthi")
+    assert "tin nhắn riêng" in await cup.reply_to(GROUP, ORGANIZER, "/xuat")
+    assert fake.calls_to("sendDocument") == []
+
+    # /ketqua: standings, then the group ranking as a picture
+    files_before = len(fake.files)
+    results = await cup.reply_to(ORGANIZER, ORGANIZER, "/ketqua")
+    assert results.index("Chi bộ Khu 3") < results.index("Chi bộ Phường 7")
+    await fake.wait_for(lambda: len(fake.files) > files_before)
+    ranking_png = fake.files[-1]["data"]
+    assert_png(ranking_png, min_width=900, min_height=200)
+
+    # /xuat: a workbook whose cells match the database
+    await cup.reply_to(ORGANIZER, ORGANIZER, "/xuat")
+    await fake.wait_for(lambda: fake.files[-1]["filename"].endswith(".xlsx"))
+    book = load_workbook(io.BytesIO(fake.files[-1]["data"]))
+    assert book.sheetnames == ["Thông tin", "Nhóm", "Thành viên", "Theo ngày", "Đáp án"]
+    groups = book["Nhóm"]
+    assert [c.value for c in groups[1]][:7] == ["Hạng", "Nhóm", "Mã nhóm Telegram", "Số thành viên", "Lượt trả lời",
+                                                 "Lượt có thể trả lời", "Tỷ lệ tham gia (%)"]
+    group_rows = [[c.value for c in row] for row in groups.iter_rows(min_row=2)]
+    assert [(r[0], r[1], r[2], r[4], r[5], r[6]) for r in group_rows] == [
+        (1, "Chi bộ Khu 3", GROUP, 9, 15, 60.0), (2, "Chi bộ Phường 7", BIG, 12, 33, 36.4)]
+    for row in group_rows:
+        points = db.execute("SELECT SUM(points) FROM answers WHERE chat_id = ?", [row[2]]).fetchone()[0]
+        assert row[7] == points
+
+    members = [[c.value for c in row] for row in book["Thành viên"].iter_rows(min_row=2)]
+    expected = expected_members(db)
+    assert [(m[2], m[4]) for m in members] == [(r[1], r[2]) for r in expected]
+    assert members[0][1] == "Đỗ Thị Hoa" and members[0][3] == "Chi bộ Phường 7"
+    dung = next(m for m in members if m[2] == DUNG)
+    assert dung[1] == '=HYPERLINK("x") Dũng'  # a name, kept as text, not run as a formula
+    last_answer = members[0][8]
+    assert last_answer.date() == DAYS[-1] and last_answer.hour == 7  # local time
+
+    days = [[c.value for c in row] for row in book["Theo ngày"].iter_rows(min_row=2)]
+    assert len(days) == 6
+    assert {(d[0].date(), d[1], d[4]) for d in days} == {(day, title, n) for day in DAYS
+                                                          for title, n in (("Chi bộ Khu 3", 3), ("Chi bộ Phường 7", 4))}
+    assert book["Theo ngày"]["A2"].number_format == "DD/MM/YYYY"
+    key = [[c.value for c in row] for row in book["Đáp án"].iter_rows(min_row=2)]
+    rounds = db.execute("SELECT study_date, item_id FROM rounds WHERE status = 'revealed'").fetchall()
+    assert {(k[0].date().isoformat(), k[1]) for k in key} == {(d, bank.item(i).question) for d, i in rounds}
+    for k in key:
+        item = next(bank.item(i) for d, i in rounds if d == k[0].date().isoformat() and bank.item(i).stem == k[3])
+        assert k[4] == "ABCD"[item.answer] and k[5] == item.correct_option
+
+    # the CSV alternative: one file per table, UTF-8 with BOM, names that look like formulas neutralised
+    await cup.reply_to(ORGANIZER, ORGANIZER, f"/xuat {code} csv")
+    await fake.wait_for(lambda: sum(f["filename"].endswith(".csv") for f in fake.files) == 5)
+    member_csv = next(f for f in fake.files if f["filename"].endswith("thanh-vien.csv"))["data"].decode("utf-8")
+    assert member_csv.startswith("\ufeffHạng,Họ và tên") and "'=HYPERLINK" in member_csv
+    assert "30/11/2026" in next(f for f in fake.files if f["filename"].endswith("theo-ngay.csv"))["data"].decode()
+
+
+async def test_group_chart_and_weekly_bulletin(cup, fake, clock, bank):
+    await setup_competition(cup, fake)
+    await play_days(cup, fake, clock, bank)
+
+    files_before = len(fake.files)
+    await cup.reply_to(GROUP, LAN, "/thongke")
+    await fake.wait_for(lambda: len(fake.files) > files_before)
+    png = fake.files[-1]["data"]
+    assert_png(png, min_width=900, min_height=400)
+    photo = fake.calls_to("sendPhoto")[-1]
+    assert "3 ngày có câu hỏi, 9 lượt trả lời" in photo.params["caption"]
+    await cup.reply_to(GROUP, HUNG, "/thongke")  # nothing new revealed: the same picture again, by its file id
+    assert len(fake.files) == files_before + 1
+    assert isinstance(fake.calls_to("sendPhoto")[-1].params["photo"], str)
+
+    assert "chỉ quản trị viên" in await cup.reply_to(BIG, HOA, "/bantin tat")
+    assert "Đã tắt" in await cup.reply_to(BIG, BIG_ADMIN, "/bantin tat")
+    assert "đang tắt" in await cup.reply_to(BIG, BIG_ADMIN, "/bantin")
+
+    clock.set(local(2026, 12, 6, 6, 30))  # Sunday: no bulletin (and before the post time: no question)
+    await cup.tick()
+    await cup.hp.runtime.drain()
+    assert not [m for m in fake.messages(GROUP) if "Bản tin tuần" in m.text]
+
+    clock.set(local(2026, 12, 7, 7, 0))  # Monday morning, the cells' post time
+    await cup.tick()
+    await cup.hp.runtime.drain()
+    await cup.tick()  # a second tick must not send it again
+    await cup.hp.runtime.drain()
+    bulletins = [m.text for m in fake.messages(GROUP) if "Bản tin tuần" in m.text]
+    assert len(bulletins) == 1
+    text = bulletins[0]
+    assert "Bản tin tuần 30/11 – 06/12/2026" in text and "<b>9</b>/15 lượt (<b>60%</b>)" in text
+    assert "<b>1/2</b>" in text and text.index("Nguyễn Thị Lan") < text.index("Trần Văn Hùng")
+    for day in DAYS:
+        rnd = cup.hp.store.round_on(GROUP, day)
+        item = bank.item(rnd.item_id)
+        assert f"{day:%d/%m} · Câu {rnd.question}: <b>{'ABCD'[item.answer]}.</b>" in text
+    assert not [m for m in fake.messages(BIG) if "Bản tin tuần 30/11" in m.text]  # opted out
+
+
+async def test_organizer_manages_competitions_and_bad_input_is_explained(cup, fake, clock):
+    for bad, reason in (("/cuocthi_tao Thi đua", "ba phần"), ("/cuocthi_tao A | 31/02/2026 | 01/03/2026", "Ngày chưa đúng"),
+                        ("/cuocthi_tao A | 10/12/2026 | 01/12/2026", "sau ngày bắt đầu"),
+                        ("/cuocthi_tao  | 01/12/2026 | 02/12/2026", "Thiếu tên")):
+        reply = await cup.reply_to(ORGANIZER, ORGANIZER, bad)
+        assert reason in reply and "/cuocthi_tao" in reply
+    assert cup.hp.store.competitions.all() == []
+    assert "Chưa có cuộc thi" in await cup.reply_to(ORGANIZER, ORGANIZER, "/cuocthi")
+
+    await cup.reply_to(ORGANIZER, ORGANIZER, "/cuocthi_tao <b>Quý IV</b> | 01/12/2026 | 31/12/2026")
+    for chat_id, admin in ((GROUP, ADMIN), (BIG, BIG_ADMIN)):
+        await cup.reply_to(chat_id, admin, "/dangky")
+    comp = cup.hp.store.competitions.all()[0]
+    assert "&lt;b&gt;Quý IV&lt;/b&gt;" in await cup.reply_to(ORGANIZER, ORGANIZER, "/cuocthi")
+    assert "số cuộc thi" in await cup.reply_to(ORGANIZER, ORGANIZER, "/cuocthi_themtatca")
+    assert "Không có cuộc thi «99»" in await cup.reply_to(ORGANIZER, ORGANIZER, "/cuocthi_themtatca 99")
+    assert "thêm 2 nhóm" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_themtatca {comp.id}")
+    assert cup.hp.store.competitions.groups_of(comp.id) == sorted([GROUP, BIG])
+    assert "chỉ quản trị viên" in await cup.reply_to(GROUP, LAN, f"/thamgia {comp.code}")
+    assert "Không có cuộc thi nào với mã" in await cup.reply_to(GROUP, ADMIN, "/thamgia ZZZZZZ")
+
+    clock.set(local(2026, 11, 30, 9, 0))
+    ended = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_ketthuc {comp.id}")
+    assert "đã kết thúc" in ended and "01/12/2026" in ended  # ended before it began: its last day is its first
+    assert "đã kết thúc" in await cup.reply_to(GROUP, ADMIN, f"/thamgia {comp.code}")
+    assert "đã kết thúc từ trước" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_ketthuc {comp.id}")
+    assert "Đã xoá" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_xoa {comp.id}")
+    assert cup.hp.store.competitions.all() == []
+    assert "chưa tham gia cuộc thi" in await cup.reply_to(GROUP, NAUGHTY, "/bxh cuocthi")
+
+
+def assert_png(data: bytes, *, min_width: int, min_height: int) -> None:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    image = Image.open(io.BytesIO(data))
+    image.verify()
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    width, height = image.size
+    assert min_width <= width <= 3000 and min_height <= height <= 3000
+    colors = image.getcolors(maxcolors=1 << 20)
+    assert colors is not None and len(colors) > 20  # drawn, anti-aliased text and bars, not a blank canvas
+    white = sum(n for n, c in colors if c == (255, 255, 255))
+    assert white < 0.97 * width * height
+    blue = sum(n for n, c in colors if c == (0x1F, 0x5F, 0xA8))
+    assert blue > 500  # the bars
