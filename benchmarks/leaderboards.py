@@ -28,8 +28,10 @@ from hpbot.store.competitions import Competition
 START = date(2025, 12, 1)
 
 
-def generate(path: Path, members: int, groups: int, days: int, share: float, seed: int = 1) -> int:
-    """Write the synthetic database; returns the number of answers."""
+def generate(path: Path, members: int, groups: int, days: int, share: float, seed: int = 1,
+             items: list[tuple[int, str]] | None = None) -> int:
+    """Write the synthetic database; returns the number of answers. `items` are (question, item id) pairs asked
+    in turn (default: made-up ids, enough for boards that never read the bank)."""
     rng = random.Random(seed)
     store = Store.open(path)
     db = store.db
@@ -51,7 +53,8 @@ def generate(path: Path, members: int, groups: int, days: int, share: float, see
         for d in range(days):
             round_id += 1
             day = (START + timedelta(days=d)).isoformat()
-            rounds.append((round_id, chat_id, day, d + 1, d % 41 + 1, f"q{d % 41 + 1:02d}-x", "revealed",
+            question, item_id = items[d % len(items)] if items else (d % 41 + 1, f"q{d % 41 + 1:02d}-x")
+            rounds.append((round_id, chat_id, day, d + 1, question, item_id, "revealed",
                            f"{day}T13:00:00.000+00:00", per_group))
             for u in users:
                 if rng.random() >= share:

@@ -1,4 +1,4 @@
-"""`hpbot run | content … | demo`: the command line. Operators read English here; chat users never see it."""
+"""`hpbot run | demo | backup | restore | export | content …`: the command line. Operators read English here; chat users never see it."""
 
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("path", help="backup file")
         command.add_argument("--db", help="database file (default: HPBOT_DB or db/hpbot.sqlite3)")
     from hpbot.content.cli import add_content_commands
+    from hpbot.reports.export import add_export_command
 
     add_content_commands(sub)
+    add_export_command(sub)
     return parser
 
 
@@ -40,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_demo(args.days)
     if args.command in ("backup", "restore"):
         return _backup(args)
+    if args.command == "export":
+        from hpbot.reports.export import run_export
+
+        return run_export(args)
     parser.error(f"unknown command {args.command}")
     return 2
 

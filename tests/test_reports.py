@@ -1,0 +1,184 @@
+"""Competitions below Telegram: input rules, fair ranking, store windows and bulletin claims, workbook, CSV, charts,
+and the `hpbot export` command."""
+
+import csv
+import io
+import warnings
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+
+from hpbot.cli import main as cli
+from hpbot.clock import FakeClock
+from hpbot.competition_service import CompetitionService, DayStat
+from hpbot.content import load_bank
+from hpbot.domain.competition import (
+    CompetitionInputError,
+    GroupTotals,
+    parse_day,
+    parse_spec,
+    previous_week,
+    rank_groups,
+)
+from hpbot.reports import charts, workbook
+from hpbot.store import Store
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+NOW = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)  # Monday 08:00 in Hai Phong
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Thi đua | 01/12/2026 | 31/12/2026", ("Thi đua", date(2026, 12, 1), date(2026, 12, 31))),
+    ("  Quý   IV |1/12/2026|1-12-2026 ", ("Quý IV", date(2026, 12, 1), date(2026, 12, 1))),
+    ("A | 29.02.2028 | 01.03.2028", ("A", date(2028, 2, 29), date(2028, 3, 1))),
+])
+def test_competition_spec_reads_what_organizers_type(text, expected):
+    spec = parse_spec(text)
+    assert (spec.name, spec.start, spec.end) == expected
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("Thi đua 01/12/2026 31/12/2026", "format"), ("A | B | C | D", "format"), (" | 01/12/2026 | 02/12/2026", "name"),
+    ("A | 2026-12-01 | 02/12/2026", "date"), ("A | 31/11/2026 | 02/12/2026", "date"),
+    ("A | 03/12/2026 | 02/12/2026", "order"), ("X" * 121 + " | 01/12/2026 | 02/12/2026", "name_long"),
+])
+def test_competition_spec_errors_name_the_problem(text, reason):
+    with pytest.raises(CompetitionInputError) as err:
+        parse_spec(text)
+    assert err.value.reason == reason
+
+
+def test_day_and_week_rules():
+    assert parse_day("7/1/2027") == date(2027, 1, 7)
+    assert previous_week(date(2026, 12, 7)) == (date(2026, 11, 30), date(2026, 12, 6))  # a Monday
+    assert previous_week(date(2026, 12, 13)) == (date(2026, 11, 30), date(2026, 12, 6))  # the Sunday after
+
+
+def test_groups_rank_by_participation_then_mean_points_not_by_size():
+    small = GroupTotals(-1, "Nhỏ", answers=9, member_days=15, points=100, members=5)
+    big = GroupTotals(-2, "Lớn", answers=12, member_days=33, points=400, members=11)
+    tie = GroupTotals(-3, "Bằng", answers=18, member_days=30, points=150, members=10)  # 60 %, 15 points each
+    ranked = rank_groups([big, small, tie])
+    assert [(r, g.title) for r, g in ranked] == [(1, "Nhỏ"), (2, "Bằng"), (3, "Lớn")]
+    assert small.participation == pytest.approx(0.6) and small.mean_points == 20
+    same = GroupTotals(-4, "Như nhỏ", answers=9, member_days=15, points=100, members=5)
+    assert [r for r, _ in rank_groups([small, same])] == [1, 1]
+
+
+def seeded(tmp_path):
+    """Two groups, a competition over the first week of December, answers in and out of its window."""
+    store = Store.open(tmp_path / "c.sqlite3")
+    bank = load_bank()
+    for chat_id, title in ((-1, "Chi bộ =A"), (-2, "Chi bộ B")):
+        store.touch_group(chat_id, title, "group", NOW)
+        store.set_status(chat_id, "active", NOW)
+    store.touch_user(7, "Lan", None, None, NOW)
+    store.touch_user(8, "Hùng", "\x07Trần", None, NOW)
+    for offset in range(-2, 7):  # 28/11 .. 06/12
+        day = date(2026, 11, 30) + timedelta(days=offset)
+        for chat_id in (-1, -2):
+            item = bank.items_for(1)[0]
+            rnd = store.insert_round(chat_id, day, 1, item.id, datetime(day.year, day.month, day.day, 13, tzinfo=UTC))
+            store.mark_posted(rnd.id, 100 + rnd.seq, datetime(day.year, day.month, day.day, 0, tzinfo=UTC))
+            store.set_member_count(rnd.id, chat_id, 4)
+            rnd = store.round(rnd.id)
+            store.record_answer(rnd, 7 if chat_id == -1 else 8, item.answer, True, 15,
+                                datetime(day.year, day.month, day.day, 0, 5, tzinfo=UTC), 300_000)
+            store.close_round(rnd.id, datetime(day.year, day.month, day.day, 13, tzinfo=UTC))
+            store.finish_reveal(rnd.id)
+    comp = store.competitions.create("Tuần đầu", date(2026, 11, 30), date(2026, 12, 6), 1, NOW)
+    store.competitions.join(comp.id, -1, NOW)
+    store.competitions.join(comp.id, -2, NOW)
+    service = CompetitionService(store, bank, FakeClock(NOW), TZ, frozenset({1}))
+    return store, service, comp
+
+
+def test_windows_reports_and_bulletin_claims(tmp_path):
+    store, service, comp = seeded(tmp_path)
+    st = service.standings(comp)
+    assert [(m.standing.user_id, m.standing.points, m.standing.answers) for _, m in st.members] == [(7, 105, 7),
+                                                                                                  (8, 105, 7)]
+    assert [(g.answers, g.member_days) for _, g in st.groups] == [(7, 28), (7, 28)]  # 28/11 and 29/11 left out
+    report = service.report(comp)
+    assert len(report.days) == 14 and len(report.answer_key) == 7
+    assert {k.groups for k in report.answer_key} == {2}
+
+    due = service.bulletins_due()
+    assert sorted((c.id, chat, week) for c, chat, week in due) == [(comp.id, -2, date(2026, 11, 30)),
+                                                                  (comp.id, -1, date(2026, 11, 30))]
+    assert service.claim_bulletin(comp, -1, date(2026, 11, 30))
+    assert not service.claim_bulletin(comp, -1, date(2026, 11, 30))  # at most once
+    assert [chat for _, chat, _ in service.bulletins_due()] == [-2]
+    store.competitions.release_bulletin(comp.id, -1, date(2026, 11, 30))
+    assert sorted(chat for _, chat, _ in service.bulletins_due()) == [-2, -1]
+    store.competitions.set_bulletin(-2, False)
+    assert [chat for _, chat, _ in service.bulletins_due()] == [-1]
+    bulletin = service.bulletin(comp, -1, date(2026, 11, 30))
+    assert bulletin.rank == 1 and bulletin.total_groups == 2 and len(bulletin.answer_key) == 7
+
+    service.clock.set(datetime(2026, 12, 8, 1, 0, tzinfo=UTC))  # Tuesday: bulletins are a Monday thing
+    assert service.bulletins_due() == []
+
+
+def test_ending_early_moves_the_last_day_and_migration_keeps_the_competition(tmp_path):
+    store, service, comp = seeded(tmp_path)
+    service.clock.set(datetime(2026, 12, 2, 3, 0, tzinfo=UTC))
+    assert service.end(comp) and not service.end(service.pick(str(comp.id)))
+    ended = service.pick(str(comp.id))
+    assert ended.status == "ended" and ended.end == date(2026, 12, 2)
+    assert store.migrate_chat(-1, -1009, NOW)
+    assert store.competitions.groups_of(comp.id) == sorted([-2, -1009])
+    assert service.pick(comp.code.lower()).id == comp.id and service.pick("nope") is None
+
+
+def test_workbook_and_csv_keep_text_as_text(tmp_path):
+    store, service, comp = seeded(tmp_path)
+    tables = workbook.tables(service.report(comp), TZ)
+    book = load_workbook(io.BytesIO(workbook.xlsx_bytes(tables)))
+    groups = book["Nhóm"]
+    titles = sorted(groups.cell(row=r, column=2).value for r in (2, 3))
+    assert titles == ["Chi bộ =A", "Chi bộ B"]
+    names = [book["Thành viên"].cell(row=r, column=2).value for r in (2, 3)]
+    assert "Hùng Trần" in names  # the control character Telegram allowed is dropped, not a crash
+    info = {row[0].value: row[1].value for row in book["Thông tin"].iter_rows(min_row=2)}
+    assert info["Cuộc thi"] == "Tuần đầu" and info["Từ ngày"].date() == date(2026, 11, 30)
+    rows = list(csv.reader(io.StringIO(workbook.csv_bytes(tables[1]).decode("utf-8-sig"))))
+    assert rows[0][:2] == ["Hạng", "Nhóm"] and len(rows) == 3
+    assert workbook.csv_text("=1+1") == "'=1+1" and workbook.csv_text(-5) == "-5"
+    assert workbook.csv_text(date(2026, 12, 1)) == "01/12/2026"
+
+
+def test_charts_render_vietnamese_without_missing_glyphs():
+    days = [DayStat(date(2026, 11, 1) + timedelta(days=i), *((i % 5, i % 3, 6) if i % 4 else (None, None, None)))
+            for i in range(30)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font"; make that a failure
+        png = charts.group_activity(days, "Chi bộ Khu phố Đông Hải $5$ — Lê Chân ỹ ự ễ")
+        ranking = charts.group_ranking(
+            [(i + 1, GroupTotals(-i, f"Chi bộ {i} Ngô Quyền", 10 - i, 20, 50, 5)) for i in range(25)], "Xếp hạng")
+    for data, min_height in ((png, 500), (ranking, 900)):
+        image = Image.open(io.BytesIO(data)).convert("L")
+        assert image.size[0] == 1000 and image.size[1] >= min_height
+        assert image.getextrema()[0] < 100  # something dark was drawn
+    assert charts.plain("a $x$ b") == r"a \$x\$ b"
+
+
+def test_export_command(tmp_path, capsys):
+    store, service, comp = seeded(tmp_path)
+    store.close()
+    db = str(tmp_path / "c.sqlite3")
+    out = tmp_path / "out" / "results.xlsx"
+    assert cli(["export", "--competition", str(comp.id), "--out", str(out), "--db", db]) == 0
+    captured = capsys.readouterr()
+    assert "2 groups, 2 members" in captured.out and "rows" in captured.err  # the progress bar
+    assert load_workbook(out).sheetnames[1] == "Nhóm"
+    assert cli(["export", "--competition", str(comp.id), "--out", str(tmp_path / "r.csv"), "--db", db]) == 0
+    assert (tmp_path / "r-thanh-vien.csv").read_bytes().startswith("\ufeffHạng".encode())
+    assert cli(["export", "--competition", "99", "--out", str(out), "--db", db]) == 1
+    assert "no competition number 99; known: 1 (Tuần đầu)" in capsys.readouterr().err
+    assert cli(["export", "--competition", "1", "--out", str(tmp_path / "r.pdf"), "--db", db]) == 1
+    assert cli(["export", "--competition", "1", "--out", str(out), "--db", str(tmp_path / "none.db")]) == 1
+    assert "database not found" in capsys.readouterr().err
