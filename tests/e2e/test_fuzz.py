@@ -11,7 +11,8 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hpbot.domain import schedule
+from hpbot.domain import competition, schedule
+from hpbot.tg import texts
 from tests.e2e.conftest import ADMIN, GROUP, LAN
 from tests.e2e.harness import local
 
@@ -30,6 +31,19 @@ def test_parse_time_only_raises_its_own_error(text):
     assert 0 <= value.hour <= 23 and 0 <= value.minute <= 59
 
 
+@settings(max_examples=500, derandomize=True)
+@given(st.text(max_size=60) | st.builds(lambda a, b, c: f"{a}|{b}|{c}", st.text(max_size=20),
+                                        st.text(alphabet="0123456789/.- ", max_size=12),
+                                        st.text(alphabet="0123456789/.- ", max_size=12)))
+def test_competition_spec_only_raises_its_own_error(text):
+    try:
+        spec = competition.parse_spec(text)
+    except competition.CompetitionInputError as exc:
+        assert exc.reason in texts.COMP_CREATE_ERRORS
+        return
+    assert spec.name and spec.start <= spec.end
+
+
 @settings(max_examples=300, derandomize=True)
 @given(st.lists(st.text(max_size=12), max_size=4))
 def test_parse_times_only_raises_value_errors(args):
@@ -45,7 +59,8 @@ def cases(n: int) -> list[tuple]:
     rng = random.Random(20261125)
     alphabet = "aăâbcdđeêghiklmnoôơpqrstuưvxy0123456789:h.-_ @/\u200b\u200f\u202e<>&*_`~" + "ạảãáàẻẽéèệ"
     commands = ["/caidat", "/bxh", "/dangky", "/toi", "/cauhoi", "/guingay", "/congbo", "/trogiup", "/huydangky",
-                "/start", "/khonglenh", "/caidat@other_bot"]
+                "/start", "/khonglenh", "/caidat@other_bot", "/thamgia", "/bxh cuocthi", "/bantin", "/thongke",
+                "/cuocthi_tao", "/xuat", "/ketqua", "/cuocthi_xoa"]
     out = []
     for _ in range(n):
         kind = rng.choice(["command", "command", "tap", "name", "edited", "unknown_chat", "anonymous", "channel"])
@@ -99,5 +114,7 @@ async def test_generated_bad_input_never_breaks_the_bot(bot, fake, clock, caplog
     rnd = bot.hp.service.today_round(GROUP)
     assert all(r == rnd.id and 0 <= o <= 3 for r, _u, o in answers)
     assert len(answers) <= 1  # at most the stranger's one valid tap
+    assert bot.hp.store.competitions.all() == []  # nobody here is an organizer
+    assert fake.calls_to("sendDocument") == []
     assert all(m.text for m in fake.messages(GROUP))
     assert "Traceback" not in " ".join(m.text for m in fake.messages(GROUP))
