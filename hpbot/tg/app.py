@@ -137,6 +137,7 @@ def _register(app: Application, h: Handlers, c: CompetitionHandlers) -> None:
     for names, callback in commands:
         app.add_handler(CommandHandler(list(names), callback, filters=~filters.UpdateType.EDITED))
     app.add_handler(MessageHandler(filters.ChatType.GROUPS & ~filters.UpdateType.EDITED, h.note_ids), group=-1)
+    app.add_handler(CommandHandler("start", c.organizer_menu, filters=filters.ChatType.PRIVATE), group=1)
     app.add_handler(CallbackQueryHandler(h.tap, pattern=r"^a:"))
     app.add_handler(CallbackQueryHandler(h.tap))  # stale or foreign buttons get a polite toast
     app.add_handler(ChatMemberHandler(h.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -6,8 +6,9 @@ import asyncio
 import logging
 from html import escape
 
-from telegram import InputFile, Update
+from telegram import BotCommand, BotCommandScopeChat, InputFile, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from hpbot.competition_service import CompetitionService, JoinOutcome
@@ -57,6 +58,18 @@ class CompetitionHandlers:
         return parts[1].strip() if len(parts) > 1 else ""
 
     # organizers ---------------------------------------------------------------------------------------------
+    async def organizer_menu(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/start in private from an organizer (runs beside the greeting): show the organizer commands in the menu.
+        Telegram accepts a per-chat menu only once that chat exists, so it is set here as well as at start-up."""
+        user = update.effective_user
+        if user is None or not self.service.is_organizer(user.id):
+            return
+        commands = [BotCommand(name, description) for name, description in texts.COMMANDS_ORGANIZER]
+        try:
+            await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(user.id))
+        except TelegramError as exc:
+            log.info("could not set the organizer menu for %s: %s", user.id, exc.message)
+
     async def create(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/cuocthi_tao Tên | dd/mm/yyyy | dd/mm/yyyy"""
         if not await self.organizer_guard(update):

@@ -208,6 +208,18 @@ async def test_group_chart_and_weekly_bulletin(cup, fake, clock, bank):
 
 
 async def test_organizer_manages_competitions_and_bad_input_is_explained(cup, fake, clock):
+    def organizer_menus():
+        return [c.params for c in fake.calls_to("setMyCommands") if c.params.get("scope", {}).get("type") == "chat"]
+
+    before = len(organizer_menus())
+    await cup.reply_to(STRANGER, STRANGER, "/start")
+    assert len(organizer_menus()) == before  # only organizers get the organizer menu
+    await cup.reply_to(ORGANIZER, ORGANIZER, "/start")
+    await fake.wait_for(lambda: len(organizer_menus()) > before)
+    menu = organizer_menus()[-1]
+    assert menu["scope"]["chat_id"] == ORGANIZER
+    assert "cuocthi_tao" in [c["command"] for c in menu["commands"]]
+
     for bad, reason in (("/cuocthi_tao Thi đua", "ba phần"), ("/cuocthi_tao A | 31/02/2026 | 01/03/2026", "Ngày chưa đúng"),
                         ("/cuocthi_tao A | 10/12/2026 | 01/12/2026", "sau ngày bắt đầu"),
                         ("/cuocthi_tao  | 01/12/2026 | 02/12/2026", "Thiếu tên")):
