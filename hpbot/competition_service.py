@@ -41,6 +41,19 @@ class Standings:
 
 
 @dataclass(frozen=True)
+class Board:
+    """What /bxh cuocthi shows: the top lines, the caller's line, and the groups ranked."""
+
+    competition: Competition
+    top: list[tuple[int, MemberTotals]]
+    mine: tuple[int, MemberTotals] | None
+    groups: list[tuple[int, GroupTotals]]
+
+    def group_line(self, chat_id: int) -> tuple[int, GroupTotals] | None:
+        return next(((r, g) for r, g in self.groups if g.chat_id == chat_id), None)
+
+
+@dataclass(frozen=True)
 class AnswerKeyRow:
     study_date: date
     question: int
@@ -168,6 +181,16 @@ class CompetitionService:
         if groups is None:
             groups = rank_groups(self.comps.group_totals(comp, start, end))
         return Standings(comp, members, groups, start, end)
+
+    def board(self, comp: Competition, chat_id: int, user_id: int | None, top: int = 10) -> Board:
+        """The competition board from the maintained totals: the first `top` lines read in order through the
+        ranking index, the caller's line in this group with its rank, and the groups ranked fairly."""
+        lines = self.comps.top_members(comp, top)
+        ranked = rank(lines, lambda m: m.standing)
+        mine = None
+        if user_id is not None and not any(m.standing.user_id == user_id and m.chat_id == chat_id for m in lines):
+            mine = self.comps.member_line(comp, chat_id, user_id)
+        return Board(comp, ranked, mine, rank_groups(self.comps.group_totals(comp)))
 
     def report(self, comp: Competition) -> Report:
         standings = self.standings(comp)

@@ -25,6 +25,7 @@ from hpbot.domain.competition import (
 )
 from hpbot.reports import charts, workbook
 from hpbot.store import Store
+from hpbot.store.migrations import migrate
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)  # Monday 08:00 in Hai Phong
@@ -182,3 +183,47 @@ def test_export_command(tmp_path, capsys):
     assert cli(["export", "--competition", "1", "--out", str(tmp_path / "r.pdf"), "--db", db]) == 1
     assert cli(["export", "--competition", "1", "--out", str(out), "--db", str(tmp_path / "none.db")]) == 1
     assert "database not found" in capsys.readouterr().err
+
+
+def lines(members):
+    return sorted((m.chat_id, m.standing.user_id, m.standing.points, m.standing.answers, m.standing.correct,
+                   m.standing.answer_ms, m.standing.last_answer_at) for m in members)
+
+
+def test_maintained_totals_match_the_daily_rows_through_joins_reveals_endings_and_upgrades(tmp_path):
+    store, service, comp = seeded(tmp_path)  # the groups joined after their days were revealed: backfilled
+    comps = store.competitions
+    by_day = comps.member_totals(comp, chat_id=-1) + comps.member_totals(comp, chat_id=-2)  # from score_days
+    assert lines(comps.member_totals(comp)) == lines(by_day) and len(by_day) == 2
+    assert [(g.answers, g.member_days) for g in comps.group_totals(comp)] == [(7, 28), (7, 28)]
+
+    # a reveal inside the window folds in once; one outside it does not
+    bank = service.bank
+    rnd = store.round_on(-1, date(2026, 12, 6))
+    assert rnd.status == "revealed" and not store.close_round(rnd.id, NOW)  # closing twice changes nothing
+    item = bank.items_for(2)[0]
+    late = store.insert_round(-1, date(2026, 12, 7), 2, item.id, NOW + timedelta(hours=12))
+    store.mark_posted(late.id, 999, NOW)
+    store.record_answer(store.round(late.id), 7, item.answer, True, 15, NOW, 1000)
+    store.close_round(late.id, NOW + timedelta(hours=12))
+    assert lines(comps.member_totals(comp)) == lines(by_day)  # 07/12 is after the competition
+
+    # the caller's line outside the top, with its rank (equal points and time share a rank)
+    board = service.board(comp, -2, 8, top=1)
+    assert len(board.top) == 1 and board.mine is not None and board.mine[0] == 1 and board.mine[1].chat_id == -2
+
+    # ending early recomputes from the daily rows
+    service.clock.set(datetime(2026, 12, 2, 3, 0, tzinfo=UTC))
+    service.end(comp)
+    ended = service.pick(str(comp.id))
+    assert [m.standing.answers for m in comps.member_totals(ended)] == [3, 3]  # 30/11 .. 02/12
+    assert {g.member_days for g in comps.group_totals(ended)} == {12}
+
+    # an existing database gets the totals backfilled by the migration
+    before = lines(comps.member_totals(ended))
+    store.db.execute("DROP TABLE competition_scores")
+    store.db.execute("DROP TABLE competition_group_scores")
+    store.db.execute("DELETE FROM schema_migrations WHERE version = 6")
+    migrate(store.db)
+    assert lines(comps.member_totals(ended)) == before
+    assert {g.member_days for g in comps.group_totals(ended)} == {12}

@@ -35,6 +35,12 @@ class MemberTotals:
     group_title: str
 
 
+def _member(r: dict) -> MemberTotals:
+    name = r["name"] or (f"@{r['username']}" if r["username"] else str(r["user_id"]))
+    return MemberTotals(Standing(r["user_id"], name, r["points"], r["answer_ms"], r["answers"], r["correct"], 0,
+                                 r["last_answer_at"] or ""), r["chat_id"], r["title"] or "")
+
+
 class Competitions:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
@@ -68,31 +74,42 @@ class Competitions:
     def end(self, competition_id: int, today: date) -> bool:
         """End an active competition now: its last day becomes today (if that is earlier than planned)."""
         with self.db.atomic():
-            return self.db.execute(
+            ended = self.db.execute(
                 "UPDATE competitions SET status = 'ended', end_date = MIN(end_date, ?) WHERE id = ? AND status = 'active'",
                 [today.isoformat(), competition_id]).rowcount > 0
+            if ended:
+                self._rebuild(self.get(competition_id))  # type: ignore[arg-type]
+            return ended
 
     def delete(self, competition_id: int) -> bool:
         with self.db.atomic():
             self.db.execute("DELETE FROM competition_groups WHERE competition_id = ?", [competition_id])
             self.db.execute("DELETE FROM bulletins WHERE competition_id = ?", [competition_id])
+            self.db.execute("DELETE FROM competition_scores WHERE competition_id = ?", [competition_id])
+            self.db.execute("DELETE FROM competition_group_scores WHERE competition_id = ?", [competition_id])
             return self.db.execute("DELETE FROM competitions WHERE id = ?", [competition_id]).rowcount > 0
 
     def join(self, competition_id: int, chat_id: int, now: datetime) -> bool:
         """Add a group; False if it was already in."""
         with self.db.atomic():
-            return self.db.execute(
+            joined = self.db.execute(
                 "INSERT OR IGNORE INTO competition_groups (competition_id, chat_id, joined_at) VALUES (?, ?, ?)",
                 [competition_id, chat_id, now.astimezone(UTC).isoformat(timespec="seconds")],
             ).rowcount > 0
+            if joined:  # the group's days already revealed inside the window count too
+                self._rebuild(self.get(competition_id))  # type: ignore[arg-type]
+            return joined
 
     def join_all_active(self, competition_id: int, now: datetime) -> int:
         with self.db.atomic():
-            return self.db.execute(
+            added = self.db.execute(
                 "INSERT OR IGNORE INTO competition_groups (competition_id, chat_id, joined_at) "
                 "SELECT ?, chat_id, ? FROM groups WHERE status = 'active'",
                 [competition_id, now.astimezone(UTC).isoformat(timespec="seconds")],
             ).rowcount
+            if added:
+                self._rebuild(self.get(competition_id))  # type: ignore[arg-type]
+            return added
 
     def groups_of(self, competition_id: int) -> list[int]:
         return [r["chat_id"] for r in self.db.query(
@@ -104,6 +121,55 @@ class Competitions:
             "WHERE g.chat_id = ? AND (c.status = 'active' OR ? = 0) ORDER BY c.id DESC", [chat_id, int(active_only)])
         return [Competition.from_row(r) for r in rows]
 
+    # maintained totals -------------------------------------------------------------------------------------
+    def fold_round(self, round_id: int, chat_id: int, study_date: str, answers: list[dict]) -> None:
+        """Add a revealed round's answers to the totals of every competition the group is in on that day.
+        Runs inside the reveal's transaction (Store.close_round), so it happens exactly once per round."""
+        comps = [r[0] for r in self.db.execute(
+            "SELECT c.id FROM competitions c JOIN competition_groups g ON g.competition_id = c.id "
+            "WHERE g.chat_id = ? AND c.start_date <= ? AND c.end_date >= ?", [chat_id, study_date, study_date])]
+        if not comps:
+            return
+        members = self.db.execute("SELECT COALESCE(member_count, 0) FROM rounds WHERE id = ?", [round_id]).fetchone()[0]
+        points, answer_ms = sum(a["points"] for a in answers), sum(a["elapsed_ms"] for a in answers)
+        for comp_id in comps:
+            self.db.conn.executemany(
+                "INSERT INTO competition_scores (competition_id, chat_id, user_id, points, answers, correct, answer_ms, "
+                "last_answer_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT (competition_id, chat_id, user_id) DO "
+                "UPDATE SET points = points + excluded.points, answers = answers + 1, "
+                "correct = correct + excluded.correct, answer_ms = answer_ms + excluded.answer_ms, "
+                "last_answer_at = MAX(last_answer_at, excluded.last_answer_at)",
+                [(comp_id, chat_id, a["user_id"], a["points"], a["correct"], a["elapsed_ms"], a["answered_at"])
+                 for a in answers])
+            self.db.execute(
+                "INSERT INTO competition_group_scores (competition_id, chat_id, answers, member_days, points, answer_ms) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (competition_id, chat_id) DO UPDATE SET "
+                "answers = answers + excluded.answers, member_days = member_days + excluded.member_days, "
+                "points = points + excluded.points, answer_ms = answer_ms + excluded.answer_ms",
+                [comp_id, chat_id, len(answers), members, points, answer_ms])
+
+    def _rebuild(self, comp: Competition) -> None:
+        """Recompute a competition's totals from the daily rows (after groups join or the dates change).
+        Call inside a transaction."""
+        params = [comp.id, comp.start.isoformat(), comp.end.isoformat()]
+        self.db.execute("DELETE FROM competition_scores WHERE competition_id = ?", [comp.id])
+        self.db.execute("DELETE FROM competition_group_scores WHERE competition_id = ?", [comp.id])
+        self.db.execute(
+            "INSERT INTO competition_scores (competition_id, chat_id, user_id, points, answers, correct, answer_ms, "
+            "last_answer_at) SELECT cg.competition_id, d.chat_id, d.user_id, SUM(d.points), COUNT(*), SUM(d.correct), "
+            "SUM(d.answer_ms), MAX(d.answered_at) FROM competition_groups cg JOIN score_days d "
+            "ON d.chat_id = cg.chat_id AND d.study_date BETWEEN ?2 AND ?3 WHERE cg.competition_id = ?1 "
+            "GROUP BY d.chat_id, d.user_id", params)
+        self.db.execute(
+            "INSERT INTO competition_group_scores (competition_id, chat_id, answers, member_days, points, answer_ms) "
+            "SELECT cg.competition_id, cg.chat_id, COALESCE(s.answers, 0), "
+            "(SELECT COALESCE(SUM(COALESCE(r.member_count, 0)), 0) FROM rounds r WHERE r.chat_id = cg.chat_id "
+            " AND r.study_date BETWEEN ?2 AND ?3 AND r.status IN ('revealing', 'revealed')), "
+            "COALESCE(s.points, 0), COALESCE(s.answer_ms, 0) FROM competition_groups cg "
+            "LEFT JOIN (SELECT chat_id, SUM(answers) AS answers, SUM(points) AS points, SUM(answer_ms) AS answer_ms "
+            "  FROM competition_scores WHERE competition_id = ?1 GROUP BY chat_id) s ON s.chat_id = cg.chat_id "
+            "WHERE cg.competition_id = ?1", params)
+
     def group_count(self, competition_id: int) -> int:
         return self.db.execute("SELECT COUNT(*) FROM competition_groups WHERE competition_id = ?",
                                [competition_id]).fetchone()[0]
@@ -112,6 +178,8 @@ class Competitions:
                       chat_id: int | None = None) -> list[MemberTotals]:
         """Every member's points in the window (default: the whole competition), in every participating group or in
         one; a member of two cells has a line in each. Scores count once revealed (score_days is written then)."""
+        if start in (None, comp.start) and end in (None, comp.end) and chat_id is None:
+            return self._member_lines("WHERE cs.competition_id = ?", [comp.id])
         start, end = start or comp.start, end or comp.end
         rows = self.db.query(
             "SELECT d.chat_id, d.user_id, TRIM(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, '')) AS name, "
@@ -123,14 +191,50 @@ class Competitions:
             "GROUP BY d.chat_id, d.user_id",
             [start.isoformat(), end.isoformat(), comp.id, chat_id, chat_id],
         )
-        return [MemberTotals(Standing(r["user_id"], r["name"] or (f"@{r['username']}" if r["username"] else
-                                                                   str(r["user_id"])),
-                                      r["points"], r["answer_ms"], r["answers"], r["correct"], 0,
-                                      r["last_answer_at"] or ""),
-                             r["chat_id"], r["title"] or "") for r in rows]
+        return [_member(r) for r in rows]
+
+    _LINE_SQL = (
+        "SELECT cs.chat_id, cs.user_id, TRIM(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, '')) AS name, "
+        "u.username, g.title, cs.points, cs.answer_ms, cs.answers, cs.correct, cs.last_answer_at "
+        "FROM competition_scores cs LEFT JOIN users u ON u.user_id = cs.user_id LEFT JOIN groups g ON g.chat_id = cs.chat_id "
+    )
+
+    def _member_lines(self, where: str, params: list) -> list[MemberTotals]:
+        return [_member(r) for r in self.db.query(self._LINE_SQL + where, params)]  # noqa: S608
+
+    def top_members(self, comp: Competition, limit: int) -> list[MemberTotals]:
+        """The best lines of the whole competition, in board order, read through the ranking index."""
+        return self._member_lines("WHERE cs.competition_id = ? ORDER BY cs.points DESC, cs.answer_ms, "
+                                  "cs.last_answer_at, cs.user_id, cs.chat_id LIMIT ?", [comp.id, limit])
+
+    def member_line(self, comp: Competition, chat_id: int, user_id: int) -> tuple[int, MemberTotals] | None:
+        """A member's line in one group and its rank: 1 + the lines strictly ahead on (points, answer time)."""
+        lines = self._member_lines("WHERE cs.competition_id = ? AND cs.chat_id = ? AND cs.user_id = ?",
+                                   [comp.id, chat_id, user_id])
+        if not lines:
+            return None
+        s = lines[0].standing
+        ahead = self.db.execute(
+            "SELECT COUNT(*) FROM competition_scores WHERE competition_id = ? AND (points > ? OR (points = ? AND "
+            "answer_ms < ?))", [comp.id, s.points, s.points, s.answer_ms]).fetchone()[0]
+        return ahead + 1, lines[0]
+
+    def member_line_count(self, comp: Competition) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM competition_scores WHERE competition_id = ?",
+                               [comp.id]).fetchone()[0]
 
     def group_totals(self, comp: Competition, start: date | None = None, end: date | None = None) -> list[GroupTotals]:
         """Each participating group's answers, member-days (members at each post), points and time in the window."""
+        if start in (None, comp.start) and end in (None, comp.end):
+            rows = self.db.query(
+                "SELECT cg.chat_id, COALESCE(g.title, '') AS title, COALESCE(g.member_count, 0) AS members, "
+                "COALESCE(s.answers, 0) AS answers, COALESCE(s.member_days, 0) AS member_days, "
+                "COALESCE(s.points, 0) AS points, COALESCE(s.answer_ms, 0) AS answer_ms "
+                "FROM competition_groups cg LEFT JOIN groups g ON g.chat_id = cg.chat_id "
+                "LEFT JOIN competition_group_scores s ON s.competition_id = cg.competition_id AND s.chat_id = cg.chat_id "
+                "WHERE cg.competition_id = ?", [comp.id])
+            return [GroupTotals(r["chat_id"], r["title"], r["answers"], r["member_days"], r["points"],
+                                max(1, r["members"]), r["answer_ms"]) for r in rows]
         start, end = start or comp.start, end or comp.end
         window = [start.isoformat(), end.isoformat()]
         rows = self.db.query(

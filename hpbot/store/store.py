@@ -110,7 +110,8 @@ class Store:
                 "UPDATE groups SET chat_id = ?, type = 'supergroup', updated_at = ? WHERE chat_id = ?",
                 [new_id, _iso(now), old_id],
             )
-            for table in ("rounds", "answers", "member_stats", "score_days", "competition_groups", "bulletins"):
+            for table in ("rounds", "answers", "member_stats", "score_days", "competition_groups", "bulletins",
+                          "competition_scores", "competition_group_scores"):
                 self.db.execute(f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?", [new_id, old_id])  # noqa: S608
             self.db.execute(
                 "INSERT INTO groups (chat_id, title, type, status, migrated_to, updated_at) "
@@ -259,8 +260,10 @@ class Store:
                 return False
             rnd = self.round(round_id)
             assert rnd is not None
-            for answer in self.db.query("SELECT * FROM answers WHERE round_id = ?", [round_id]):
+            answers = list(self.db.query("SELECT * FROM answers WHERE round_id = ?", [round_id]))
+            for answer in answers:
                 self._fold_answer(rnd, answer)
+            self.competitions.fold_round(rnd.id, rnd.chat_id, rnd.study_date.isoformat(), answers)
         return True
 
     def _fold_answer(self, rnd: Round, answer: dict) -> None:

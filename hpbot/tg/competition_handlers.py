@@ -202,8 +202,8 @@ class CompetitionHandlers:
             await self.base.reply(update, texts.COMP_BOARD_NONE)
             return
         user = self.base.person(update)
-        standings = self.service.standings(comp)
-        await self.base.reply(update, render.competition_board(standings, chat.id, user.id if user else None))
+        board = self.service.board(comp, chat.id, user.id if user else None)
+        await self.base.reply(update, render.competition_board(board, chat.id))
 
     async def stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/thongke: a PNG of the group's last 30 days (sent again by file id while nothing new was revealed)."""

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from html import escape
 
-from hpbot.competition_service import Bulletin, Standings
+from hpbot.competition_service import Board, Bulletin, Standings
 from hpbot.content import Bank, Question, QuizItem
 from hpbot.domain.competition import GroupTotals
 from hpbot.domain.ranking import Standing
@@ -190,23 +190,21 @@ def group_line(rank: int, g: GroupTotals) -> str:
                                         rate=number(100 * g.participation), mean=number(g.mean_points))
 
 
-def competition_board(st: Standings, chat_id: int, caller_id: int | None, top: int = 10) -> str:
-    comp = st.competition
+def competition_board(board: Board, chat_id: int) -> str:
+    comp = board.competition
     text = texts.COMP_BOARD_HEADER.format(name=escape(comp.name), start=day(comp.start), end=day(comp.end),
                                           status=texts.COMP_STATUS.get(comp.status, comp.status),
-                                          groups=len(st.groups))
-    if not st.members:
+                                          groups=len(board.groups))
+    if not board.top:
         text += texts.COMP_BOARD_NO_SCORES
     else:
-        text += "\n".join(member_line(r, m) for r, m in st.members[:top])
-        mine = next(((r, m) for r, m in st.members[top:]
-                     if m.standing.user_id == caller_id and m.chat_id == chat_id), None)
-        if mine:
-            text += texts.COMP_BOARD_SELF.format(line=member_line(*mine))
-    line = st.group_line(chat_id)
+        text += "\n".join(member_line(r, m) for r, m in board.top)
+        if board.mine:
+            text += texts.COMP_BOARD_SELF.format(line=member_line(*board.mine))
+    line = board.group_line(chat_id)
     if line:
         rank_, g = line
-        text += texts.COMP_BOARD_GROUP.format(group=escape(short(g.title, 60)), rank=rank_, total=len(st.groups),
+        text += texts.COMP_BOARD_GROUP.format(group=escape(short(g.title, 60)), rank=rank_, total=len(board.groups),
                                               rate=number(100 * g.participation), answers=g.answers,
                                               possible=g.member_days, mean=number(g.mean_points))
     return text + texts.COMP_BOARD_RULE
