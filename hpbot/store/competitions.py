@@ -111,6 +111,17 @@ class Competitions:
                 self._rebuild(self.get(competition_id))  # type: ignore[arg-type]
             return added
 
+    def join_many(self, competition_id: int, chat_ids: list[int], now: datetime) -> int:
+        """Add several groups at once (one rebuild of the totals); returns how many were new."""
+        with self.db.atomic():
+            added = sum(self.db.execute(
+                "INSERT OR IGNORE INTO competition_groups (competition_id, chat_id, joined_at) VALUES (?, ?, ?)",
+                [competition_id, chat_id, now.astimezone(UTC).isoformat(timespec="seconds")]).rowcount
+                for chat_id in chat_ids)
+            if added:
+                self._rebuild(self.get(competition_id))  # type: ignore[arg-type]
+            return added
+
     def groups_of(self, competition_id: int) -> list[int]:
         return [r["chat_id"] for r in self.db.query(
             "SELECT chat_id FROM competition_groups WHERE competition_id = ? ORDER BY chat_id", [competition_id])]
