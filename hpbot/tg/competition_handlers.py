@@ -39,6 +39,14 @@ class CompetitionHandlers:
             return False
         return True
 
+    async def organizer_pick(self, update: Update, context: ContextTypes.DEFAULT_TYPE, command: str, *,
+                             required: bool) -> Competition | None:
+        """For an organizer's command on one competition: the guard, then the competition its first argument
+        names; None (the person already told why) when there is nothing to do."""
+        if not await self.organizer_guard(update):
+            return None
+        return await self.chosen(update, (context.args or [None])[0], command, required=required)
+
     async def chosen(self, update: Update, arg: str | None, command: str, *, required: bool) -> Competition | None:
         """The competition an organizer named (number or code), or the newest active one when none is named."""
         if not arg and required:
@@ -93,9 +101,7 @@ class CompetitionHandlers:
 
     async def end(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/cuocthi_ketthuc ID"""
-        if not await self.organizer_guard(update):
-            return
-        comp = await self.chosen(update, (context.args or [None])[0], "cuocthi_ketthuc", required=True)
+        comp = await self.organizer_pick(update, context, "cuocthi_ketthuc", required=True)
         if comp is None:
             return
         if not self.service.end(comp):
@@ -107,17 +113,13 @@ class CompetitionHandlers:
 
     async def delete(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/cuocthi_xoa ID"""
-        if not await self.organizer_guard(update):
-            return
-        comp = await self.chosen(update, (context.args or [None])[0], "cuocthi_xoa", required=True)
+        comp = await self.organizer_pick(update, context, "cuocthi_xoa", required=True)
         if comp is not None and self.service.delete(comp):
             await self.base.reply(update, texts.COMP_DELETED.format(name=escape(comp.name)))
 
     async def join_all(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/cuocthi_themtatca ID: every subscribed group enters the competition."""
-        if not await self.organizer_guard(update):
-            return
-        comp = await self.chosen(update, (context.args or [None])[0], "cuocthi_themtatca", required=True)
+        comp = await self.organizer_pick(update, context, "cuocthi_themtatca", required=True)
         if comp is None:
             return
         if comp.status != "active":
@@ -129,9 +131,7 @@ class CompetitionHandlers:
 
     async def results(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/ketqua [ID]: standings as text, then the group ranking as a picture."""
-        if not await self.organizer_guard(update):
-            return
-        comp = await self.chosen(update, (context.args or [None])[0], "ketqua", required=False)
+        comp = await self.organizer_pick(update, context, "ketqua", required=False)
         if comp is None:
             return
         standings = self.service.standings(comp)
