@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from hpbot.competition_service import Report
+from hpbot.tg import texts
 
 Progress = Callable[[int], None]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -53,45 +54,35 @@ def local_time(iso_utc: str, tz: ZoneInfo) -> datetime | None:
 
 
 def tables(report: Report, tz: ZoneInfo) -> list[Table]:
+    """The report's sheets; their names, headers and labels are in texts.REPORT_* with the other user texts."""
     s = report.standings
     comp = s.competition
-    info = Table("Thông tin", "thong-tin", ["Mục", "Nội dung"], [
-        ["Cuộc thi", comp.name],
-        ["Mã tham gia", comp.code],
-        ["Từ ngày", comp.start],
-        ["Đến ngày", comp.end],
-        ["Trạng thái", "đang diễn ra" if comp.status == "active" else "đã kết thúc"],
-        ["Số nhóm tham gia", len(s.groups)],
-        ["Số thành viên có điểm", len(s.members)],
-        ["Thời điểm xuất", local_time(report.generated_at.astimezone(UTC).isoformat(), tz)],
-        ["Cách xếp hạng nhóm", "Tỷ lệ tham gia = lượt trả lời ÷ (số thành viên × số ngày có câu hỏi), số thành "
-                               "viên đếm lúc đăng mỗi câu; bằng nhau thì theo điểm bình quân mỗi thành viên."],
-        ["Cách xếp hạng thành viên", "Điểm trong thời gian cuộc thi; bằng điểm thì tổng thời gian trả lời ít hơn "
-                                     "xếp trên, rồi người trả lời lần cuối sớm hơn."],
-    ], [28, 90])
-    groups = Table("Nhóm", "nhom", [
-        "Hạng", "Nhóm", "Mã nhóm Telegram", "Số thành viên", "Lượt trả lời", "Lượt có thể trả lời",
-        "Tỷ lệ tham gia (%)", "Tổng điểm", "Điểm bình quân/thành viên", "Tổng thời gian trả lời (giây)",
-    ], [[r, g.title, g.chat_id, g.members, g.answers, g.member_days, percent(g.participation), g.points,
-         round(g.mean_points, 2), round(g.answer_ms / 1000)] for r, g in s.groups],
-        [7, 36, 18, 14, 13, 18, 18, 11, 24, 26])
-    members = Table("Thành viên", "thanh-vien", [
-        "Hạng", "Họ và tên", "Mã thành viên Telegram", "Nhóm", "Điểm", "Số câu trả lời", "Số câu đúng",
-        "Tổng thời gian trả lời (giây)", "Lần trả lời cuối",
-    ], [[r, m.standing.name, m.standing.user_id, m.group_title, m.standing.points, m.standing.answers,
-         m.standing.correct, round(m.standing.answer_ms / 1000), local_time(m.standing.last_answer_at, tz)]
-        for r, m in s.members],
-        [7, 30, 22, 36, 8, 15, 12, 26, 18])
-    days = Table("Theo ngày", "theo-ngay", [
-        "Ngày", "Nhóm", "Câu", "Số thành viên", "Số người trả lời", "Số người trả lời đúng", "Tỷ lệ tham gia (%)",
-    ], [[d.study_date, d.title, d.question, d.members, d.answers, d.correct, percent(d.participation)]
-        for d in report.days],
-        [12, 36, 7, 14, 17, 22, 18])
-    key = Table("Đáp án", "dap-an", [
-        "Ngày", "Câu", "Câu hỏi (đề cương)", "Câu hỏi trắc nghiệm", "Đáp án đúng", "Nội dung đáp án", "Số nhóm",
-    ], [[k.study_date, k.question, k.question_text, k.stem, k.letter, k.option, k.groups] for k in report.answer_key],
-        [12, 7, 50, 50, 12, 50, 9])
-    return [info, groups, members, days, key]
+    info_values = [comp.name, comp.code, comp.start, comp.end, texts.COMP_STATUS.get(comp.status, comp.status),
+                   len(s.groups), len(s.members), local_time(report.generated_at.astimezone(UTC).isoformat(), tz),
+                   texts.REPORT_GROUP_RULE, texts.REPORT_MEMBER_RULE]
+    rows = {
+        "info": [[label, value] for label, value in zip(texts.REPORT_INFO_LABELS, info_values, strict=True)],
+        "groups": [[r, g.title, g.chat_id, g.members, g.answers, g.member_days, percent(g.participation), g.points,
+                    round(g.mean_points, 2), round(g.answer_ms / 1000)] for r, g in s.groups],
+        "members": [[r, m.standing.name, m.standing.user_id, m.group_title, m.standing.points, m.standing.answers,
+                     m.standing.correct, round(m.standing.answer_ms / 1000), local_time(m.standing.last_answer_at, tz)]
+                    for r, m in s.members],
+        "days": [[d.study_date, d.title, d.question, d.members, d.answers, d.correct, percent(d.participation)]
+                 for d in report.days],
+        "key": [[k.study_date, k.question, k.question_text, k.stem, k.letter, k.option, k.groups]
+                for k in report.answer_key],
+    }
+    return [Table(texts.REPORT_SHEETS[key][0], texts.REPORT_SHEETS[key][1], texts.REPORT_HEADERS[key], rows[key],
+                  COLUMN_WIDTHS[key]) for key in ("info", "groups", "members", "days", "key")]
+
+
+COLUMN_WIDTHS = {
+    "info": [28, 90],
+    "groups": [7, 36, 18, 14, 13, 18, 18, 11, 24, 26],
+    "members": [7, 30, 22, 36, 8, 15, 12, 26, 18],
+    "days": [12, 36, 7, 14, 17, 22, 18],
+    "key": [12, 7, 50, 50, 12, 50, 9],
+}
 
 
 def row_count(all_tables: Iterable[Table]) -> int:

@@ -264,3 +264,24 @@ CHART_RIGHT_SHARE = "Tỷ lệ trả lời đúng (%)"
 CHART_ACTIVITY_TITLE = "{group} — 30 ngày ({start} – {end})"
 CHART_PARTICIPATION = "Tỷ lệ tham gia (%)"
 CHART_RANK_LABEL = "{rate}% · {mean} điểm/thành viên"
+
+# organizer reports (.xlsx sheets, .csv files): sheet name and file-name part, headers, labels -----------------
+REPORT_SHEETS = {"info": ("Thông tin", "thong-tin"), "groups": ("Nhóm", "nhom"),
+                 "members": ("Thành viên", "thanh-vien"), "days": ("Theo ngày", "theo-ngay"),
+                 "key": ("Đáp án", "dap-an")}
+REPORT_HEADERS = {
+    "info": ["Mục", "Nội dung"],
+    "groups": ["Hạng", "Nhóm", "Mã nhóm Telegram", "Số thành viên", "Lượt trả lời", "Lượt có thể trả lời",
+               "Tỷ lệ tham gia (%)", "Tổng điểm", "Điểm bình quân/thành viên", "Tổng thời gian trả lời (giây)"],
+    "members": ["Hạng", "Họ và tên", "Mã thành viên Telegram", "Nhóm", "Điểm", "Số câu trả lời", "Số câu đúng",
+                "Tổng thời gian trả lời (giây)", "Lần trả lời cuối"],
+    "days": ["Ngày", "Nhóm", "Câu", "Số thành viên", "Số người trả lời", "Số người trả lời đúng",
+             "Tỷ lệ tham gia (%)"],
+    "key": ["Ngày", "Câu", "Câu hỏi (đề cương)", "Câu hỏi trắc nghiệm", "Đáp án đúng", "Nội dung đáp án", "Số nhóm"],
+}
+REPORT_INFO_LABELS = ["Cuộc thi", "Mã tham gia", "Từ ngày", "Đến ngày", "Trạng thái", "Số nhóm tham gia",
+                      "Số thành viên có điểm", "Thời điểm xuất", "Cách xếp hạng nhóm", "Cách xếp hạng thành viên"]
+REPORT_GROUP_RULE = ("Tỷ lệ tham gia = lượt trả lời ÷ (số thành viên × số ngày có câu hỏi), số thành viên đếm lúc "
+                     "đăng mỗi câu; bằng nhau thì theo điểm bình quân mỗi thành viên.")
+REPORT_MEMBER_RULE = ("Điểm trong thời gian cuộc thi; bằng điểm thì tổng thời gian trả lời ít hơn xếp trên, rồi "
+                      "người trả lời lần cuối sớm hơn.")
