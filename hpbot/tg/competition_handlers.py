@@ -1,4 +1,8 @@
-"""Thin handlers of competitions: organizers in private chat, group admins joining, members' board and chart."""
+"""Thin handlers of competitions: organizers in private chat, group admins joining, members' board and chart.
+
+The report builders (openpyxl, matplotlib) are imported when a report is first asked for, not at start-up: they
+double the bot's start-up time and memory and most runs never draw a chart.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ from telegram.ext import ContextTypes
 
 from hpbot.competition_service import CompetitionService, JoinOutcome
 from hpbot.domain.competition import CompetitionInputError
-from hpbot.reports import charts, workbook
 from hpbot.store.competitions import Competition
 from hpbot.tg import render, texts
 from hpbot.tg.handlers import Handlers
@@ -134,6 +137,8 @@ class CompetitionHandlers:
         comp = await self.organizer_pick(update, context, "ketqua", required=False)
         if comp is None:
             return
+        from hpbot.reports import charts
+
         standings = self.service.standings(comp)
         await self.base.reply(update, render.competition_results(standings))
         if standings.groups:
@@ -153,6 +158,8 @@ class CompetitionHandlers:
         comp = await self.chosen(update, named, "xuat", required=False)
         if comp is None:
             return
+        from hpbot.reports import workbook
+
         report = self.service.report(comp)
         all_tables = workbook.tables(report, self.service.tz)
         stem = workbook.file_stem(report)
@@ -210,6 +217,8 @@ class CompetitionHandlers:
         if not self.base.in_group(update):
             await self.base.reply(update, texts.GROUP_ONLY)
             return
+        from hpbot.reports import charts
+
         chat = update.effective_chat
         days = self.service.group_days(chat.id)
         asked = [d for d in days if d.answers is not None]
