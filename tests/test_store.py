@@ -111,3 +111,13 @@ def test_migration_moves_everything_to_the_new_id():
     assert store.member_stats(-200, 1)["points"] == 15
     assert store.round(rnd.id).chat_id == -200
     assert store.migrate_chat(-100, -200, NOW) is False  # the second service message changes nothing
+
+
+def test_a_known_name_is_not_written_again_a_changed_one_is(tmp_path):
+    store = Store.open(tmp_path / "n.sqlite3")
+    store.touch_user(7, "Lan", None, "lan", NOW)
+    store.touch_user(7, "Lan", None, "lan", NOW + timedelta(hours=1))  # every tap of a member: no write
+    row = store.db.execute("SELECT first_name, updated_at FROM users WHERE user_id = 7").fetchone()
+    assert row == ("Lan", NOW.isoformat(timespec="milliseconds"))
+    store.touch_user(7, "Nguyễn Thị Lan", None, "lan", NOW + timedelta(hours=2))
+    assert store.db.execute("SELECT first_name FROM users WHERE user_id = 7").fetchone()[0] == "Nguyễn Thị Lan"

@@ -13,6 +13,7 @@ from hpbot.store.competitions import Competitions
 from hpbot.store.migrations import migrate
 from hpbot.store.rows import Group, Round, RoundAnswer
 
+NAME_CACHE_SIZE = 100_000
 _NAME_SQL = "TRIM(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, ''))"
 
 
@@ -24,6 +25,7 @@ class Store:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
         self.competitions = Competitions(db)
+        self._names: dict[int, tuple] = {}  # names last written per user: a tap by a known member writes nothing
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
@@ -123,6 +125,11 @@ class Store:
     # users --------------------------------------------------------------------------------------------------
     def touch_user(self, user_id: int, first_name: str, last_name: str | None, username: str | None,
                    now: datetime) -> None:
+        name = (first_name or "", last_name, username)
+        if self._names.get(user_id) == name:
+            return
+        if len(self._names) >= NAME_CACHE_SIZE:
+            self._names.clear()
         with self.db.atomic():
             self.db.execute(
                 "INSERT INTO users (user_id, first_name, last_name, username, updated_at) VALUES (?, ?, ?, ?, ?) "
@@ -130,6 +137,7 @@ class Store:
                 "last_name = excluded.last_name, username = excluded.username, updated_at = excluded.updated_at",
                 [user_id, first_name or "", last_name, username, _iso(now)],
             )
+        self._names[user_id] = name
 
     # rounds -------------------------------------------------------------------------------------------------
     def round(self, round_id: int) -> Round | None:
