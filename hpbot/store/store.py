@@ -182,12 +182,17 @@ class Store:
         return self.round(round_id)  # type: ignore[arg-type]
 
     def mark_posted(self, round_id: int, message_id: int, now: datetime) -> None:
+        """The post is in the chat: the round opens, and its message id becomes the group's newest known one."""
         with self.db.atomic():
             self.db.execute(
                 "UPDATE rounds SET status = CASE WHEN status = 'posting' THEN 'open' ELSE status END, "
                 "message_id = ?, posted_at = ? WHERE id = ?",
                 [message_id, _iso(now), round_id],
             )
+            if message_id is not None:
+                self.db.execute(
+                    "UPDATE groups SET last_message_id = MAX(COALESCE(last_message_id, 0), ?) "
+                    "WHERE chat_id = (SELECT chat_id FROM rounds WHERE id = ?)", [message_id, round_id])
 
     def set_member_count(self, round_id: int, chat_id: int, count: int) -> None:
         """Members in the group when the round was posted: the denominator of fair participation rates."""

@@ -69,8 +69,7 @@ class StudyRuntime:
 
             async with self._slots:
                 _, message = await self.delivery.call(rnd.chat_id, send)
-                self.service.posted(rnd, message.message_id)
-                self.service.store.note_message(message.chat_id, message.message_id)
+                self.service.posted(rnd, message.message_id)  # also the group's newest known message id
                 await self._count_members(rnd.id, message.chat_id)
             return self.service.store.round(rnd.id)
         except GroupGone:
@@ -208,7 +207,6 @@ class StudyRuntime:
                 self.service.store.mark_posted(rnd.id, None, rnd.posted_at or now)  # type: ignore[arg-type]
             elif (found := await self.find_lost_post(rnd)) is not None:
                 self.service.posted(rnd, found)
-                self.service.store.note_message(rnd.chat_id, found)
             elif now < rnd.reveal_at - timedelta(seconds=1):
                 await self.publish(rnd)
             else:
