@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -39,6 +40,13 @@ class StudyRuntime:
         self.delivery = delivery or Delivery(on_migrated=service.migrate, on_gone=service.bot_removed)
         self._count_tasks: dict[int, asyncio.Task] = {}
         self._busy: set[int] = set()  # rounds being posted or revealed right now
+        # member counts (getChatMemberCount) of new posts wait until no post is being sent, so a morning's push is
+        # not slowed by a second request per group
+        self._to_count: deque[tuple[int, int]] = deque()
+        self._posting = 0
+        self._push_idle = asyncio.Event()
+        self._push_idle.set()
+        self._counter: asyncio.Task | None = None
         self._slots = asyncio.Semaphore(concurrency)
         # work that follows the due-job (weekly bulletins) runs in the background, one run of each at a time, so a
         # long run never holds up the next posts and reveals
@@ -60,6 +68,8 @@ class StudyRuntime:
         if rnd.id in self._busy:
             return None
         self._busy.add(rnd.id)
+        self._posting += 1
+        self._push_idle.clear()
         try:
             text = render.question_post(self.bank, rnd, self.reveal_hhmm(rnd), count=rnd.answer_count)
 
@@ -70,7 +80,7 @@ class StudyRuntime:
             async with self._slots:
                 _, message = await self.delivery.call(rnd.chat_id, send)
                 self.service.posted(rnd, message.message_id)  # also the group's newest known message id
-                await self._count_members(rnd.id, message.chat_id)
+            self._queue_count(rnd.id, message.chat_id)
             return self.service.store.round(rnd.id)
         except GroupGone:
             self.service.store.drop_round(rnd.id)
@@ -80,6 +90,21 @@ class StudyRuntime:
             return None
         finally:
             self._busy.discard(rnd.id)
+            self._posting -= 1
+            if self._posting == 0:
+                self._push_idle.set()
+
+    def _queue_count(self, round_id: int, chat_id: int) -> None:
+        self._to_count.append((round_id, chat_id))
+        if self._counter is None or self._counter.done():
+            self._counter = asyncio.create_task(self._count_queued())
+
+    async def _count_queued(self) -> None:
+        while self._to_count:
+            await self._push_idle.wait()
+            round_id, chat_id = self._to_count.popleft()
+            async with self._slots:
+                await self._count_members(round_id, chat_id)
 
     async def _count_members(self, round_id: int, chat_id: int) -> None:
         """Members at the post, for fair participation rates; humans only (the bot itself is not counted)."""
@@ -245,5 +270,7 @@ class StudyRuntime:
     async def drain(self) -> None:
         """Wait for pending count edits and background runs (used at shutdown and by tests)."""
         tasks = list(self._count_tasks.values()) + list(self._background.values())
+        if self._counter is not None:
+            tasks.append(self._counter)
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)

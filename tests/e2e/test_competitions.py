@@ -263,3 +263,18 @@ def assert_png(data: bytes, *, min_width: int, min_height: int) -> None:
     assert white < 0.97 * width * height
     blue = sum(n for n, c in colors if c == (0x1F, 0x5F, 0xA8))
     assert blue > 500  # the bars
+
+
+async def test_members_are_counted_at_each_post_after_the_morning_push(cup, fake, clock):
+    for chat_id, admin in ((GROUP, ADMIN), (BIG, BIG_ADMIN)):
+        await cup.reply_to(chat_id, admin, "/dangky")
+    calls_before = len(fake.calls)
+    clock.set(local(2026, 11, 30, 7, 0))
+    await cup.tick()
+    await cup.hp.runtime.drain()
+    calls = [c.method for c in fake.calls[calls_before:]]
+    posts = [i for i, m in enumerate(calls) if m == "sendMessage"]
+    counts = [i for i, m in enumerate(calls) if m == "getChatMemberCount"]
+    assert len(posts) == 2 and len(counts) == 2 and max(posts) < min(counts)  # every post first, then the counts
+    members = dict(cup.hp.store.db.execute("SELECT chat_id, member_count FROM rounds").fetchall())
+    assert members == {GROUP: 5, BIG: 11}  # people, not the bot
