@@ -3,6 +3,12 @@
 It holds a small world (users, groups, admins), serves getUpdates from a queue the caller fills, answers the
 methods hpbot uses with objects python-telegram-bot parses, records every call, checks HTML and length the way
 Telegram does, and can inject faults (429, 5xx, 403, timeouts, resets, malformed bodies) and enforce rate limits.
+
+Benchmarks run it in a child process of its own (`python -m hpbot.testing.fake_telegram --empty --port 0`, see
+`FakeProcess`) so that the fake does not share a core with the bot it measures. They then drive it through routes
+under `/_control/` that are not Bot API methods (`FakeTelegram.control` lists them): build the world in bulk,
+offer button taps at a fixed rate (through getUpdates or by POSTing to the webhook), and read back statistics.
+`LocalFake` offers the same `control()` interface for a fake running in the caller's own event loop.
 """
 
 from __future__ import annotations
@@ -10,11 +16,14 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import signal
+import sys
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from hpbot.testing.html_check import check_html
@@ -64,6 +73,50 @@ class Stats:
     requests: int = 0
 
 
+class _StatusTable(dict):
+    """(chat, user) -> status, a plain dict to its users, with an index by chat kept alongside so that a member
+    count or an admin list reads one chat's entries instead of scanning every group of a large world."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_chat: dict[int, dict[int, str]] = defaultdict(dict)
+
+    def __setitem__(self, key: tuple[int, int], value: str) -> None:
+        super().__setitem__(key, value)
+        self.by_chat[key[0]][key[1]] = value
+
+    def __delitem__(self, key: tuple[int, int]) -> None:
+        super().__delitem__(key)
+        self.by_chat[key[0]].pop(key[1], None)
+
+    def pop(self, key: tuple[int, int], *default: Any) -> Any:
+        if key in self:
+            self.by_chat[key[0]].pop(key[1], None)
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple:
+        key, value = super().popitem()
+        self.by_chat[key[0]].pop(key[1], None)
+        return key, value
+
+    def setdefault(self, key: tuple[int, int], default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def __ior__(self, other: Any) -> _StatusTable:
+        self.update(other)
+        return self
+
+    def clear(self) -> None:
+        super().clear()
+        self.by_chat.clear()
+
+
 class FakeTelegram:
     def __init__(self, *, bot_id: int = 7000001, bot_username: str = "hpbot_test_bot",
                  limits: Limits | None = None, timeout_delay: float = 3.0, strict_html: bool = True) -> None:
@@ -72,14 +125,15 @@ class FakeTelegram:
         self.timeout_delay, self.strict_html = timeout_delay, strict_html
         self.users: dict[int, dict] = {}
         self.chats: dict[int, dict] = {}
-        self.status: dict[tuple[int, int], str] = {}  # (chat, user) -> creator/administrator/member/left/kicked
+        self.status: dict[tuple[int, int], str] = _StatusTable()  # (chat, user) -> creator/administrator/...
         self.bot_status: dict[int, str] = {}  # chat -> member | kicked | left
         self.migrated: dict[int, int] = {}
         self.calls: list[Call] = []
         self._calls_by_method: dict[str, list[Call]] = defaultdict(list)
         self._messages: dict[int, list[SentMessage]] = defaultdict(list)
         self._message_ids: dict[int, itertools.count] = defaultdict(lambda: itertools.count(1000))
-        self.callback_answers: dict[str, dict] = {}
+        self.callback_answers: dict[str, dict] = {}  # query id -> text, show_alert, at (time.monotonic())
+        self.tap_times: dict[str, float] = {}  # query id -> when its update became available (time.monotonic())
         self._open_queries: set[str] = set()
         self._updates: deque[dict] = deque()
         self._update_ids = itertools.count(1)
@@ -95,12 +149,17 @@ class FakeTelegram:
         self._global_window: deque[float] = deque()
         self._chat_windows: dict[int, deque[float]] = defaultdict(deque)
         self._runner: web.AppRunner | None = None
+        self._offer: dict[str, Any] | None = None  # the tap offer under way (control "offer_taps")
+        self._offer_task: asyncio.Task | None = None
+        self._client: aiohttp.ClientSession | None = None  # webhook deliveries
+        self.webhook_failures = 0
         self.port = 0
         self.add_user(bot_id, "hpbot", username=bot_username, is_bot=True)
 
     # lifecycle ----------------------------------------------------------------------------------------------
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> FakeTelegram:
         app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/_control/{action}", self._control_http)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -111,6 +170,12 @@ class FakeTelegram:
         return self
 
     async def stop(self) -> None:
+        if self._offer_task is not None:
+            self._offer_task.cancel()
+            self._offer_task = None
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -161,8 +226,7 @@ class FakeTelegram:
         return chat
 
     def member_count(self, chat_id: int) -> int:
-        humans = sum(1 for (c, _u), s in self.status.items() if c == chat_id and s in
-                     ("creator", "administrator", "member"))
+        humans = sum(1 for s in self._chat_status(chat_id).values() if s in ("creator", "administrator", "member"))
         return humans + (1 if self.bot_status.get(chat_id) == "member" else 0)
 
     # updates ------------------------------------------------------------------------------------------------
@@ -204,13 +268,17 @@ class FakeTelegram:
         return self.raw_update({"message": self._message(chat_id, user_id, text)})
 
     def tap(self, user_id: int, chat_id: int, message_id: int, data: str) -> dict:
+        return self.raw_update(self._tap_update(user_id, chat_id, message_id, data))
+
+    def _tap_update(self, user_id: int, chat_id: int, message_id: int, data: str) -> dict:
         stored = self._find(chat_id, message_id)
         message = self._as_telegram(stored) if stored else {"message_id": message_id, "date": 0,
                                                             "chat": self.chats[chat_id]}
         query_id = f"q{next(self._query_ids)}"
         self._open_queries.add(query_id)
-        return self.raw_update({"callback_query": {"id": query_id, "from": self.users[user_id], "message": message,
-                                                   "chat_instance": str(abs(chat_id)), "data": data}})
+        self.tap_times[query_id] = time.monotonic()
+        return {"callback_query": {"id": query_id, "from": self.users[user_id], "message": message,
+                                   "chat_instance": str(abs(chat_id)), "data": data}}
 
     def _member_update(self, chat_id: int, by_user_id: int, old: str, new: str) -> dict:
         bot = self.users[self.bot_id]
@@ -232,9 +300,8 @@ class FakeTelegram:
     def migrate(self, old_chat_id: int, new_chat_id: int, *, service_messages: bool = True) -> None:
         old = self.chats[old_chat_id]
         self.chats[new_chat_id] = {"id": new_chat_id, "type": "supergroup", "title": old["title"]}
-        for (chat, user), status in list(self.status.items()):
-            if chat == old_chat_id:
-                self.status[(new_chat_id, user)] = status
+        for user, status in list(self._chat_status(old_chat_id).items()):
+            self.status[(new_chat_id, user)] = status
         self.bot_status[new_chat_id] = self.bot_status.get(old_chat_id, "member")
         self.migrated[old_chat_id] = new_chat_id
         if service_messages:
@@ -287,6 +354,189 @@ class FakeTelegram:
                 recent = ", ".join(f"{c.method}({c.status})" for c in self.calls[-12:])
                 raise AssertionError(f"condition not met within {timeout}s; last calls: {recent}")
             await asyncio.sleep(interval)
+
+    def _chat_status(self, chat_id: int) -> dict[int, str]:
+        """user -> status in one chat."""
+        if isinstance(self.status, _StatusTable):
+            return self.status.by_chat.get(chat_id, {})
+        return {u: s for (c, u), s in self.status.items() if c == chat_id}
+
+    # control (for benchmarks; not Bot API methods) ----------------------------------------------------------
+    async def control(self, action: str, payload: dict | None = None) -> Any:
+        """Run one control action with a JSON-like payload and return a JSON-able result. Over HTTP it is
+        `POST /_control/<action>` with the payload as the JSON body; the answer is `{"ok": true, "result": ...}`.
+
+        world        {"users": [{"id", "first_name", ...}], "groups": [{"chat_id", "title", "type", "admins",
+                     "members", "bot_in"}]}: add users and groups in bulk
+        limits       {"global_per_second", "per_chat_per_minute"}: replace the rate limits (null: none)
+        updates      {"updates": [update without update_id, ...]}: queue raw updates; returns their update ids
+        offer_taps   {"taps": [[user_id, chat_id, message_id, data], ...], "rate": taps/s (0: all at once),
+                     "via": "poll" | "webhook"}: offer button taps in the background, through getUpdates or by
+                     POSTing each to the webhook set with setWebhook
+        tap_stats    {"latencies": bool}: progress of the current offer: total, offered, answered, offer lag,
+                     wall from the first offer to the last answer and, if asked, every tap's latency in ms from
+                     its update being available to its answerCallbackQuery
+        stats        {"sent_by_chat": bool}: requests, 429 responses, calls per method and status, and if asked
+                     the number of successful sendMessage calls per chat as [[chat_id, n], ...]
+        messages     {"with_markup": bool, "text": bool}: the messages the bot has in each chat (not deleted)
+        reset        {}: forget recorded calls, callback answers, tap times and the counters
+        """
+        handler = getattr(self, f"_c_{action}", None)
+        if handler is None:
+            raise ApiError(404, f"Not Found: control action {action} is unknown")
+        result = handler(payload or {})
+        return await result if asyncio.iscoroutine(result) else result
+
+    async def _control_http(self, request: web.Request) -> web.Response:
+        payload = await request.json() if request.can_read_body else {}
+        try:
+            result = await self.control(request.match_info["action"], payload)
+        except ApiError as exc:
+            return web.json_response({"ok": False, "error_code": exc.code, "description": exc.description},
+                                     status=exc.code)
+        return web.json_response({"ok": True, "result": result})
+
+    def _c_world(self, p: dict) -> dict:
+        for user in p.get("users", []):
+            self.add_user(user["id"], user.get("first_name", f"User {user['id']}"), user.get("last_name"),
+                          user.get("username"), is_bot=user.get("is_bot", False))
+        for group in p.get("groups", []):
+            self.add_group(group["chat_id"], group.get("title", str(group["chat_id"])),
+                           type=group.get("type", "group"), admins=group.get("admins", []),
+                           members=group.get("members", []), bot_in=group.get("bot_in", True))
+        return {"users": len(self.users), "chats": len(self.chats)}
+
+    def _c_limits(self, p: dict) -> dict:
+        self.limits = Limits(p.get("global_per_second"), p.get("per_chat_per_minute"))
+        self._global_window.clear()
+        self._chat_windows.clear()
+        return {"global_per_second": self.limits.global_per_second,
+                "per_chat_per_minute": self.limits.per_chat_per_minute}
+
+    def _c_updates(self, p: dict) -> list[int]:
+        return [self.raw_update(update)["update_id"] for update in p.get("updates", [])]
+
+    def _c_reset(self, p: dict) -> dict:
+        if self._offer_task is not None:
+            self._offer_task.cancel()
+            self._offer_task = None
+        self._offer = None
+        self.calls.clear()
+        self._calls_by_method.clear()
+        self.callback_answers.clear()
+        self.tap_times.clear()
+        self.stats = Stats()
+        self.webhook_failures = 0
+        return {}
+
+    def _c_stats(self, p: dict) -> dict:
+        methods: dict[str, dict[str, int]] = {}
+        for method, calls in self._calls_by_method.items():
+            by_status: dict[str, int] = defaultdict(int)
+            for call in calls:
+                by_status[str(call.status)] += 1
+            methods[method] = dict(by_status)
+        result: dict[str, Any] = {"requests": self.stats.requests, "too_many_requests": self.stats.too_many_requests,
+                                  "methods": methods, "unknown_methods": sorted(set(self.unknown_methods)),
+                                  "webhook_failures": self.webhook_failures}
+        if p.get("sent_by_chat"):
+            sent: dict[Any, int] = defaultdict(int)
+            for call in self.calls_to("sendMessage"):
+                if call.status == 200:
+                    sent[call.params.get("chat_id")] += 1
+            result["sent_by_chat"] = [[chat_id, n] for chat_id, n in sent.items()]
+        return result
+
+    def _c_messages(self, p: dict) -> list[dict]:
+        found = []
+        for chat_id in list(self._messages):
+            for m in self.messages(chat_id):
+                if p.get("with_markup") and not m.reply_markup:
+                    continue
+                item: dict[str, Any] = {"chat_id": chat_id, "message_id": m.message_id, "reply_markup": m.reply_markup}
+                if p.get("text"):
+                    item["text"] = m.text
+                found.append(item)
+        return found
+
+    def _c_offer_taps(self, p: dict) -> dict:
+        if self._offer_task is not None:
+            self._offer_task.cancel()
+        via = p.get("via", "poll")
+        if via not in ("poll", "webhook"):
+            raise ApiError(400, f"Bad Request: via must be poll or webhook, not {via!r}")
+        if via == "webhook" and not getattr(self, "webhook", {}).get("url"):
+            raise ApiError(400, "Bad Request: no webhook is set")
+        taps = [tuple(t) for t in p.get("taps", [])]
+        self._offer = {"total": len(taps), "ids": [], "started": time.monotonic(), "lag": 0.0, "last_offer": None,
+                       "via": via}
+        self._offer_task = asyncio.create_task(self._run_offer(taps, float(p.get("rate") or 0), via))
+        return {"total": len(taps)}
+
+    async def _run_offer(self, taps: list[tuple], rate: float, via: str) -> None:
+        offer = self._offer
+        assert offer is not None
+        started, ids = offer["started"], offer["ids"]
+        deliveries: set[asyncio.Task] = set()
+        slots = asyncio.Semaphore(int(self.webhook.get("max_connections") or 40)) if via == "webhook" else None
+        for index, (user_id, chat_id, message_id, data) in enumerate(taps):
+            if rate:
+                delay = started + index / rate - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                else:
+                    offer["lag"] = max(offer["lag"], -delay)
+                    if index % 50 == 0:
+                        await asyncio.sleep(0)  # behind schedule: still let the server answer
+            update = self._tap_update(user_id, chat_id, message_id, data)
+            ids.append(update["callback_query"]["id"])
+            if slots is None:
+                self.raw_update(update)
+            else:
+                task = asyncio.create_task(self._post_webhook({"update_id": next(self._update_ids), **update}, slots))
+                deliveries.add(task)
+                task.add_done_callback(deliveries.discard)
+            offer["last_offer"] = time.monotonic()
+        if deliveries:
+            await asyncio.gather(*deliveries, return_exceptions=True)
+
+    async def _post_webhook(self, update: dict, slots: asyncio.Semaphore) -> None:
+        """Deliver one update the way Telegram does: POST to the webhook, at most max_connections at a time,
+        retried (a few times here) until the bot answers 2xx."""
+        if self._client is None:
+            self._client = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        headers = {}
+        if secret := self.webhook.get("secret_token"):
+            headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+        async with slots:
+            for attempt in range(5):
+                try:
+                    async with self._client.post(self.webhook["url"], json=update, headers=headers) as response:
+                        await response.read()
+                        if response.status < 300:
+                            return
+                except (aiohttp.ClientError, OSError):
+                    pass
+                self.webhook_failures += 1
+                await asyncio.sleep(0.1 * (attempt + 1))
+
+    def _c_tap_stats(self, p: dict) -> dict:
+        offer = self._offer
+        if offer is None:
+            return {"total": 0, "offered": 0, "answered": 0}
+        answers, times = self.callback_answers, self.tap_times
+        answered = [q for q in offer["ids"] if q in answers]
+        last_answer = max((answers[q]["at"] for q in answered), default=None)
+        result: dict[str, Any] = {
+            "total": offer["total"], "offered": len(offer["ids"]), "answered": len(answered), "via": offer["via"],
+            "offer_lag_s": offer["lag"],
+            "offer_s": (offer["last_offer"] - offer["started"]) if offer["last_offer"] else None,
+            "wall_s": (last_answer - offer["started"]) if last_answer else None,
+            "webhook_failures": self.webhook_failures,
+        }
+        if p.get("latencies"):
+            result["latencies_ms"] = [(answers[q]["at"] - times[q]) * 1000 for q in answered]
+        return result
 
     # the server ---------------------------------------------------------------------------------------------
     async def _params(self, request: web.Request) -> dict:
@@ -450,6 +700,7 @@ class FakeTelegram:
         return batch
 
     def _m_deletewebhook(self, p: dict) -> bool:
+        self.webhook = {}
         return True
 
     def _m_setwebhook(self, p: dict) -> bool:
@@ -517,7 +768,8 @@ class FakeTelegram:
         if len(str(p.get("text", ""))) > 200:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         self._open_queries.discard(query_id)
-        self.callback_answers[query_id] = {"text": p.get("text", ""), "show_alert": p.get("show_alert", False)}
+        self.callback_answers[query_id] = {"text": p.get("text", ""), "show_alert": p.get("show_alert", False),
+                                           "at": time.monotonic()}
         return True
 
     def _m_getchat(self, p: dict) -> dict:
@@ -547,7 +799,7 @@ class FakeTelegram:
     def _m_getchatadministrators(self, p: dict) -> list:
         chat_id = p.get("chat_id")
         return [self._m_getchatmember({"chat_id": chat_id, "user_id": u})
-                for (c, u), s in self.status.items() if c == chat_id and s in ("creator", "administrator")]
+                for u, s in list(self._chat_status(chat_id).items()) if s in ("creator", "administrator")]
 
     def _m_getchatmembercount(self, p: dict) -> int:
         chat_id = p.get("chat_id")
@@ -599,21 +851,129 @@ class ApiError(Exception):
         self.code, self.description, self.parameters = code, description, parameters
 
 
-async def _serve(port: int) -> None:
-    fake = FakeTelegram()
-    fake.add_user(100, "Admin")
-    fake.add_group(-100100, "Demo group", admins=[100])
+class LocalFake:
+    """A FakeTelegram in this process and event loop, behind the same `control()` interface as FakeProcess."""
+
+    def __init__(self, *, limits: Limits | None = None, strict_html: bool = True) -> None:
+        self.fake = FakeTelegram(limits=limits, strict_html=strict_html)
+
+    async def start(self) -> LocalFake:
+        await self.fake.start()
+        return self
+
+    async def stop(self) -> None:
+        await self.fake.stop()
+
+    @property
+    def base_url(self) -> str:
+        return self.fake.base_url
+
+    async def control(self, action: str, payload: dict | None = None) -> Any:
+        # a JSON round trip, so that callers see the same types as from FakeProcess (lists, string keys)
+        return json.loads(json.dumps(await self.fake.control(action, json.loads(json.dumps(payload or {})))))
+
+
+class FakeProcess:
+    """A FakeTelegram in a child process (`python -m hpbot.testing.fake_telegram --empty --port 0`), so that it
+    runs on a core of its own; driven through its `/_control/` routes (see FakeTelegram.control)."""
+
+    def __init__(self, *, limits: Limits | None = None, strict_html: bool = True, python: str = sys.executable,
+                 startup_timeout: float = 30.0) -> None:
+        self.limits, self.strict_html, self.python = limits or Limits(), strict_html, python
+        self.startup_timeout = startup_timeout
+        self.process: asyncio.subprocess.Process | None = None
+        self.port = 0
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def argv(self) -> list[str]:
+        argv = [self.python, "-m", "hpbot.testing.fake_telegram", "--empty", "--port", "0"]
+        if self.limits.global_per_second:
+            argv += ["--global-per-second", str(self.limits.global_per_second)]
+        if self.limits.per_chat_per_minute:
+            argv += ["--per-chat-per-minute", str(self.limits.per_chat_per_minute)]
+        if not self.strict_html:
+            argv.append("--lenient-html")
+        return argv
+
+    async def start(self) -> FakeProcess:
+        self.process = await asyncio.create_subprocess_exec(*self.argv, stdout=asyncio.subprocess.PIPE)
+        assert self.process.stdout is not None
+        try:
+            line = await asyncio.wait_for(self.process.stdout.readline(), self.startup_timeout)
+        except TimeoutError:
+            line = b""
+        marker = b"fake Bot API at http://127.0.0.1:"
+        if not line.startswith(marker):
+            await self.stop()
+            raise RuntimeError(f"the fake Bot API process did not start: {line!r}")
+        self.port = int(line[len(marker):].split(b"/", 1)[0])
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=600))
+        return self
+
+    async def stop(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+        if self.process is not None and self.process.returncode is None:
+            self.process.terminate()
+            try:
+                await asyncio.wait_for(self.process.wait(), 10)
+            except TimeoutError:
+                self.process.kill()
+                await self.process.wait()
+        self.process = None
+
+    async def __aenter__(self) -> FakeProcess:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def control(self, action: str, payload: dict | None = None) -> Any:
+        assert self._session is not None, "start() the fake process first"
+        async with self._session.post(f"http://127.0.0.1:{self.port}/_control/{action}", json=payload or {}) as r:
+            body = await r.json()
+        if not body.get("ok"):
+            raise RuntimeError(f"control {action} failed: {body.get('description')}")
+        return body["result"]
+
+
+async def _serve(port: int, *, empty: bool = False, limits: Limits | None = None, strict_html: bool = True) -> None:
+    fake = FakeTelegram(limits=limits, strict_html=strict_html)
+    if not empty:
+        fake.add_user(100, "Admin")
+        fake.add_group(-100100, "Demo group", admins=[100])
     await fake.start(port=port)
-    print(f"fake Bot API at {fake.base_url} (group -100100, admin user 100); Ctrl+C stops it", flush=True)
-    await asyncio.Event().wait()
+    world = "empty world, /_control/ routes to fill it" if empty else "group -100100, admin user 100"
+    print(f"fake Bot API at {fake.base_url} ({world}); Ctrl+C stops it", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # not on this platform: Ctrl+C still ends it
+            pass
+    await stop.wait()
+    await fake.stop()
 
 
 if __name__ == "__main__":
     import argparse
 
     parser = argparse.ArgumentParser(description="Run the fake Telegram Bot API on 127.0.0.1")
-    parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--port", type=int, default=8081, help="0: any free port (printed on the first line)")
+    parser.add_argument("--empty", action="store_true", help="no demo group: the caller builds the world")
+    parser.add_argument("--global-per-second", type=float, default=None, help="overall sends/s before 429")
+    parser.add_argument("--per-chat-per-minute", type=int, default=None, help="sends into one group/min before 429")
+    parser.add_argument("--lenient-html", action="store_true", help="do not check HTML the way Telegram does")
+    args = parser.parse_args()
     try:
-        asyncio.run(_serve(parser.parse_args().port))
+        asyncio.run(_serve(args.port, empty=args.empty, strict_html=not args.lenient_html,
+                           limits=Limits(args.global_per_second, args.per_chat_per_minute)))
     except KeyboardInterrupt:
         pass
