@@ -117,6 +117,10 @@ class _WeekCache:
     ranked: dict[tuple[int, date], list[tuple[int, GroupTotals]]] = field(default_factory=dict)
 
 
+def _newest_active(newest_first: list[Competition]) -> Competition | None:
+    return next((c for c in newest_first if c.status == "active"), newest_first[0] if newest_first else None)
+
+
 class CompetitionService:
     def __init__(self, store: Store, bank: Bank, clock: Clock, tz: ZoneInfo, organizers: frozenset[int]) -> None:
         self.store, self.bank, self.clock, self.tz, self.organizers = store, bank, clock, tz, organizers
@@ -147,8 +151,7 @@ class CompetitionService:
             if arg.isdigit():
                 return self.comps.get(int(arg))
             return self.comps.by_code(arg)
-        every = self.comps.all()
-        return next((c for c in every if c.status == "active"), every[0] if every else None)
+        return _newest_active(self.comps.all())
 
     def end(self, comp: Competition) -> bool:
         return self.comps.end(comp.id, max(self.today(), comp.start))
@@ -170,8 +173,7 @@ class CompetitionService:
 
     def current_for(self, chat_id: int) -> Competition | None:
         """The group's competition to show: the newest active one, else the newest it took part in."""
-        every = self.comps.competitions_of(chat_id, active_only=False)
-        return next((c for c in every if c.status == "active"), every[0] if every else None)
+        return _newest_active(self.comps.competitions_of(chat_id, active_only=False))
 
     # standings and reports ----------------------------------------------------------------------------------
     def standings(self, comp: Competition, start: date | None = None, end: date | None = None,
