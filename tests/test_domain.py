@@ -120,3 +120,24 @@ def test_ranking_breaks_ties_by_total_answer_time():
     d = Standing(4, "D", 30, 3000)
     ranked = rank([a, b, c, d])
     assert [(r, s.user_id) for r, s in ranked] == [(1, 3), (2, 2), (2, 4), (4, 1)]
+
+
+async def test_pacer_spaces_departures_from_when_they_really_left():
+    from hpbot.tg.pacing import Pacer
+
+    now = [100.0]
+    departures = []
+
+    async def sleep(seconds):
+        now[0] += seconds + 0.004  # every wake-up is 4 ms late
+
+    pacer = Pacer(10.0, clock=lambda: now[0], sleep=sleep)
+    await pacer.wait()
+    departures.append(now[0])  # the first leaves at once
+    now[0] += 0.5  # idle for a while: no burst is saved up
+    for _ in range(5):
+        await pacer.wait()
+        departures.append(now[0])
+    gaps = [round(b - a, 6) for a, b in zip(departures, departures[1:], strict=False)]
+    assert gaps[0] == 0.5  # after idling, the next leaves at once
+    assert all(g == 0.104 for g in gaps[1:])  # 100 ms from each real departure, plus the late wake-up, never less

@@ -11,6 +11,7 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
@@ -48,6 +49,7 @@ class StudyRuntime:
         self._push_idle.set()
         self._counter: asyncio.Task | None = None
         self._slots = asyncio.Semaphore(concurrency)
+        self.workers = concurrency
         # work that follows the due-job (weekly bulletins) runs in the background, one run of each at a time, so a
         # long run never holds up the next posts and reveals
         self.after_due: list[Callable[[], Awaitable[object]]] = []
@@ -206,16 +208,27 @@ class StudyRuntime:
     # the due job --------------------------------------------------------------------------------------------
     async def run_due(self) -> None:
         """Post what is due and reveal what is due. Called by the repeating job and at start."""
-        posts = [self.post_for(group) for group in self.service.due_posts()]
-        reveals = [self.reveal(rnd) for rnd in self.service.due_reveals()]
-        reveals += [self.reveal(rnd) for rnd in self.service.store.rounds_with_status("revealing")
-                    if rnd.id not in self._busy]
+        posts = self.service.due_posts()
+        reveals = self.service.due_reveals()
+        reveals += [rnd for rnd in self.service.store.rounds_with_status("revealing") if rnd.id not in self._busy]
         if posts or reveals:
-            await asyncio.gather(*posts, *reveals)
+            await asyncio.gather(self._in_workers(posts, self.post_for), self._in_workers(reveals, self.reveal))
         for index, job in enumerate(self.after_due):
             running = self._background.get(index)
             if running is None or running.done():
                 self._background[index] = asyncio.create_task(self._guarded(job))
+
+    async def _in_workers(self, items: list, action: Callable[[Any], Awaitable[object]]) -> None:
+        """Run `action` on each item with a bounded number of workers. Each round is created (or closed) just
+        before it is sent, so a morning's thousands of transactions spread over the paced sending instead of all
+        coming first and delaying the first posts."""
+        pending = iter(items)
+
+        async def worker() -> None:
+            for item in pending:
+                await action(item)
+
+        await asyncio.gather(*(worker() for _ in range(min(len(items), self.workers))))
 
     @staticmethod
     async def _guarded(job: Callable[[], Awaitable[object]]) -> None:
