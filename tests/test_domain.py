@@ -140,4 +140,5 @@ async def test_pacer_spaces_departures_from_when_they_really_left():
         departures.append(now[0])
     gaps = [round(b - a, 6) for a, b in zip(departures, departures[1:], strict=False)]
     assert gaps[0] == 0.5  # after idling, the next leaves at once
-    assert all(g == 0.104 for g in gaps[1:])  # 100 ms from each real departure, plus the late wake-up, never less
+    # 100 ms from each real departure, never less; a timer's lateness is absorbed by the last 2 ms of yielding
+    assert all(g == 0.102 for g in gaps[1:])
