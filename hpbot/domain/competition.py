@@ -94,10 +94,6 @@ def parse_spec(text: str) -> CompetitionSpec:
     return CompetitionSpec(name, start, end)
 
 
-def overlaps(start: date, end: date, window_start: date, window_end: date) -> bool:
-    return start <= window_end and end >= window_start
-
-
 def clamp_window(start: date, end: date, window_start: date, window_end: date) -> tuple[date, date]:
     """The part of [window_start, window_end] inside the competition (assumes they overlap)."""
     return max(start, window_start), min(end, window_end)

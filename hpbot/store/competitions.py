@@ -90,37 +90,23 @@ class Competitions:
             return self.db.execute("DELETE FROM competitions WHERE id = ?", [competition_id]).rowcount > 0
 
     def join(self, competition_id: int, chat_id: int, now: datetime) -> bool:
-        """Add a group; False if it was already in."""
-        with self.db.atomic():
-            joined = self.db.execute(
-                "INSERT OR IGNORE INTO competition_groups (competition_id, chat_id, joined_at) VALUES (?, ?, ?)",
-                [competition_id, chat_id, now.astimezone(UTC).isoformat(timespec="seconds")],
-            ).rowcount > 0
-            if joined:  # the group's days already revealed inside the window count too
-                self._rebuild(self.get(competition_id))  # type: ignore[arg-type]
-            return joined
+        """Add a group; False if it was already in. Only that group's totals are built (from its revealed days)."""
+        return self.join_many(competition_id, [chat_id], now) > 0
 
     def join_all_active(self, competition_id: int, now: datetime) -> int:
-        with self.db.atomic():
-            added = self.db.execute(
-                "INSERT OR IGNORE INTO competition_groups (competition_id, chat_id, joined_at) "
-                "SELECT ?, chat_id, ? FROM groups WHERE status = 'active'",
-                [competition_id, now.astimezone(UTC).isoformat(timespec="seconds")],
-            ).rowcount
-            if added:
-                self._rebuild(self.get(competition_id))  # type: ignore[arg-type]
-            return added
+        active = [r[0] for r in self.db.execute("SELECT chat_id FROM groups WHERE status = 'active'")]
+        return self.join_many(competition_id, active, now)
 
     def join_many(self, competition_id: int, chat_ids: list[int], now: datetime) -> int:
-        """Add several groups at once (one rebuild of the totals); returns how many were new."""
+        """Add groups; returns how many were new. Their days already revealed inside the window count too: one
+        group's totals are built for a single join, the whole competition's for several."""
         with self.db.atomic():
-            added = sum(self.db.execute(
+            new = [chat_id for chat_id in chat_ids if self.db.execute(
                 "INSERT OR IGNORE INTO competition_groups (competition_id, chat_id, joined_at) VALUES (?, ?, ?)",
-                [competition_id, chat_id, now.astimezone(UTC).isoformat(timespec="seconds")]).rowcount
-                for chat_id in chat_ids)
-            if added:
-                self._rebuild(self.get(competition_id))  # type: ignore[arg-type]
-            return added
+                [competition_id, chat_id, now.astimezone(UTC).isoformat(timespec="seconds")]).rowcount]
+            if new:
+                self._rebuild(self.get(competition_id), new[0] if len(new) == 1 else None)  # type: ignore[arg-type]
+            return len(new)
 
     def groups_of(self, competition_id: int) -> list[int]:
         return [r["chat_id"] for r in self.db.query(
@@ -159,18 +145,19 @@ class Competitions:
                 "points = points + excluded.points, answer_ms = answer_ms + excluded.answer_ms",
                 [comp_id, chat_id, len(answers), members, points, answer_ms])
 
-    def _rebuild(self, comp: Competition) -> None:
-        """Recompute a competition's totals from the daily rows (after groups join or the dates change).
-        Call inside a transaction."""
-        params = [comp.id, comp.start.isoformat(), comp.end.isoformat()]
-        self.db.execute("DELETE FROM competition_scores WHERE competition_id = ?", [comp.id])
-        self.db.execute("DELETE FROM competition_group_scores WHERE competition_id = ?", [comp.id])
+    def _rebuild(self, comp: Competition, chat_id: int | None = None) -> None:
+        """Recompute a competition's totals (or one group's) from the daily rows, after groups join or the dates
+        change. Call inside a transaction."""
+        params = [comp.id, comp.start.isoformat(), comp.end.isoformat(), chat_id]
+        for table in ("competition_scores", "competition_group_scores"):
+            self.db.execute(f"DELETE FROM {table} WHERE competition_id = ?1 AND (?2 IS NULL OR chat_id = ?2)",  # noqa: S608
+                            [comp.id, chat_id])
         self.db.execute(
             "INSERT INTO competition_scores (competition_id, chat_id, user_id, points, answers, correct, answer_ms, "
             "last_answer_at) SELECT cg.competition_id, d.chat_id, d.user_id, SUM(d.points), COUNT(*), SUM(d.correct), "
             "SUM(d.answer_ms), MAX(d.answered_at) FROM competition_groups cg JOIN score_days d "
             "ON d.chat_id = cg.chat_id AND d.study_date BETWEEN ?2 AND ?3 WHERE cg.competition_id = ?1 "
-            "GROUP BY d.chat_id, d.user_id", params)
+            "AND (?4 IS NULL OR cg.chat_id = ?4) GROUP BY d.chat_id, d.user_id", params)
         self.db.execute(
             "INSERT INTO competition_group_scores (competition_id, chat_id, answers, member_days, points, answer_ms) "
             "SELECT cg.competition_id, cg.chat_id, COALESCE(s.answers, 0), "
@@ -179,7 +166,7 @@ class Competitions:
             "COALESCE(s.points, 0), COALESCE(s.answer_ms, 0) FROM competition_groups cg "
             "LEFT JOIN (SELECT chat_id, SUM(answers) AS answers, SUM(points) AS points, SUM(answer_ms) AS answer_ms "
             "  FROM competition_scores WHERE competition_id = ?1 GROUP BY chat_id) s ON s.chat_id = cg.chat_id "
-            "WHERE cg.competition_id = ?1", params)
+            "WHERE cg.competition_id = ?1 AND (?4 IS NULL OR cg.chat_id = ?4)", params)
 
     def group_count(self, competition_id: int) -> int:
         return self.db.execute("SELECT COUNT(*) FROM competition_groups WHERE competition_id = ?",
@@ -229,10 +216,6 @@ class Competitions:
             "SELECT COUNT(*) FROM competition_scores WHERE competition_id = ? AND (points > ? OR (points = ? AND "
             "answer_ms < ?))", [comp.id, s.points, s.points, s.answer_ms]).fetchone()[0]
         return ahead + 1, lines[0]
-
-    def member_line_count(self, comp: Competition) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM competition_scores WHERE competition_id = ?",
-                               [comp.id]).fetchone()[0]
 
     def group_totals(self, comp: Competition, start: date | None = None, end: date | None = None) -> list[GroupTotals]:
         """Each participating group's answers, member-days (members at each post), points and time in the window."""
