@@ -41,6 +41,11 @@ def _member(r: dict) -> MemberTotals:
                                  r["last_answer_at"] or ""), r["chat_id"], r["title"] or "")
 
 
+def _group(r: dict) -> GroupTotals:
+    return GroupTotals(r["chat_id"], r["title"], r["answers"], r["member_days"], r["points"], max(1, r["members"]),
+                       r["answer_ms"])
+
+
 class Competitions:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
@@ -227,8 +232,7 @@ class Competitions:
                 "FROM competition_groups cg LEFT JOIN groups g ON g.chat_id = cg.chat_id "
                 "LEFT JOIN competition_group_scores s ON s.competition_id = cg.competition_id AND s.chat_id = cg.chat_id "
                 "WHERE cg.competition_id = ?", [comp.id])
-            return [GroupTotals(r["chat_id"], r["title"], r["answers"], r["member_days"], r["points"],
-                                max(1, r["members"]), r["answer_ms"]) for r in rows]
+            return [_group(r) for r in rows]
         start, end = start or comp.start, end or comp.end
         window = [start.isoformat(), end.isoformat()]
         rows = self.db.query(
@@ -243,8 +247,7 @@ class Competitions:
             "WHERE cg.competition_id = ?",
             window + window + [comp.id, comp.id],
         )
-        return [GroupTotals(r["chat_id"], r["title"], r["answers"], r["member_days"], r["points"],
-                            max(1, r["members"]), r["answer_ms"]) for r in rows]
+        return [_group(r) for r in rows]
 
     def daily_participation(self, comp: Competition) -> list[dict]:
         """Per group and revealed study day: members at the post, answers, right answers."""
