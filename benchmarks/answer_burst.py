@@ -7,7 +7,8 @@
 
 For each application, taps are offered at `--rate` per second; reported: taps/s handled (update queued → answer
 stored → callback acknowledged) and p50/p99 latency from the update being available to its acknowledgement. The
-"ceiling" is a bare python-telegram-bot Application whose only handler acknowledges the callback.
+"ceiling" is a bare python-telegram-bot Application whose only handler acknowledges the callback, measured twice:
+with PTB's default HTTP client (httpx) and with the one hpbot uses (aiohttp, hpbot/tg/transport.py).
 
 By default the fake Bot API runs in a child process (`python -m hpbot.testing.fake_telegram`): it offers the taps
 itself at the given rate (queued for getUpdates, or POSTed to the webhook with `--via webhook`) and times them on
@@ -35,6 +36,7 @@ from hpbot.store import Store
 from hpbot.testing.fake_telegram import FakeProcess, LocalFake
 from hpbot.tg.app import ALLOWED_UPDATES, build
 from hpbot.tg.ordering import PerChatOrder
+from hpbot.tg.transport import AiohttpRequest
 from tests.e2e.harness import TOKEN, local
 
 SECRET = "burst-Secret_1"
@@ -85,7 +87,7 @@ async def measure(fake: FakeProcess | LocalFake, app: Application, taps: list[li
 
 
 async def scenario(fake: FakeProcess | LocalFake, chat_ids: list[int], per_group: int, taps_n: int, rate: float,
-                   via: str, workdir: Path, count_edit_seconds: float) -> tuple[dict, dict, int]:
+                   via: str, workdir: Path, count_edit_seconds: float) -> tuple[dict, dict[str, dict], int]:
     """One path (poll or webhook): a fresh database, the morning post in every group, then the same taps to hpbot
     and to the empty application."""
     db = workdir / f"burst-{via}.sqlite3"
@@ -120,16 +122,22 @@ async def scenario(fake: FakeProcess | LocalFake, chat_ids: list[int], per_group
     async def ack(update, context) -> None:
         await update.callback_query.answer("ok")
 
-    bare = (ApplicationBuilder().token(TOKEN).base_url(fake.base_url).concurrent_updates(PerChatOrder(256))
-            .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0)).build())
-    bare.add_handler(CallbackQueryHandler(ack))
-    ceiling = await measure(fake, bare, taps, rate, via)
+    ceilings = {}
+    for transport in ("httpx", "aiohttp"):
+        builder = ApplicationBuilder().token(TOKEN).base_url(fake.base_url)
+        if transport == "aiohttp":  # the HTTP client hpbot uses, so the difference is hpbot's own work
+            builder = builder.request(AiohttpRequest(connection_pool_size=64)).get_updates_request(
+                AiohttpRequest(connection_pool_size=1))
+        bare = (builder.concurrent_updates(PerChatOrder(256))
+                .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0)).build())
+        bare.add_handler(CallbackQueryHandler(ack))
+        ceilings[transport] = await measure(fake, bare, taps, rate, via)
     store.close()
-    return ours, ceiling, stored
+    return ours, ceilings, stored
 
 
 async def run(taps_n: int, members: int, groups: int, rate: float, paths: list[str], workdir: Path,
-              in_process: bool, count_edit_seconds: float) -> dict[str, tuple[dict, dict, int]]:
+              in_process: bool, count_edit_seconds: float) -> dict[str, tuple[dict, dict[str, dict], int]]:
     fake = LocalFake() if in_process else FakeProcess()
     await fake.start()
     try:
@@ -173,13 +181,17 @@ def main() -> int:
     print(f"fake Bot API: {'in this process' if args.in_process else 'separate process'}")
     distinct = min(args.taps, args.members)
     ok = True
-    for via, (ours, ceiling, stored) in results.items():
+    for via, (ours, ceilings, stored) in results.items():
         path = "getUpdates, batches of 100" if via == "poll" else "webhook"
-        for name, r in (("hpbot", ours), ("empty PTB app (ceiling)", ceiling)):
-            print(f"[{path}] {name:<24} taps={r['taps']} handled={r['rate']:.0f}/s p50={r['p50']:.1f}ms "
+        rows = [("hpbot (aiohttp client)", ours), ("empty PTB app, PTB's httpx", ceilings["httpx"]),
+                ("empty PTB app, aiohttp", ceilings["aiohttp"])]
+        for name, r in rows:
+            print(f"[{path}] {name:<27} taps={r['taps']} handled={r['rate']:.0f}/s p50={r['p50']:.1f}ms "
                   f"p99={r['p99']:.1f}ms (offered {args.rate:.0f}/s: all offered in {r['offer_s']:.1f}s, "
                   f"max lag {r['offer_lag_s'] * 1000:.0f}ms; webhook retries {r['webhook_failures']})")
-        print(f"[{path}] hpbot/ceiling rate: {ours['rate'] / ceiling['rate']:.2f}; answers stored: {stored} "
+        print(f"[{path}] hpbot/ceiling rate: {ours['rate'] / ceilings['httpx']['rate']:.2f} against the empty app "
+              f"with PTB's default client, {ours['rate'] / ceilings['aiohttp']['rate']:.2f} against the same app "
+              f"with hpbot's client; answers stored: {stored} "
               f"(distinct members who tapped: {distinct}; later taps are 'already answered')")
         ok = ok and stored == distinct
     return 0 if ok else 1

@@ -26,7 +26,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from hpbot.clock import Clock, SystemClock
 from hpbot.competition_service import CompetitionService
@@ -42,6 +41,7 @@ from hpbot.tg.handlers import Handlers
 from hpbot.tg.ordering import PerChatOrder
 from hpbot.tg.pacing import MessageRateLimiter
 from hpbot.tg.runtime import StudyRuntime
+from hpbot.tg.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 DUE_JOB_ID = "hpbot-due"
@@ -81,9 +81,9 @@ def build(config: Config, *, clock: Clock | None = None, bank: Bank | None = Non
         config.token,
         base_url=config.api_base_url,
         base_file_url=config.api_base_file_url,
-        request=HTTPXRequest(connection_pool_size=64, connect_timeout=10, read_timeout=20, write_timeout=20,
-                             pool_timeout=10),
-        get_updates_request=HTTPXRequest(connect_timeout=10, read_timeout=35),
+        request=AiohttpRequest(connection_pool_size=64, connect_timeout=10, read_timeout=20, write_timeout=20,
+                               pool_timeout=10),
+        get_updates_request=AiohttpRequest(connection_pool_size=1, connect_timeout=10, read_timeout=35),
         rate_limiter=rate_limiter or MessageRateLimiter(config.rate_per_second, config.group_rate_per_minute),
     )
     builder = (

@@ -43,7 +43,7 @@ async def test_connection_reset_on_send_is_retried(bot, fake, clock):
 
 async def test_timeout_on_send_is_retried_without_crashing(bot, fake, clock):
     await bot.reply_to(GROUP, ADMIN, "/dangky")
-    bot.hp.application.bot.request._client.timeout = __import__("httpx").Timeout(1.0)
+    bot.hp.application.bot.request._read = 1.0  # the default read timeout of hpbot's client (AiohttpRequest)
     fake.timeout_delay = 1.5
     fake.fail("sendMessage", kind="timeout", chat_id=GROUP)
     clock.set(local(2026, 11, 30, 7, 0))

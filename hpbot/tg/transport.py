@@ -1,0 +1,105 @@
+"""The HTTP client the bot talks to the Bot API with: aiohttp behind PTB's `BaseRequest`.
+
+PTB's default client (httpx over httpcore) hands every request to a connection pool that, while requests wait for
+a connection, rescans all waiting requests against all connections each time one is queued or released: with a few
+hundred taps answered at once that scan becomes most of the process's time (profiled in docs/performance.md).
+aiohttp (already a dependency: PTB's webhook server and the test fake use it) keeps waiting requests in a queue
+and hands a released connection to the next one, so the cost of a request does not grow with the number waiting.
+
+Errors map onto PTB's: a timeout is `TimedOut`, anything else from the client is `NetworkError`, and no message
+carries the request's URL, which holds the bot's token.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+
+class AiohttpRequest(BaseRequest):
+    """One aiohttp session with a bounded keep-alive pool; timeouts as in PTB's `HTTPXRequest`."""
+
+    __slots__ = ("_connect", "_pool", "_pool_size", "_read", "_session", "_write")
+
+    def __init__(self, *, connection_pool_size: int = 64, read_timeout: float | None = 5.0,
+                 write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
+                 pool_timeout: float | None = 1.0) -> None:
+        self._pool_size = connection_pool_size
+        self._read, self._write, self._connect, self._pool = read_timeout, write_timeout, connect_timeout, pool_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._read
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300),
+                headers={"User-Agent": self.USER_AGENT},
+                skip_auto_headers=("Accept-Encoding",),  # the Bot API's answers are small JSON
+            )
+
+    async def shutdown(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if self._session is None or self._session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        read = self._read if isinstance(read_timeout, DefaultValue) else read_timeout
+        write = self._write if isinstance(write_timeout, DefaultValue) else write_timeout
+        connect = self._connect if isinstance(connect_timeout, DefaultValue) else connect_timeout
+        pool = self._pool if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        data: aiohttp.FormData | dict[str, str] | None = None
+        if request_data is not None:
+            files = request_data.multipart_data
+            if files:
+                form = aiohttp.FormData(quote_fields=False)
+                for name, value in request_data.json_parameters.items():
+                    form.add_field(name, value)
+                for name, part in files.items():
+                    filename, content, *rest = part
+                    form.add_field(name, content, filename=filename,
+                                   content_type=rest[0] if rest else "application/octet-stream")
+                data = form
+            else:
+                data = request_data.json_parameters or None
+        # aiohttp has no write timeout of its own: the whole request is bounded by the sum of the phases
+        phases = [t for t in (pool, connect, write, read) if t is not None]
+        timeout = aiohttp.ClientTimeout(
+            total=sum(phases) if len(phases) == 4 else None,
+            connect=None if pool is None or connect is None else pool + connect,
+            sock_connect=connect, sock_read=read,
+        )
+        try:
+            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+                return response.status, await response.read()
+        except TimeoutError as exc:
+            raise TimedOut(_scrub(f"Timed out ({type(exc).__name__})", url)) from None
+        except aiohttp.ClientError as exc:
+            raise NetworkError(_scrub(f"aiohttp.{type(exc).__name__}: {exc}", url)) from None
+
+
+def _scrub(message: str, url: str) -> str:
+    """The message without the URL or its path (where the token is)."""
+    path = urlsplit(url).path
+    for secret in (url, path):
+        if secret:
+            message = message.replace(secret, "<Bot API URL>")
+    return message
