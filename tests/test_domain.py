@@ -142,3 +142,66 @@ async def test_pacer_spaces_departures_from_when_they_really_left():
     assert gaps[0] == 0.5  # after idling, the next leaves at once
     # 100 ms from each real departure, never less; a timer's lateness is absorbed by the last 2 ms of yielding
     assert all(g == 0.102 for g in gaps[1:])
+
+
+def test_chat_window_allows_the_limit_in_any_period_and_queues_the_rest_in_order():
+    from hpbot.tg.pacing import ChatWindow
+
+    now = [0.0]
+    window = ChatWindow(3, 10.0, clock=lambda: now[0])
+    assert [window.reserve(-1) for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert window.reserve(-1) == 10.0  # the fourth waits until the first leaves the window
+    assert window.reserve(-2) == 0.0  # another group is not held up
+    now[0] = 5.0
+    assert window.reserve(-1) == 5.0  # leaves at 10, with the fourth: two in [10, 20), three in [0, 10)
+    assert window.reserve(-1) == 5.0
+    assert window.reserve(-1) == 15.0  # [10, 20) is full
+
+
+def test_chat_window_forgets_quiet_chats_so_each_call_stays_cheap():
+    from hpbot.tg.pacing import ChatWindow
+
+    now = [0.0]
+    window = ChatWindow(20, 60.0, clock=lambda: now[0])
+    for chat in range(-5000, 0):
+        window.reserve(chat)
+    assert len(window) == 5000
+    now[0] = 61.0
+    for _ in range(5000):
+        window.reserve(-1)
+    assert len(window) == 1  # the sweep dropped every chat with nothing in its window
+
+
+async def test_message_limiter_retries_after_the_pause_and_lets_lookups_through():
+    from telegram.error import RetryAfter
+
+    from hpbot.tg.pacing import MessageRateLimiter
+
+    slept = []
+
+    async def sleep(seconds):
+        slept.append(seconds)
+
+    limiter = MessageRateLimiter(per_second=0, group_per_minute=20, max_retries=2, sleep=sleep)
+    failures = [RetryAfter(3)]
+
+    async def send(**kwargs):
+        if failures:
+            raise failures.pop()
+        return kwargs["text"]
+
+    assert await limiter.process_request(send, (), {"text": "hi"}, "sendMessage", {"chat_id": -5}, None) == "hi"
+    assert [round(s, 3) for s in slept] == [3.1]
+    failures[:] = [RetryAfter(1)] * 3
+    with pytest.raises(RetryAfter):
+        await limiter.process_request(send, (), {"text": "hi"}, "sendMessage", {"chat_id": "-5"}, None)
+    assert len(slept) == 3  # two retries, then the error
+    calls = []
+
+    async def count(**kwargs):
+        calls.append(kwargs)
+        raise RetryAfter(5)
+
+    with pytest.raises(RetryAfter):  # look-ups are neither paced nor retried
+        await limiter.process_request(count, (), {"chat_id": -5}, "getChatMemberCount", {"chat_id": -5}, None)
+    assert len(calls) == 1 and len(slept) == 3

@@ -6,13 +6,12 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from telegram.ext import AIORateLimiter
-
 from hpbot.clock import FakeClock
 from hpbot.config import load_config
 from hpbot.content import Bank
 from hpbot.testing.fake_telegram import FakeTelegram
 from hpbot.tg.app import ALLOWED_UPDATES, Hpbot, build
+from hpbot.tg.pacing import MessageRateLimiter
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TOKEN = "987654321:TestTokenForHpbotEndToEndTests_xyz"
@@ -35,7 +34,7 @@ class BotUnderTest:
             "HPBOT_COUNT_EDIT_SECONDS": "0.05", **self.env,
         })
         self.hp = build(config, clock=self.clock, bank=self.bank,
-                        rate_limiter=AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3),
+                        rate_limiter=MessageRateLimiter(per_second=0, group_per_minute=0, max_retries=3),  # no pacing, retries
                         run_jobs=False)
         app = self.hp.application
         await app.initialize()
