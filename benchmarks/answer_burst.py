@@ -29,6 +29,7 @@ from pathlib import Path
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler
 
+from hpbot import eventloop
 from hpbot.clock import FakeClock
 from hpbot.config import load_config
 from hpbot.content import load_bank
@@ -175,7 +176,7 @@ def main() -> int:
         args.count_edit_seconds = 1.0
     paths = ["poll", "webhook"] if args.via == "both" else [args.via]
     with tempfile.TemporaryDirectory() as tmp:
-        results = asyncio.run(run(args.taps, args.members, args.groups, args.rate, paths, Path(tmp), args.in_process,
+        results = eventloop.run(run(args.taps, args.members, args.groups, args.rate, paths, Path(tmp), args.in_process,
                                   args.count_edit_seconds))
     print(f"command: python -m benchmarks.answer_burst {' '.join(sys.argv[1:])}")
     print(f"fake Bot API: {'in this process' if args.in_process else 'separate process'}")

@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from hpbot import eventloop
 from hpbot.store import Store
 from hpbot.testing.fake_telegram import FakeTelegram
 
@@ -55,7 +56,7 @@ def main() -> int:
     parser.add_argument("--groups", type=int, default=10_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        r = asyncio.run(measure(args.groups, Path(tmp)))
+        r = eventloop.run(measure(args.groups, Path(tmp)))
     print(f"command: python -m benchmarks.footprint {' '.join(sys.argv[1:])}")
     print(f"groups={r['groups']} ready={r['ready_s']:.2f}s peak_rss={r['peak_rss_mb']:.1f}MB")
     return 0

@@ -14,12 +14,12 @@ Prints wall time, the ideal N / L, their ratio, posts lost / duplicated and 429 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from hpbot import eventloop
 from hpbot.clock import FakeClock
 from hpbot.config import load_config
 from hpbot.content import load_bank
@@ -80,7 +80,7 @@ def main() -> int:
     if args.smoke:
         args.groups, args.rate = 200, 400.0
     with tempfile.TemporaryDirectory() as tmp:
-        r = asyncio.run(push(args.groups, args.rate, Path(tmp), in_process=args.in_process))
+        r = eventloop.run(push(args.groups, args.rate, Path(tmp), in_process=args.in_process))
     print(f"command: python -m benchmarks.push {' '.join(sys.argv[1:])}")
     print(f"fake Bot API: {'in this process' if args.in_process else 'separate process'}")
     print(f"groups={r['groups']} L={r['rate']:.0f}/s wall={r['wall_s']:.2f}s ideal N/L={r['ideal_s']:.2f}s "

@@ -33,7 +33,9 @@ def run() -> int:
     except ContentError as exc:
         print(f"hpbot: the study bank is not usable: {exc}", file=sys.stderr)
         return 2
-    log.info("starting hpbot with %r", config)
+    from hpbot import eventloop
+
+    log.info("starting hpbot with %r on the %s event loop", config, eventloop.install())
     if config.webhook_url:
         hp.application.run_webhook(
             listen=config.webhook_listen, port=config.webhook_port, url_path="telegram",

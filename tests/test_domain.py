@@ -122,26 +122,66 @@ def test_ranking_breaks_ties_by_total_answer_time():
     assert [(r, s.user_id) for r, s in ranked] == [(1, 3), (2, 2), (2, 4), (4, 1)]
 
 
-async def test_pacer_spaces_departures_from_when_they_really_left():
+async def pace(pacer, now, n, stall=lambda i: 0.0):
+    departures = []
+    for i in range(n):
+        now[0] += stall(i)  # the loop was busy before this request reached the pacer
+        await pacer.wait()
+        departures.append(now[0])
+    return departures
+
+
+async def test_pacer_keeps_the_grid_and_makes_up_a_late_departure():
     from hpbot.tg.pacing import Pacer
 
     now = [100.0]
-    departures = []
+    late = {3: 0.06}  # the fourth departure's timer fires 60 ms late
 
-    async def sleep(seconds):
-        now[0] += seconds + 0.004  # every wake-up is 4 ms late
+    async def sleep(seconds):  # a zero sleep is one turn of the event loop
+        now[0] += max(seconds, 1e-6) + (late.pop(len(departures), 0.0) if seconds else 0.0)
 
-    pacer = Pacer(10.0, clock=lambda: now[0], sleep=sleep)
-    await pacer.wait()
-    departures.append(now[0])  # the first leaves at once
-    now[0] += 0.5  # idle for a while: no burst is saved up
-    for _ in range(5):
+    pacer = Pacer(10.0, share=0.9, clock=lambda: now[0], sleep=sleep)
+    departures: list[float] = []
+    for _ in range(10):
         await pacer.wait()
         departures.append(now[0])
-    gaps = [round(b - a, 6) for a, b in zip(departures, departures[1:], strict=False)]
-    assert gaps[0] == 0.5  # after idling, the next leaves at once
-    # 100 ms from each real departure, never less; a timer's lateness is absorbed by the last 2 ms of yielding
-    assert all(g == 0.102 for g in gaps[1:])
+    gaps = [round(b - a, 4) for a, b in zip(departures, departures[1:], strict=False)]
+    interval = round(1 / 9, 4)
+    assert gaps[:2] == [interval, interval]
+    assert gaps[2] == round(1 / 9 + 0.06 - pacer.spin, 4)  # late (its last 2 ms were spent yielding)
+    assert gaps[3] == round(0.75 / 9, 4)  # catches up, three quarters of a gap after the late one
+    assert gaps[4] == round(0.75 / 9, 4)  # still a little behind
+    assert round(departures[6] - departures[0], 4) == round(6 / 9, 4)  # back on the grid: nothing lost
+    assert gaps[6:] == [interval] * 3
+
+
+async def test_pacer_never_exceeds_its_budget_in_any_second_however_late_the_loop_is():
+    import random
+
+    from hpbot.tg.pacing import Pacer
+
+    rng = random.Random(7)
+    now = [0.0]
+
+    async def sleep(seconds):  # timers fire up to 2 ms late
+        now[0] += max(seconds, 1e-5) + (rng.choice([0.0, 0.0, 0.0, 0.0005, 0.001, 0.002]) if seconds else 0.0)
+
+    ideal = 2999 / (0.965 * 300)
+    departures = await pace(Pacer(300.0, clock=lambda: now[0], sleep=sleep), now, 3000)
+    assert departures[-1] - departures[0] < ideal + 0.01  # late timers cost nothing: the grid makes them up
+
+    pacer = Pacer(300.0, clock=lambda: now[0], sleep=sleep)
+    stalls = {i: 0.02 * (i % 7) for i in range(100, 3000, 150)}  # the loop busy now and then, up to 120 ms
+    departures = await pace(pacer, now, 3000, lambda i: stalls.get(i, 0.0))
+    assert pacer.budget == 291
+    start = 0
+    for end, t in enumerate(departures):  # the largest number leaving within one second
+        while t - departures[start] >= 1.0:
+            start += 1
+        assert end - start + 1 <= 291
+    assert min(b - a for a, b in zip(departures, departures[1:], strict=False)) >= pacer.min_gap - 1e-9
+    # a stall is made up as far as the budget allows: the whole run is late by less than the stalls added up
+    assert ideal < departures[-1] - departures[0] < ideal + sum(stalls.values())
 
 
 def test_chat_window_allows_the_limit_in_any_period_and_queues_the_rest_in_order():

@@ -1,4 +1,5 @@
-"""hpbot's HTTP client (aiohttp behind PTB's BaseRequest): errors map onto PTB's and never carry the token."""
+"""hpbot's HTTP client (aiohttp behind PTB's BaseRequest): errors map onto PTB's and never carry the token; and the
+event loop the runner installs."""
 
 import asyncio
 import socket
@@ -66,3 +67,21 @@ async def test_slow_answer_is_timed_out_and_the_next_request_still_works():
 async def test_request_before_initialize_is_refused():
     with pytest.raises(RuntimeError, match="not initialized"):
         await AiohttpRequest().do_request("http://127.0.0.1:1/x", "POST")
+
+
+def test_the_runner_event_loop_is_uvloop_where_installed():
+    import asyncio
+
+    import uvloop
+
+    from hpbot import eventloop
+
+    before = asyncio.get_event_loop_policy()
+    try:
+        assert eventloop.install() == "uvloop"
+        loop = asyncio.new_event_loop()
+        assert isinstance(loop, uvloop.Loop)
+        loop.close()
+    finally:
+        asyncio.set_event_loop_policy(before)
+    assert eventloop.run(asyncio.sleep(0, result="done")) == "done"

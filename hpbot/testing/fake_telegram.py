@@ -26,6 +26,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from hpbot import eventloop
 from hpbot.testing.html_check import check_html
 
 ANONYMOUS_ADMIN_ID = 1087968824
@@ -973,7 +974,7 @@ if __name__ == "__main__":
     parser.add_argument("--lenient-html", action="store_true", help="do not check HTML the way Telegram does")
     args = parser.parse_args()
     try:
-        asyncio.run(_serve(args.port, empty=args.empty, strict_html=not args.lenient_html,
+        eventloop.run(_serve(args.port, empty=args.empty, strict_html=not args.lenient_html,
                            limits=Limits(args.global_per_second, args.per_chat_per_minute)))
     except KeyboardInterrupt:
         pass

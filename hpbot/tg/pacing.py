@@ -29,28 +29,42 @@ PACED = frozenset({
 
 
 class Pacer:
-    """One departure at a time, each at least `1 / rate` after the one before actually left.
+    """Departures on a grid at `share` of the limit `limit`/s, a late one made up within a one-second budget.
 
-    Gaps are measured from real departures, so a late one never lets the next follow it closely (no bunching that
-    could overrun a one-second window). Waiting requests queue on a lock in arrival order, and the next one's wait
-    is computed as soon as the lock passes to it. A timer wakes up to a millisecond late (3 % of a 34 ms gap at
-    30/s), so the last moment of each wait is spent yielding to the event loop instead of sleeping: departures
-    leave on time, and other work runs meanwhile.
+    Each departure is due `1 / (share * limit)` after the previous one was due. When the event loop is busy at that
+    moment the departure leaves late, and the ones after it catch up (at least half a gap apart) instead of the
+    lateness adding up: a slot missed is not lost. Whatever happens, no more than `0.98 * limit` leave in any one
+    second (a sliding window over the last departures), so catching up can never overrun Telegram's per-second
+    count even with some jitter between leaving here and arriving there. Lateness beyond a quarter of a second
+    (a long stall) is forgiven rather than made up in a burst. Waiting requests queue on a lock in arrival order.
+    A timer wakes up to a millisecond late, so the last moment of each wait is spent yielding to the event loop
+    instead of sleeping.
     """
 
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic,
+    def __init__(self, limit: float, share: float = 0.965, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
-        self.interval, self.clock, self.sleep = 1 / rate, clock, sleep
+        self.interval, self.clock, self.sleep = 1 / (share * limit), clock, sleep
+        self.min_gap = self.interval * 0.75
+        self.budget = max(1, int(0.97 * limit))
+        self.credit = 0.25
         self.spin = min(0.002, self.interval / 10)
+        self._due = float("-inf")
         self._last = float("-inf")
+        self._window: deque[float] = deque(maxlen=self.budget)
         self._lock = asyncio.Lock()
 
     async def wait(self) -> None:
         async with self._lock:
-            target = self._last + self.interval
+            if self.clock() - self._due > self.credit:  # idle, or stalled too long to make up: start afresh
+                self._due = self.clock()
+            target = max(self._due, self._last + self.min_gap)
+            if len(self._window) == self.budget:
+                target = max(target, self._window[0] + 1.0)
             while (remaining := target - self.clock()) > 0:
                 await self.sleep(remaining - self.spin if remaining > self.spin else 0)
             self._last = self.clock()
+            self._window.append(self._last)
+            self._due += self.interval  # the grid, however late this one left
 
 
 class ChatWindow:
@@ -106,7 +120,7 @@ class MessageRateLimiter(BaseRateLimiter[int]):
     def __init__(self, per_second: float = 30.0, group_per_minute: float = 20.0, max_retries: int = 3, *,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
-        self.pacer = Pacer(0.965 * per_second, clock, sleep) if per_second else None
+        self.pacer = Pacer(per_second, clock=clock, sleep=sleep) if per_second else None
         self.groups = ChatWindow(int(group_per_minute), 60.0, clock) if group_per_minute else None
         self.max_retries, self.sleep = max_retries, sleep
         self._open = asyncio.Event()
