@@ -134,12 +134,13 @@ def _register(app: Application, h: Handlers, c: CompetitionHandlers) -> None:
         (("ketqua", "results"), c.results),
         (("xuat", "export"), c.export),
     ]
+    # button taps first: most updates in a burst are taps, and PTB tries a group's handlers in order
+    app.add_handler(CallbackQueryHandler(h.tap, pattern=r"^a:"))
+    app.add_handler(CallbackQueryHandler(h.tap))  # stale or foreign buttons get a polite toast
     for names, callback in commands:
         app.add_handler(CommandHandler(list(names), callback, filters=~filters.UpdateType.EDITED))
     app.add_handler(MessageHandler(filters.ChatType.GROUPS & ~filters.UpdateType.EDITED, h.note_ids), group=-1)
     app.add_handler(CommandHandler("start", c.organizer_menu, filters=filters.ChatType.PRIVATE), group=1)
-    app.add_handler(CallbackQueryHandler(h.tap, pattern=r"^a:"))
-    app.add_handler(CallbackQueryHandler(h.tap))  # stale or foreign buttons get a polite toast
     app.add_handler(ChatMemberHandler(h.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, h.migrated))
     app.add_error_handler(h.on_error)

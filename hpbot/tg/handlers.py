@@ -277,7 +277,7 @@ class Handlers:
         if result.outcome is AnswerOutcome.RECORDED:
             await self.ack(query, texts.ACK_RECORDED.format(letter=render.LETTERS[result.option],
                                                          reveal=self.runtime.reveal_hhmm(result.round)))
-            self.runtime.answers_changed(self.service.store.round(round_id_int))
+            self.runtime.answers_changed(result.round)  # read just before the answer; the edit re-reads it
         elif result.outcome is AnswerOutcome.DUPLICATE:
             await self.ack(query, texts.ACK_DUPLICATE.format(letter=render.LETTERS[result.option]))
         elif result.outcome is AnswerOutcome.CLOSED:
