@@ -245,3 +245,14 @@ async def test_message_limiter_retries_after_the_pause_and_lets_lookups_through(
     with pytest.raises(RetryAfter):  # look-ups are neither paced nor retried
         await limiter.process_request(count, (), {"chat_id": -5}, "getChatMemberCount", {"chat_id": -5}, None)
     assert len(calls) == 1 and len(slept) == 3
+
+
+def test_count_edits_of_groups_answering_at_once_are_spread_around_the_base_delay():
+    delays = [schedule.count_edit_delay(round_id, 15.0) for round_id in range(1000, 1200)]
+    assert all(7.5 <= d < 22.5 for d in delays)
+    assert 14.0 < sum(delays) / len(delays) < 16.0  # the live count lags as much as before on average
+    per_second: dict[int, int] = {}
+    for d in delays:
+        per_second[int(d)] = per_second.get(int(d), 0) + 1
+    assert max(per_second.values()) <= 20  # 200 groups: about 13 edits a second, not 200 at once
+    assert schedule.count_edit_delay(7, 15.0) == schedule.count_edit_delay(7, 15.0)

@@ -85,3 +85,10 @@ def month_bounds(day: date) -> tuple[date, date]:
     start = day.replace(day=1)
     nxt = (start + timedelta(days=32)).replace(day=1)
     return start, nxt - timedelta(days=1)
+
+
+def count_edit_delay(round_id: int, base: float) -> float:
+    """How long after a round's first new answer its post's live count is edited: `base` seconds on average,
+    spread over [base / 2, 3 * base / 2) by the round id (golden-ratio steps), so that when every group starts
+    answering at once their edits do not all fall due in the same instant."""
+    return base * (0.5 + (round_id * 0.6180339887498949) % 1.0)

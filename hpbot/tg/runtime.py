@@ -17,6 +17,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
+from hpbot.domain import schedule
 from hpbot.services import StudyService
 from hpbot.store import Group, Round
 from hpbot.tg import render
@@ -126,7 +127,7 @@ class StudyRuntime:
 
     async def _edit_count(self, round_id: int) -> None:
         try:
-            await asyncio.sleep(self.count_edit_seconds)
+            await asyncio.sleep(schedule.count_edit_delay(round_id, self.count_edit_seconds))
             rnd = self.service.store.round(round_id)
             if rnd is None or rnd.status != "open" or rnd.message_id is None:
                 return
