@@ -21,7 +21,7 @@ import sys
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 import aiohttp
 from aiohttp import web
@@ -118,7 +118,29 @@ class _StatusTable(dict):
         self.by_chat.clear()
 
 
-class FakeTelegram:
+class _OnLoopback:
+    """A fake Bot API served on 127.0.0.1:`port`, usable as `async with`."""
+
+    port: int
+
+    async def start(self) -> Self:
+        raise NotImplementedError
+
+    async def stop(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+
+class FakeTelegram(_OnLoopback):
     def __init__(self, *, bot_id: int = 7000001, bot_username: str = "hpbot_test_bot",
                  limits: Limits | None = None, timeout_delay: float = 3.0, strict_html: bool = True) -> None:
         self.bot_id, self.bot_username = bot_id, bot_username
@@ -180,16 +202,6 @@ class FakeTelegram:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-
-    async def __aenter__(self) -> FakeTelegram:
-        return await self.start()
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/bot"
 
     @property
     def base_file_url(self) -> str:
@@ -874,7 +886,7 @@ class LocalFake:
         return json.loads(json.dumps(await self.fake.control(action, json.loads(json.dumps(payload or {})))))
 
 
-class FakeProcess:
+class FakeProcess(_OnLoopback):
     """A FakeTelegram in a child process (`python -m hpbot.testing.fake_telegram --empty --port 0`), so that it
     runs on a core of its own; driven through its `/_control/` routes (see FakeTelegram.control)."""
 
@@ -924,16 +936,6 @@ class FakeProcess:
                 self.process.kill()
                 await self.process.wait()
         self.process = None
-
-    async def __aenter__(self) -> FakeProcess:
-        return await self.start()
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/bot"
 
     async def control(self, action: str, payload: dict | None = None) -> Any:
         assert self._session is not None, "start() the fake process first"

@@ -32,10 +32,11 @@ class Pacer:
     """Departures on a grid at `share` of the limit `limit`/s, a late one made up within a one-second budget.
 
     Each departure is due `1 / (share * limit)` after the previous one was due. When the event loop is busy at that
-    moment the departure leaves late, and the ones after it catch up (at least half a gap apart) instead of the
-    lateness adding up: a slot missed is not lost. Whatever happens, no more than `0.98 * limit` leave in any one
-    second (a sliding window over the last departures), so catching up can never overrun Telegram's per-second
-    count even with some jitter between leaving here and arriving there. Lateness beyond a quarter of a second
+    moment the departure leaves late, and the ones after it catch up (at least 3/4 of a gap apart) instead of the
+    lateness adding up: a slot missed is not lost. Whatever happens, no more than `0.97 * limit` leave in any one
+    second (a sliding window over the last departures), so catching up leaves a margin under Telegram's per-second
+    count for jitter between leaving here and arriving there (on a loop busy at 300/s that margin was not always
+    enough: docs/performance.md). Lateness beyond a quarter of a second
     (a long stall) is forgiven rather than made up in a burst. Waiting requests queue on a lock in arrival order.
     A timer wakes up to a millisecond late, so the last moment of each wait is spent yielding to the event loop
     instead of sleeping.
@@ -114,14 +115,16 @@ class MessageRateLimiter(BaseRateLimiter[int]):
     is retried (at most `max_retries` times). Other methods go straight through.
 
     PTB's AIORateLimiter did the per-group part before, but once more than 512 groups have a recent send it walks
-    all of their buckets on every request: with 10,000 groups in a morning that walk was most of the push's time.
+    all of their buckets on every request: with 10,000 groups in a morning that walk took about a quarter of the
+    push's time.
     """
 
     def __init__(self, per_second: float = 30.0, group_per_minute: float = 20.0, max_retries: int = 3, *,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.pacer = Pacer(per_second, clock=clock, sleep=sleep) if per_second else None
-        self.groups = ChatWindow(int(group_per_minute), 60.0, clock) if group_per_minute else None
+        # a minute and a second: a slot is reserved before the send waits its turn in the pacer's queue
+        self.groups = ChatWindow(int(group_per_minute), 61.0, clock) if group_per_minute else None
         self.max_retries, self.sleep = max_retries, sleep
         self._open = asyncio.Event()
         self._open.set()
