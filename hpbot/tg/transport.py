@@ -12,13 +12,15 @@ carries the request's URL, which holds the bot's token.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+if TYPE_CHECKING:
+    from telegram._utils.types import ODVInput
 
 
 class AiohttpRequest(BaseRequest):
@@ -62,10 +64,10 @@ class AiohttpRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
-        read = self._read if isinstance(read_timeout, DefaultValue) else read_timeout
-        write = self._write if isinstance(write_timeout, DefaultValue) else write_timeout
-        connect = self._connect if isinstance(connect_timeout, DefaultValue) else connect_timeout
-        pool = self._pool if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        read = self._read if read_timeout is BaseRequest.DEFAULT_NONE else read_timeout
+        write = self._write if write_timeout is BaseRequest.DEFAULT_NONE else write_timeout
+        connect = self._connect if connect_timeout is BaseRequest.DEFAULT_NONE else connect_timeout
+        pool = self._pool if pool_timeout is BaseRequest.DEFAULT_NONE else pool_timeout
         data: aiohttp.FormData | dict[str, str] | None = None
         if request_data is not None:
             files = request_data.multipart_data
