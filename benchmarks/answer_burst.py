@@ -176,8 +176,8 @@ def main() -> int:
         args.count_edit_seconds = 1.0
     paths = ["poll", "webhook"] if args.via == "both" else [args.via]
     with tempfile.TemporaryDirectory() as tmp:
-        results = eventloop.run(run(args.taps, args.members, args.groups, args.rate, paths, Path(tmp), args.in_process,
-                                  args.count_edit_seconds))
+        results = eventloop.run(run(args.taps, args.members, args.groups, args.rate, paths, Path(tmp),
+                                    args.in_process, args.count_edit_seconds))
     print(f"command: python -m benchmarks.answer_burst {' '.join(sys.argv[1:])}")
     print(f"fake Bot API: {'in this process' if args.in_process else 'separate process'}")
     distinct = min(args.taps, args.members)

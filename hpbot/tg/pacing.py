@@ -56,8 +56,9 @@ class Pacer:
 
     async def wait(self) -> None:
         async with self._lock:
-            if self.clock() - self._due > self.credit:  # idle, or stalled too long to make up: start afresh
-                self._due = self.clock()
+            now = self.clock()
+            if now - self._due > self.credit:  # idle, or stalled too long to make up: start afresh
+                self._due = now
             target = max(self._due, self._last + self.min_gap)
             if len(self._window) == self.budget:
                 target = max(target, self._window[0] + 1.0)
