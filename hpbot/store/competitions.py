@@ -10,6 +10,7 @@ import sqlite_utils
 
 from hpbot.domain.competition import GroupTotals, new_code
 from hpbot.domain.ranking import Standing
+from hpbot.store.rows import select
 
 
 @dataclass(frozen=True)
@@ -66,15 +67,15 @@ class Competitions:
         raise RuntimeError("could not draw a unique competition code")
 
     def get(self, competition_id: int) -> Competition | None:
-        row = next(iter(self.db.query("SELECT * FROM competitions WHERE id = ?", [competition_id])), None)
+        row = next(iter(select(self.db, "SELECT * FROM competitions WHERE id = ?", [competition_id])), None)
         return Competition.from_row(row) if row else None
 
     def by_code(self, code: str) -> Competition | None:
-        row = next(iter(self.db.query("SELECT * FROM competitions WHERE code = ?", [code.strip().upper()])), None)
+        row = next(iter(select(self.db, "SELECT * FROM competitions WHERE code = ?", [code.strip().upper()])), None)
         return Competition.from_row(row) if row else None
 
     def all(self) -> list[Competition]:
-        return [Competition.from_row(r) for r in self.db.query("SELECT * FROM competitions ORDER BY id DESC")]
+        return [Competition.from_row(r) for r in select(self.db, "SELECT * FROM competitions ORDER BY id DESC")]
 
     def end(self, competition_id: int, today: date) -> bool:
         """End an active competition now: its last day becomes today (if that is earlier than planned)."""
@@ -114,11 +115,11 @@ class Competitions:
             return len(new)
 
     def groups_of(self, competition_id: int) -> list[int]:
-        return [r["chat_id"] for r in self.db.query(
+        return [r["chat_id"] for r in select(self.db,
             "SELECT chat_id FROM competition_groups WHERE competition_id = ? ORDER BY chat_id", [competition_id])]
 
     def competitions_of(self, chat_id: int, *, active_only: bool = True) -> list[Competition]:
-        rows = self.db.query(
+        rows = select(self.db,
             "SELECT c.* FROM competitions c JOIN competition_groups g ON g.competition_id = c.id "
             "WHERE g.chat_id = ? AND (c.status = 'active' OR ? = 0) ORDER BY c.id DESC", [chat_id, int(active_only)])
         return [Competition.from_row(r) for r in rows]
@@ -184,7 +185,7 @@ class Competitions:
         if start in (None, comp.start) and end in (None, comp.end) and chat_id is None:
             return self._member_lines("WHERE cs.competition_id = ?", [comp.id])
         start, end = start or comp.start, end or comp.end
-        rows = self.db.query(
+        rows = select(self.db,
             "SELECT d.chat_id, d.user_id, TRIM(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, '')) AS name, "
             "u.username, g.title, SUM(d.points) AS points, SUM(d.answer_ms) AS answer_ms, COUNT(*) AS answers, "
             "SUM(d.correct) AS correct, MAX(d.answered_at) AS last_answer_at "
@@ -203,7 +204,7 @@ class Competitions:
     )
 
     def _member_lines(self, where: str, params: list) -> list[MemberTotals]:
-        return [_member(r) for r in self.db.query(self._LINE_SQL + where, params)]  # noqa: S608
+        return [_member(r) for r in select(self.db, self._LINE_SQL + where, params)]  # noqa: S608
 
     def top_members(self, comp: Competition, limit: int) -> list[MemberTotals]:
         """The best lines of the whole competition, in board order, read through the ranking index."""
@@ -225,7 +226,7 @@ class Competitions:
     def group_totals(self, comp: Competition, start: date | None = None, end: date | None = None) -> list[GroupTotals]:
         """Each participating group's answers, member-days (members at each post), points and time in the window."""
         if start in (None, comp.start) and end in (None, comp.end):
-            rows = self.db.query(
+            rows = select(self.db,
                 "SELECT cg.chat_id, COALESCE(g.title, '') AS title, COALESCE(g.member_count, 0) AS members, "
                 "COALESCE(s.answers, 0) AS answers, COALESCE(s.member_days, 0) AS member_days, "
                 "COALESCE(s.points, 0) AS points, COALESCE(s.answer_ms, 0) AS answer_ms "
@@ -235,7 +236,7 @@ class Competitions:
             return [_group(r) for r in rows]
         start, end = start or comp.start, end or comp.end
         window = [start.isoformat(), end.isoformat()]
-        rows = self.db.query(
+        rows = select(self.db,
             "SELECT cg.chat_id, COALESCE(g.title, '') AS title, COALESCE(g.member_count, 0) AS members, "
             "(SELECT COALESCE(SUM(COALESCE(r.member_count, 0)), 0) FROM rounds r WHERE r.chat_id = cg.chat_id "
             " AND r.study_date BETWEEN ? AND ? AND r.status IN ('revealing', 'revealed')) AS member_days, "
@@ -251,7 +252,7 @@ class Competitions:
 
     def daily_participation(self, comp: Competition) -> list[dict]:
         """Per group and revealed study day: members at the post, answers, right answers."""
-        return list(self.db.query(
+        return list(select(self.db,
             "SELECT r.chat_id, COALESCE(g.title, '') AS title, r.study_date, r.question, r.item_id, "
             "COALESCE(r.member_count, 0) AS members, "
             "(SELECT COUNT(*) FROM answers a WHERE a.round_id = r.id) AS answers, "
@@ -268,7 +269,7 @@ class Competitions:
         """The questions asked and revealed in the window: one row per study day and quiz item, with the number of
         participating groups that had it. Open rounds are left out: their answers are not public yet."""
         start, end = start or comp.start, end or comp.end
-        return list(self.db.query(
+        return list(select(self.db,
             "SELECT r.study_date, r.question, r.item_id, COUNT(*) AS groups FROM competition_groups cg "
             "JOIN rounds r ON r.chat_id = cg.chat_id WHERE cg.competition_id = ? AND (? IS NULL OR cg.chat_id = ?) "
             "AND r.study_date BETWEEN ? AND ? AND r.status IN ('revealing', 'revealed') "
@@ -278,7 +279,7 @@ class Competitions:
 
     def group_days(self, chat_id: int, start: date, end: date) -> list[dict]:
         """A group's revealed study days in the window: members at the post, answers, right answers."""
-        return list(self.db.query(
+        return list(select(self.db,
             "SELECT r.study_date, COALESCE(r.member_count, 0) AS members, "
             "(SELECT COUNT(*) FROM answers a WHERE a.round_id = r.id) AS answers, "
             "(SELECT COALESCE(SUM(a.correct), 0) FROM answers a WHERE a.round_id = r.id) AS correct "
@@ -303,7 +304,7 @@ class Competitions:
 
     def bulletin_candidates(self, week_start: date, week_end: date) -> list[dict]:
         """Active groups with the bulletin on, in a competition that overlaps the week, not yet claimed for it."""
-        return list(self.db.query(
+        return list(select(self.db,
             "SELECT c.id AS competition_id, g.chat_id, g.post_time FROM competitions c "
             "JOIN competition_groups cg ON cg.competition_id = c.id JOIN groups g ON g.chat_id = cg.chat_id "
             "WHERE c.start_date <= ? AND c.end_date >= ? AND g.status = 'active' AND g.bulletin = 1 "

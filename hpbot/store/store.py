@@ -11,7 +11,7 @@ from hpbot.domain import streaks
 from hpbot.domain.ranking import Standing
 from hpbot.store.competitions import Competitions
 from hpbot.store.migrations import migrate
-from hpbot.store.rows import Group, Round, RoundAnswer
+from hpbot.store.rows import Group, Round, RoundAnswer, select
 
 NAME_CACHE_SIZE = 100_000
 _NAME_SQL = "TRIM(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, ''))"
@@ -50,7 +50,7 @@ class Store:
         self.db.close()
 
     def _one(self, sql: str, params: list | dict) -> dict | None:
-        return next(iter(self.db.query(sql, params)), None)
+        return next(iter(select(self.db, sql, params)), None)
 
     # groups -------------------------------------------------------------------------------------------------
     def group(self, chat_id: int) -> Group | None:
@@ -85,7 +85,7 @@ class Store:
 
     def groups_due_for_post(self, study_date: date, local_hhmm: str) -> list[Group]:
         """Active groups whose post time has come today, whose reveal time has not, and with no round today."""
-        rows = self.db.query(
+        rows = select(self.db,
             "SELECT g.* FROM groups g LEFT JOIN rounds r ON r.chat_id = g.chat_id AND r.study_date = ? "
             "WHERE g.status = 'active' AND g.post_time <= ? AND g.reveal_time > ? AND r.id IS NULL "
             "ORDER BY g.post_time, g.chat_id",
@@ -160,7 +160,7 @@ class Store:
         return row["seq"] if row else 0
 
     def item_usage(self, chat_id: int, question: int) -> dict[str, int]:
-        rows = self.db.query(
+        rows = select(self.db,
             "SELECT item_id, COUNT(*) AS n FROM rounds WHERE chat_id = ? AND question = ? GROUP BY item_id",
             [chat_id, question],
         )
@@ -227,11 +227,11 @@ class Store:
 
     def rounds_with_status(self, *statuses: str) -> list[Round]:
         marks = ", ".join("?" for _ in statuses)
-        rows = self.db.query(f"SELECT * FROM rounds WHERE status IN ({marks}) ORDER BY id", list(statuses))  # noqa: S608
+        rows = select(self.db, f"SELECT * FROM rounds WHERE status IN ({marks}) ORDER BY id", list(statuses))  # noqa: S608
         return [Round.from_row(row) for row in rows]
 
     def due_reveals(self, now: datetime) -> list[Round]:
-        rows = self.db.query(
+        rows = select(self.db,
             "SELECT * FROM rounds WHERE status = 'open' AND reveal_at <= ? ORDER BY reveal_at, id", [_iso(now)]
         )
         return [Round.from_row(row) for row in rows]
@@ -253,7 +253,7 @@ class Store:
         return False, (row["option"] if row else -1)
 
     def round_answers(self, round_id: int) -> list[RoundAnswer]:
-        rows = self.db.query(
+        rows = select(self.db,
             f"SELECT a.user_id, {_NAME_SQL} AS name, a.option, a.correct, a.elapsed_ms, a.points "  # noqa: S608
             "FROM answers a LEFT JOIN users u ON u.user_id = a.user_id WHERE a.round_id = ? "
             "ORDER BY a.elapsed_ms, a.user_id",
@@ -273,7 +273,7 @@ class Store:
                 return False
             rnd = self.round(round_id)
             assert rnd is not None
-            answers = list(self.db.query("SELECT * FROM answers WHERE round_id = ?", [round_id]))
+            answers = list(select(self.db, "SELECT * FROM answers WHERE round_id = ?", [round_id]))
             for answer in answers:
                 self._fold_answer(rnd, answer)
             self.competitions.fold_round(rnd.id, rnd.chat_id, rnd.study_date.isoformat(), answers)
@@ -330,7 +330,7 @@ class Store:
             params = [chat_id, start.isoformat(), end.isoformat()]
         closed = self.last_closed_seq(chat_id)
         result = []
-        for r in self.db.query(sql, params):
+        for r in select(self.db, sql, params):
             shown = streaks.current_streak(streaks.Streak(r["streak"], 0, r["last_round"]), closed)
             result.append(Standing(r["user_id"], r["name"] or str(r["user_id"]), r["points"], r["answer_ms"],
                                    r["answers"], r["correct"], shown, r["last_answer_at"] or ""))

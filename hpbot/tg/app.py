@@ -22,7 +22,6 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
-    ExtBot,
     MessageHandler,
     filters,
 )
@@ -35,6 +34,7 @@ from hpbot.health import beat
 from hpbot.services import StudyService
 from hpbot.store import Store
 from hpbot.tg import texts
+from hpbot.tg.botclient import BotClient
 from hpbot.tg.bulletins import BulletinSender
 from hpbot.tg.competition_handlers import CompetitionHandlers
 from hpbot.tg.handlers import Handlers
@@ -45,13 +45,6 @@ from hpbot.tg.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 DUE_JOB_ID = "hpbot-due"
-
-
-class RedactedBot(ExtBot):
-    """PTB's bot, whose repr would show the token, with a repr that does not."""
-
-    def __repr__(self) -> str:
-        return "ExtBot[token=***]"
 
 
 @dataclass
@@ -77,7 +70,7 @@ def build(config: Config, *, clock: Clock | None = None, bank: Bank | None = Non
     store = store or Store.open(config.db_path)
     service = StudyService(store, bank, clock, config.tz)
 
-    bot = RedactedBot(
+    bot = BotClient(
         config.token,
         base_url=config.api_base_url,
         base_file_url=config.api_base_file_url,

@@ -161,7 +161,7 @@ class Handlers:
         if self.service.today_round(group.chat_id) is not None:
             await self.reply(update, texts.POSTNOW_ALREADY)
             return
-        if await self.runtime.post_for(group, early=True) is None and self.service.today_round(group.chat_id) is None:
+        if not await self.runtime.post_for(group, early=True) and self.service.today_round(group.chat_id) is None:
             await self.reply(update, texts.POSTNOW_TOO_LATE.format(reveal=group.reveal_time))
 
     async def reveal_now(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -13,28 +13,32 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.constants import ParseMode
+from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
 
 from hpbot.domain import schedule
 from hpbot.services import StudyService
 from hpbot.store import Group, Round
 from hpbot.tg import render
+from hpbot.tg.botclient import BotClient
 from hpbot.tg.delivery import Delivery, GroupGone, not_modified
 
 log = logging.getLogger(__name__)
 PROBE_SPAN = 30  # message ids searched for a post lost in a crash
 
 
+def keyboard_data(round_id: int) -> dict:
+    """The answer buttons of a post, as the Bot API takes them (one row: A B C D)."""
+    return {"inline_keyboard": [[{"text": letter, "callback_data": f"a:{round_id}:{i}"}
+                                 for i, letter in enumerate(render.LETTERS)]]}
+
+
 def answer_keyboard(rnd: Round) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(letter, callback_data=f"a:{rnd.id}:{i}") for i, letter in enumerate(render.LETTERS)]]
-    )
+    return InlineKeyboardMarkup.de_json(keyboard_data(rnd.id), None)
 
 
 class StudyRuntime:
-    def __init__(self, bot: Bot, service: StudyService, *, count_edit_seconds: float = 15.0,
+    def __init__(self, bot: BotClient, service: StudyService, *, count_edit_seconds: float = 15.0,
                  delivery: Delivery | None = None, concurrency: int = 32) -> None:
         self.bot, self.service = bot, service
         self.bank = service.bank
@@ -60,37 +64,39 @@ class StudyRuntime:
     def reveal_hhmm(self, rnd: Round) -> str:
         return rnd.reveal_at.astimezone(self.service.tz).strftime("%H:%M")
 
-    async def post_for(self, group: Group, *, early: bool = False) -> Round | None:
+    async def post_for(self, group: Group, *, early: bool = False) -> bool:
+        """Start the group's round of today and post it; False if none is due or the post did not go out."""
         rnd = self.service.start_round(group, early=early)
         if rnd is None:
-            return None
+            return False
         return await self.publish(rnd)
 
-    async def publish(self, rnd: Round) -> Round | None:
-        """Send the question of a round in status 'posting' and record its message."""
+    async def publish(self, rnd: Round) -> bool:
+        """Send the question of a round in status 'posting' and record its message; True once it is posted."""
         if rnd.id in self._busy:
-            return None
+            return False
         self._busy.add(rnd.id)
         self._posting += 1
         self._push_idle.clear()
         try:
             text = render.question_post(self.bank, rnd, self.reveal_hhmm(rnd), count=rnd.answer_count)
 
-            async def send(chat_id: int) -> Message:
-                return await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
-                                                   reply_markup=answer_keyboard(rnd))
+            keyboard = keyboard_data(rnd.id)
+
+            async def send(chat_id: int) -> int:
+                return await self.bot.send_html(chat_id, text, keyboard)
 
             async with self._slots:
-                _, message = await self.delivery.call(rnd.chat_id, send)
-                self.service.posted(rnd, message.message_id)  # also the group's newest known message id
-            self._queue_count(rnd.id, message.chat_id)
-            return self.service.store.round(rnd.id)
+                chat_id, message_id = await self.delivery.call(rnd.chat_id, send)
+                self.service.posted(rnd, message_id)  # also the group's newest known message id
+            self._queue_count(rnd.id, chat_id)
+            return True
         except GroupGone:
             self.service.store.drop_round(rnd.id)
-            return None
+            return False
         except TelegramError:
             log.exception("could not post round %s to chat %s; will retry", rnd.id, rnd.chat_id)
-            return None
+            return False
         finally:
             self._busy.discard(rnd.id)
             self._posting -= 1
@@ -132,8 +138,7 @@ class StudyRuntime:
             if rnd is None or rnd.status != "open" or rnd.message_id is None:
                 return
             text = render.question_post(self.bank, rnd, self.reveal_hhmm(rnd), count=rnd.answer_count)
-            await self.bot.edit_message_text(text, rnd.chat_id, rnd.message_id, parse_mode=ParseMode.HTML,
-                                             reply_markup=answer_keyboard(rnd))
+            await self.bot.edit_html(rnd.chat_id, rnd.message_id, text, keyboard_data(rnd.id))
         except BadRequest as exc:
             if not not_modified(exc):
                 log.warning("count edit failed for round %s: %s", round_id, exc.message)
@@ -179,13 +184,12 @@ class StudyRuntime:
                     closed = render.question_post(self.bank, rnd, self.reveal_hhmm(rnd), count=rnd.answer_count,
                                                   closed=True)
 
-                    async def edit(target: int) -> object:
-                        try:
-                            return await self.bot.edit_message_text(closed, target, rnd.message_id,
-                                                                    parse_mode=ParseMode.HTML, reply_markup=None)
+                    async def edit(target: int) -> None:
+                        try:  # without a keyboard: the buttons go
+                            await self.bot.edit_html(target, rnd.message_id, closed)  # type: ignore[arg-type]
                         except BadRequest as exc:
                             if not_modified(exc) or "not found" in exc.message.lower():
-                                return None
+                                return
                             raise
 
                     async with self._slots:
@@ -194,8 +198,8 @@ class StudyRuntime:
             for index in range(max(rnd.reveal_sent, 1), len(steps) + 1):
                 text = steps[index - 1]
 
-                async def send(target: int, text: str = text) -> Message:
-                    return await self.bot.send_message(target, text, parse_mode=ParseMode.HTML)
+                async def send(target: int, text: str = text) -> int:
+                    return await self.bot.send_html(target, text)
 
                 async with self._slots:
                     chat_id, _ = await self.delivery.call(chat_id, send)
