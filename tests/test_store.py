@@ -1,5 +1,6 @@
 """The SQLite store: migrations, first-answer-wins, exactly-once scoring at reveal, supergroup migration."""
 
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import sqlite_utils
@@ -121,3 +122,31 @@ def test_a_known_name_is_not_written_again_a_changed_one_is(tmp_path):
     assert row == ("Lan", NOW.isoformat(timespec="milliseconds"))
     store.touch_user(7, "Nguyễn Thị Lan", None, "lan", NOW + timedelta(hours=2))
     assert store.db.execute("SELECT first_name FROM users WHERE user_id = 7").fetchone()[0] == "Nguyễn Thị Lan"
+
+
+def test_wal_checkpoints_run_off_the_writing_connection(tmp_path):
+    """The writer never checkpoints (no commit waits for the disk); the checkpointer's thread copies the log into
+    the database file, and stops with the store."""
+    path = tmp_path / "c.sqlite3"
+    store = Store.open(path, checkpoint_every=0.05)
+    assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    checkpointer = store.checkpointer
+    runs = checkpointer.runs
+    while checkpointer.runs < runs + 2:  # the migrations are in the file
+        time.sleep(0.01)
+    size = path.stat().st_size
+    with store.db.atomic():
+        store.db.conn.executemany("INSERT INTO users (user_id, first_name) VALUES (?, ?)",
+                                  [(u, "Đảng viên " + "x" * 500) for u in range(1, 501)])
+    assert path.stat().st_size == size  # the commit went to the log only
+    runs = checkpointer.runs
+    deadline = time.monotonic() + 10
+    while path.stat().st_size == size and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert path.stat().st_size > size + 250_000
+    assert checkpointer.runs > runs
+    store.close()
+    assert not checkpointer.running
+    reopened = Store.open(path)
+    assert reopened.db.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 500
+    reopened.close()

@@ -9,6 +9,7 @@ import sqlite_utils
 
 from hpbot.domain import streaks
 from hpbot.domain.ranking import Standing
+from hpbot.store.checkpoint import Checkpointer
 from hpbot.store.competitions import Competitions
 from hpbot.store.migrations import migrate
 from hpbot.store.rows import Group, Round, RoundAnswer, select
@@ -22,14 +23,16 @@ def _iso(when: datetime) -> str:
 
 
 class Store:
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, checkpointer: Checkpointer | None = None) -> None:
         self.db = db
+        self.checkpointer = checkpointer
         self.competitions = Competitions(db)
         self._names: dict[int, tuple] = {}  # names last written per user: a tap by a known member writes nothing
 
     @classmethod
-    def open(cls, path: Path | str) -> Store:
-        """Open (creating if needed) the database file, switch to WAL and apply pending migrations."""
+    def open(cls, path: Path | str, *, checkpoint_every: float | None = 1.0) -> Store:
+        """Open (creating if needed) the database file, switch to WAL and apply pending migrations; WAL checkpoints
+        then run every `checkpoint_every` seconds on a thread of their own (hpbot.store.checkpoint)."""
         path = Path(path)
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -40,14 +43,22 @@ class Store:
             # WAL + NORMAL survives a process crash (kill -9); only a power cut can lose the last commits.
             db.execute("PRAGMA synchronous = NORMAL")
         migrate(db)
-        return cls(db)
+        if str(path) == ":memory:" or checkpoint_every is None:  # None: SQLite's own checkpoints, in the commits
+            return cls(db)
+        db.execute("PRAGMA wal_autocheckpoint = 0")  # checkpoints run on the checkpointer's thread instead
+        checkpointer = Checkpointer(path, checkpoint_every)
+        checkpointer.start()
+        return cls(db, checkpointer)
 
     @classmethod
     def memory(cls) -> Store:
         return cls.open(":memory:")
 
     def close(self) -> None:
-        self.db.close()
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
+            self.checkpointer = None
+        self.db.close()  # the last connection to close checkpoints the log into the file
 
     def _one(self, sql: str, params: list | dict) -> dict | None:
         return next(iter(select(self.db, sql, params)), None)
