@@ -14,6 +14,7 @@ offer button taps at a fixed rate (through getUpdates or by POSTing to the webho
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import json
 import signal
@@ -392,7 +393,8 @@ class FakeTelegram(_OnLoopback):
         stats        {"sent_by_chat": bool}: requests, 429 responses, calls per method and status, and if asked
                      the number of successful sendMessage calls per chat as [[chat_id, n], ...]
         messages     {"with_markup": bool, "text": bool}: the messages the bot has in each chat (not deleted)
-        reset        {}: forget recorded calls, callback answers, tap times and the counters
+        reset        {}: forget recorded calls, callback answers, tap times and the counters (a process serving
+                     with the collector off, --no-gc, collects its garbage here)
         """
         handler = getattr(self, f"_c_{action}", None)
         if handler is None:
@@ -440,6 +442,8 @@ class FakeTelegram(_OnLoopback):
         self.tap_times.clear()
         self.stats = Stats()
         self.webhook_failures = 0
+        if not gc.isenabled():  # a process serving with the collector off (--no-gc) collects between runs
+            gc.collect()
         return {}
 
     def _c_stats(self, p: dict) -> dict:
@@ -888,11 +892,13 @@ class LocalFake:
 
 class FakeProcess(_OnLoopback):
     """A FakeTelegram in a child process (`python -m hpbot.testing.fake_telegram --empty --port 0`), so that it
-    runs on a core of its own; driven through its `/_control/` routes (see FakeTelegram.control)."""
+    runs on a core of its own; driven through its `/_control/` routes (see FakeTelegram.control). It serves with
+    Python's cyclic garbage collector off unless `collect_garbage` (see `_serve`)."""
 
     def __init__(self, *, limits: Limits | None = None, strict_html: bool = True, python: str = sys.executable,
-                 startup_timeout: float = 30.0) -> None:
+                 startup_timeout: float = 30.0, collect_garbage: bool = False) -> None:
         self.limits, self.strict_html, self.python = limits or Limits(), strict_html, python
+        self.collect_garbage = collect_garbage
         self.startup_timeout = startup_timeout
         self.process: asyncio.subprocess.Process | None = None
         self.port = 0
@@ -907,6 +913,8 @@ class FakeProcess(_OnLoopback):
             argv += ["--per-chat-per-minute", str(self.limits.per_chat_per_minute)]
         if not self.strict_html:
             argv.append("--lenient-html")
+        if not self.collect_garbage:
+            argv.append("--no-gc")
         return argv
 
     async def start(self) -> FakeProcess:
@@ -946,7 +954,15 @@ class FakeProcess(_OnLoopback):
         return body["result"]
 
 
-async def _serve(port: int, *, empty: bool = False, limits: Limits | None = None, strict_html: bool = True) -> None:
+async def _serve(port: int, *, empty: bool = False, limits: Limits | None = None, strict_html: bool = True,
+                 collect_garbage: bool = True) -> None:
+    if not collect_garbage:
+        # Telegram counts a send against the limits when it arrives; the fake counts it when its event loop reads
+        # it. A pause of Python's cyclic collector walking the fake's record of every call (tens of ms after a few
+        # thousand posts) queued the sends behind it, then counted them as arriving together, and answered 429 to
+        # a pace Telegram would take (docs/performance.md). Benchmarks run the fake with the collector off; `reset`
+        # collects between runs.
+        gc.disable()
     fake = FakeTelegram(limits=limits, strict_html=strict_html)
     if not empty:
         fake.add_user(100, "Admin")
@@ -974,9 +990,13 @@ if __name__ == "__main__":
     parser.add_argument("--global-per-second", type=float, default=None, help="overall sends/s before 429")
     parser.add_argument("--per-chat-per-minute", type=int, default=None, help="sends into one group/min before 429")
     parser.add_argument("--lenient-html", action="store_true", help="do not check HTML the way Telegram does")
+    parser.add_argument("--no-gc", action="store_true",
+                        help="serve with Python's cyclic garbage collector off (its pauses skew the rate limits); "
+                             "the control route `reset` collects")
     args = parser.parse_args()
     try:
         eventloop.run(_serve(args.port, empty=args.empty, strict_html=not args.lenient_html,
-                           limits=Limits(args.global_per_second, args.per_chat_per_minute)))
+                             limits=Limits(args.global_per_second, args.per_chat_per_minute),
+                             collect_garbage=not args.no_gc))
     except KeyboardInterrupt:
         pass
