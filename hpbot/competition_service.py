@@ -42,15 +42,14 @@ class Standings:
 
 @dataclass(frozen=True)
 class Board:
-    """What /bxh cuocthi shows: the top lines, the caller's line, and the groups ranked."""
+    """What /bxh cuocthi shows: the top lines, the caller's line, the caller's group with its rank, and how many
+    groups take part."""
 
     competition: Competition
     top: list[tuple[int, MemberTotals]]
     mine: tuple[int, MemberTotals] | None
-    groups: list[tuple[int, GroupTotals]]
-
-    def group_line(self, chat_id: int) -> tuple[int, GroupTotals] | None:
-        return next(((r, g) for r, g in self.groups if g.chat_id == chat_id), None)
+    group: tuple[int, GroupTotals] | None
+    groups: int
 
 
 @dataclass(frozen=True)
@@ -186,13 +185,17 @@ class CompetitionService:
 
     def board(self, comp: Competition, chat_id: int, user_id: int | None, top: int = 10) -> Board:
         """The competition board from the maintained totals: the first `top` lines read in order through the
-        ranking index, the caller's line in this group with its rank, and the groups ranked fairly."""
+        ranking index, the caller's line in this group with its rank, and this group's rank among the groups
+        (counted in the store: the cost does not grow with the groups' rows read into Python)."""
         lines = self.comps.top_members(comp, top)
         ranked = rank(lines, lambda m: m.standing)
         mine = None
         if user_id is not None and not any(m.standing.user_id == user_id and m.chat_id == chat_id for m in lines):
             mine = self.comps.member_line(comp, chat_id, user_id)
-        return Board(comp, ranked, mine, rank_groups(self.comps.group_totals(comp)))
+        standing = self.comps.group_standing(comp, chat_id)
+        group = (standing[0], standing[2]) if standing else None
+        groups = standing[1] if standing else self.comps.group_count(comp.id)
+        return Board(comp, ranked, mine, group, groups)
 
     def report(self, comp: Competition) -> Report:
         standings = self.standings(comp)

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -227,3 +229,38 @@ def test_maintained_totals_match_the_daily_rows_through_joins_reveals_endings_an
     migrate(store.db)
     assert lines(comps.member_totals(ended)) == before
     assert {g.member_days for g in comps.group_totals(ended)} == {12}
+
+
+group_rows = st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(0, 600), st.integers(0, 12),
+                                st.integers(0, 10**6), st.booleans()), min_size=1, max_size=25)
+
+
+@settings(max_examples=150, deadline=None)
+@given(group_rows)
+def test_one_groups_rank_counted_in_the_store_agrees_with_the_ranking_of_all_groups(rows):
+    """/bxh cuocthi counts the groups ahead of the caller's in SQL; that rank must be rank_groups' rank, exact ties
+    (equal participation and equal mean points, e.g. 3/6 and 4/8) included, and groups with no scores yet."""
+    store = Store.memory()
+    comp = store.competitions.create("Thi đua", date(2026, 12, 1), date(2026, 12, 31), 1, NOW)
+    for index, (answers, member_days, points, members, answer_ms, scored) in enumerate(rows):
+        chat_id = -1 - index
+        store.touch_group(chat_id, f"Chi bộ {index}", "group", NOW)
+        store.db.execute("UPDATE groups SET member_count = ? WHERE chat_id = ?", [members, chat_id])
+        store.db.execute("INSERT INTO competition_groups (competition_id, chat_id, joined_at) VALUES (?, ?, ?)",
+                         [comp.id, chat_id, NOW.isoformat()])
+        if scored:
+            store.db.execute("INSERT INTO competition_group_scores (competition_id, chat_id, answers, member_days, "
+                             "points, answer_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                             [comp.id, chat_id, answers, member_days, points, answer_ms])
+    expected = {g.chat_id: (position, g) for position, g in rank_groups(store.competitions.group_totals(comp))}
+    for chat_id, (position, totals) in expected.items():
+        assert store.competitions.group_standing(comp, chat_id) == (position, len(rows), totals)
+    assert store.competitions.group_standing(comp, -999) is None
+    store.close()
+
+
+def test_groups_tie_only_when_participation_and_mean_points_are_equal():
+    half = GroupTotals(-1, "A", answers=3, member_days=6, points=30, members=3)
+    also_half = GroupTotals(-2, "B", answers=4, member_days=8, points=40, members=4)  # 1/2 and 10 points each too
+    a_hair_less = GroupTotals(-3, "C", answers=4_999_999, member_days=10_000_000, points=10, members=1)  # 0.5 at 6 places
+    assert [(r, g.title) for r, g in rank_groups([a_hair_less, also_half, half])] == [(1, "B"), (1, "A"), (3, "C")]

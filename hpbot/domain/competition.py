@@ -6,6 +6,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed on phones
 
@@ -34,14 +35,21 @@ class GroupTotals:
         return self.points / max(1, self.members)
 
 
+def group_order(g: GroupTotals) -> tuple[Fraction, Fraction]:
+    """What ranks a group, exactly: participation, then mean points per member (as fractions, so two groups tie
+    only when both are equal, and the store's count of groups ahead, in integers, agrees with this order)."""
+    participation = Fraction(g.answers, g.member_days) if g.member_days else Fraction(0)
+    return participation, Fraction(g.points, max(1, g.members))
+
+
 def rank_groups(groups: list[GroupTotals]) -> list[tuple[int, GroupTotals]]:
-    """By participation rate, then mean points per member, then less total answer time."""
-    ordered = sorted(groups, key=lambda g: (-round(g.participation, 6), -round(g.mean_points, 6), g.answer_ms, g.chat_id))
+    """By participation rate, then mean points per member (equal on both: the same rank), then less total answer
+    time, then chat id for a stable order."""
+    keyed = sorted(((group_order(g), g) for g in groups),
+                   key=lambda kg: (-kg[0][0], -kg[0][1], kg[1].answer_ms, kg[1].chat_id))
     ranked: list[tuple[int, GroupTotals]] = []
-    for index, g in enumerate(ordered):
-        prev = ranked[-1][1] if ranked else None
-        same = prev is not None and (round(prev.participation, 6), round(prev.mean_points, 6)) == (
-            round(g.participation, 6), round(g.mean_points, 6))
+    for index, (key, g) in enumerate(keyed):
+        same = index > 0 and keyed[index - 1][0] == key
         ranked.append((ranked[-1][0] if same else index + 1, g))
     return ranked
 

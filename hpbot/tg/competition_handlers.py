@@ -210,7 +210,7 @@ class CompetitionHandlers:
             return
         user = self.base.person(update)
         board = self.service.board(comp, chat.id, user.id if user else None)
-        await self.base.reply(update, render.competition_board(board, chat.id))
+        await self.base.reply(update, render.competition_board(board))
 
     async def stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/thongke: a PNG of the group's last 30 days (sent again by file id while nothing new was revealed)."""

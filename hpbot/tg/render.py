@@ -190,21 +190,20 @@ def group_line(rank: int, g: GroupTotals) -> str:
                                         rate=number(100 * g.participation), mean=number(g.mean_points))
 
 
-def competition_board(board: Board, chat_id: int) -> str:
+def competition_board(board: Board) -> str:
     comp = board.competition
     text = texts.COMP_BOARD_HEADER.format(name=escape(comp.name), start=day(comp.start), end=day(comp.end),
                                           status=texts.COMP_STATUS.get(comp.status, comp.status),
-                                          groups=len(board.groups))
+                                          groups=board.groups)
     if not board.top:
         text += texts.COMP_BOARD_NO_SCORES
     else:
         text += "\n".join(member_line(r, m) for r, m in board.top)
         if board.mine:
             text += texts.COMP_BOARD_SELF.format(line=member_line(*board.mine))
-    line = board.group_line(chat_id)
-    if line:
-        rank_, g = line
-        text += texts.COMP_BOARD_GROUP.format(group=escape(short(g.title, 60)), rank=rank_, total=len(board.groups),
+    if board.group:
+        rank_, g = board.group
+        text += texts.COMP_BOARD_GROUP.format(group=escape(short(g.title, 60)), rank=rank_, total=board.groups,
                                               rate=number(100 * g.participation), answers=g.answers,
                                               possible=g.member_days, mean=number(g.mean_points))
     return text + texts.COMP_BOARD_RULE
