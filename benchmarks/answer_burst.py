@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import socket
 import sys
 import tempfile
@@ -67,6 +68,7 @@ async def measure(fake: FakeProcess | LocalFake, app: Application, taps: list[li
     else:
         await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
     await fake.control("reset")
+    cpu, fake_cpu = time.process_time(), process_cpu(fake)
     await fake.control("offer_taps", {"taps": taps, "rate": rate, "via": via})
     deadline = time.monotonic() + 600 + len(taps) / rate
     while True:
@@ -76,6 +78,7 @@ async def measure(fake: FakeProcess | LocalFake, app: Application, taps: list[li
             break
         if time.monotonic() > deadline:
             raise TimeoutError(f"{progress['answered']} of {progress['total']} taps answered before the deadline")
+    cpu, fake_cpu = time.process_time() - cpu, process_cpu(fake) - fake_cpu
     result = await fake.control("tap_stats", {"latencies": True})
     if before_stop is not None:
         await before_stop()
@@ -85,7 +88,18 @@ async def measure(fake: FakeProcess | LocalFake, app: Application, taps: list[li
     latencies = result["latencies_ms"]
     return {"taps": len(taps), "wall": result["wall_s"], "rate": len(taps) / result["wall_s"],
             "p50": pct(latencies, 50), "p99": pct(latencies, 99), "offer_s": result["offer_s"],
-            "offer_lag_s": result["offer_lag_s"], "webhook_failures": result["webhook_failures"]}
+            "offer_lag_s": result["offer_lag_s"], "webhook_failures": result["webhook_failures"],
+            "cpu_s": cpu, "fake_cpu_s": fake_cpu}
+
+
+def process_cpu(fake: FakeProcess | LocalFake) -> float:
+    """CPU seconds (user + system) the fake's process has used so far; NaN when it runs in this process."""
+    process = getattr(fake, "process", None)
+    if process is None:
+        return float("nan")
+    with open(f"/proc/{process.pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def scenario(fake: FakeProcess | LocalFake, chat_ids: list[int], per_group: int, taps_n: int, rate: float,
@@ -198,7 +212,9 @@ def main() -> int:
         for name, r in rows:
             print(f"[{path}] {name:<27} taps={r['taps']} handled={r['rate']:.0f}/s p50={r['p50']:.1f}ms "
                   f"p99={r['p99']:.1f}ms (offered {args.rate:.0f}/s: all offered in {r['offer_s']:.1f}s, "
-                  f"max lag {r['offer_lag_s'] * 1000:.0f}ms; webhook retries {r['webhook_failures']})")
+                  f"max lag {r['offer_lag_s'] * 1000:.0f}ms; webhook retries {r['webhook_failures']}) "
+                  f"CPU per tap: app {r['cpu_s'] / r['taps'] * 1000:.2f}ms ({r['cpu_s'] / r['wall']:.0%} of a core), "
+                  f"fake {r['fake_cpu_s'] / r['taps'] * 1000:.2f}ms ({r['fake_cpu_s'] / r['wall']:.0%})")
         for c in ceilings_of:
             print(f"[{path}] hpbot/ceiling rate against {CEILING_NAMES[c]}: {ours['rate'] / ceilings[c]['rate']:.2f}")
         print(f"[{path}] answers stored: {stored} (distinct members who tapped: {distinct}; later taps are "

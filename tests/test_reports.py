@@ -192,11 +192,22 @@ def lines(members):
                    m.standing.answer_ms, m.standing.last_answer_at) for m in members)
 
 
+def points_counts(store):
+    """The per-points line counts the triggers keep, and the same counted from the lines themselves."""
+    kept = store.db.execute("SELECT competition_id, points, lines FROM competition_points "
+                            "ORDER BY competition_id, points").fetchall()
+    counted = store.db.execute("SELECT competition_id, points, COUNT(*) FROM competition_scores "
+                               "GROUP BY competition_id, points ORDER BY competition_id, points").fetchall()
+    return kept, counted
+
+
 def test_maintained_totals_match_the_daily_rows_through_joins_reveals_endings_and_upgrades(tmp_path):
     store, service, comp = seeded(tmp_path)  # the groups joined after their days were revealed: backfilled
     comps = store.competitions
     by_day = comps.member_totals(comp, chat_id=-1) + comps.member_totals(comp, chat_id=-2)  # from score_days
     assert lines(comps.member_totals(comp)) == lines(by_day) and len(by_day) == 2
+    kept, counted = points_counts(store)
+    assert kept == counted == [(comp.id, 105, 2)]
     assert [(g.answers, g.member_days) for g in comps.group_totals(comp)] == [(7, 28), (7, 28)]
 
     # a reveal inside the window folds in once; one outside it does not
@@ -210,6 +221,19 @@ def test_maintained_totals_match_the_daily_rows_through_joins_reveals_endings_an
     store.close_round(late.id, NOW + timedelta(hours=12))
     assert lines(comps.member_totals(comp)) == lines(by_day)  # 07/12 is after the competition
 
+    # a cell joining later, then a reveal inside the window: new lines at new numbers of points; the counts follow
+    store.touch_group(-3, "Chi bộ C", "group", NOW)
+    assert comps.join(comp.id, -3, NOW)
+    inside = store.insert_round(-3, date(2026, 12, 6), 2, item.id, NOW)
+    store.mark_posted(inside.id, 998, NOW - timedelta(hours=1))
+    store.record_answer(store.round(inside.id), 9, item.answer, True, 12, NOW - timedelta(minutes=30), 2000)
+    store.record_answer(store.round(inside.id), 8, item.answer, True, 15, NOW - timedelta(minutes=30), 1000)
+    store.close_round(inside.id, NOW)
+    kept, counted = points_counts(store)
+    assert kept == counted == [(comp.id, 12, 1), (comp.id, 15, 1), (comp.id, 105, 2)]
+    board = service.board(comp, -3, 9, top=1)
+    assert len(board.top) == 1 and board.mine[0] == 4 and board.group[1].chat_id == -3 and board.groups == 3
+
     # the caller's line outside the top, with its rank (equal points and time share a rank)
     board = service.board(comp, -2, 8, top=1)
     assert len(board.top) == 1 and board.mine is not None and board.mine[0] == 1 and board.mine[1].chat_id == -2
@@ -219,16 +243,23 @@ def test_maintained_totals_match_the_daily_rows_through_joins_reveals_endings_an
     service.end(comp)
     ended = service.pick(str(comp.id))
     assert [m.standing.answers for m in comps.member_totals(ended)] == [3, 3]  # 30/11 .. 02/12
-    assert {g.member_days for g in comps.group_totals(ended)} == {12}
+    assert {g.chat_id: g.member_days for g in comps.group_totals(ended)} == {-1: 12, -2: 12, -3: 0}
+    kept, counted = points_counts(store)
+    assert kept == counted == [(comp.id, 45, 2)]
 
     # an existing database gets the totals backfilled by the migration
     before = lines(comps.member_totals(ended))
     store.db.execute("DROP TABLE competition_scores")
     store.db.execute("DROP TABLE competition_group_scores")
-    store.db.execute("DELETE FROM schema_migrations WHERE version = 6")
+    store.db.execute("DROP TABLE competition_points")
+    store.db.execute("DELETE FROM schema_migrations WHERE version IN (6, 7)")
     migrate(store.db)
     assert lines(comps.member_totals(ended)) == before
-    assert {g.member_days for g in comps.group_totals(ended)} == {12}
+    assert {g.chat_id: g.member_days for g in comps.group_totals(ended)} == {-1: 12, -2: 12, -3: 0}
+    kept, counted = points_counts(store)
+    assert kept == counted == [(comp.id, 45, 2)]
+    assert service.delete(ended)
+    assert points_counts(store) == ([], [])
 
 
 group_rows = st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(0, 600), st.integers(0, 12),

@@ -212,15 +212,16 @@ class Competitions:
                                   "cs.last_answer_at, cs.user_id, cs.chat_id LIMIT ?", [comp.id, limit])
 
     def member_line(self, comp: Competition, chat_id: int, user_id: int) -> tuple[int, MemberTotals] | None:
-        """A member's line in one group and its rank: 1 + the lines strictly ahead on (points, answer time)."""
+        """A member's line in one group and its rank: 1 + the lines strictly ahead on (points, answer time)
+        (db/migrations/0007_competition_points.sql)."""
         lines = self._member_lines("WHERE cs.competition_id = ? AND cs.chat_id = ? AND cs.user_id = ?",
                                    [comp.id, chat_id, user_id])
         if not lines:
             return None
         s = lines[0].standing
-        ahead = self.db.execute(  # two ranges of the ranking index (an OR of both would scan the competition)
-            "SELECT (SELECT COUNT(*) FROM competition_scores WHERE competition_id = ?1 AND points > ?2) + "
-            "(SELECT COUNT(*) FROM competition_scores WHERE competition_id = ?1 AND points = ?2 AND answer_ms < ?3)",
+        ahead = self.db.execute(  # lines with more points, from the per-points counts; ties on points, by time
+            "SELECT (SELECT COALESCE(SUM(lines), 0) FROM competition_points WHERE competition_id = ?1 AND points > ?2) "
+            "+ (SELECT COUNT(*) FROM competition_scores WHERE competition_id = ?1 AND points = ?2 AND answer_ms < ?3)",
             [comp.id, s.points, s.answer_ms]).fetchone()[0]
         return ahead + 1, lines[0]
 
