@@ -186,7 +186,7 @@ class CompetitionService:
     def board(self, comp: Competition, chat_id: int, user_id: int | None, top: int = 10) -> Board:
         """The competition board from the maintained totals: the first `top` lines read in order through the
         ranking index, the caller's line in this group with its rank, and this group's rank among the groups
-        (counted in the store: the cost does not grow with the groups' rows read into Python)."""
+        (counted in SQL, not by ranking every group's totals in Python)."""
         lines = self.comps.top_members(comp, top)
         ranked = rank(lines, lambda m: m.standing)
         mine = None
