@@ -102,8 +102,16 @@ class Trial:
         await self.kill_after(self.rng.uniform(0.05, 0.6))
         await self.fake.wait_for(lambda: all(self.reveals(c, day) for c in self.groups), timeout=60)
         await asyncio.sleep(0.5)
-        self.process.send_signal(signal.SIGINT)
-        await self.process.wait()
+        # SIGTERM, as a service manager stops it (a shell gives its background jobs SIGINT ignored, so a SIGINT
+        # that lands before the bot's handlers exist would be dropped); a bot that does not stop fails the trial
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(self.process.wait(), 30)
+            stopped = True
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+            stopped = False
         await self.fake.stop()
         acknowledged = {(t["callback_query"]["message"]["chat"]["id"], t["callback_query"]["from"]["id"])
                         for t, q in zip(taps, ids, strict=True)
@@ -117,7 +125,7 @@ class Trial:
             "posts": sorted({len(self.posts(c, day)) for c in self.groups}),
             "reveals": sorted({self.reveals(c, day) for c in self.groups}),
             "acknowledged": len(acknowledged), "stored": len(stored), "lost": len(acknowledged - stored),
-            "integrity": integrity,
+            "integrity": integrity, "stopped": stopped,
         }
 
 
@@ -134,7 +142,8 @@ async def main_async(trials: int, groups: int, members: int, seed: int, tolerate
             result = await Trial(Path(tmp), groups, members, rng).run(date(2026, 12, 1) + timedelta(days=n))
         posts_ok = result["posts"] == [1] or (tolerate_duplicate_posts and max(result["posts"]) <= 2
                                               and min(result["posts"]) == 1)
-        bad = not posts_ok or result["reveals"] != [1] or result["lost"] or result["integrity"] != "ok"
+        bad = (not posts_ok or result["reveals"] != [1] or result["lost"] or result["integrity"] != "ok"
+               or not result["stopped"])
         failures += bool(bad)
         totals["kills"] += result["kills"]
         totals["acknowledged"] += result["acknowledged"]
@@ -143,7 +152,9 @@ async def main_async(trials: int, groups: int, members: int, seed: int, tolerate
         totals["dup_reveals"] += result["reveals"] != [1]
         print(f"trial {n + 1:2d}: kills={result['kills']} posts/group={result['posts']} "
               f"reveals/group={result['reveals']} acknowledged={result['acknowledged']} stored={result['stored']} "
-              f"lost={result['lost']} integrity={result['integrity']}{'  <-- FAIL' if bad else ''}", flush=True)
+              f"lost={result['lost']} integrity={result['integrity']}"
+              f"{'' if result['stopped'] else ' (did not stop on SIGTERM within 30 s)'}{'  <-- FAIL' if bad else ''}",
+              flush=True)
     print(f"{trials} trials, {totals['kills']} kill -9, {totals['acknowledged']} acknowledged answers, "
           f"{totals['lost']} lost, trials with a duplicated post: {totals['dup_posts']}, with a duplicated reveal: "
           f"{totals['dup_reveals']}, failed trials: {failures}, {time.perf_counter() - started:.0f}s")

@@ -15,7 +15,7 @@ T = TypeVar("T")
 
 
 def install() -> str:
-    """Make new event loops uvloop ones (PTB's run_polling/run_webhook create theirs); returns the loop's name."""
+    """Make new event loops uvloop ones (the runner's asyncio.run creates one); returns the loop's name."""
     try:
         import uvloop
     except ImportError:
