@@ -126,7 +126,8 @@ class StudyRuntime:
 
     # live count ---------------------------------------------------------------------------------------------
     def answers_changed(self, rnd: Round) -> None:
-        """Schedule one edit of the post's answer count; answers meanwhile share it (group edit limits)."""
+        """Schedule one edit of the post's answer count; answers meanwhile share it (group edit limits). The edit
+        goes out once no post is being sent."""
         if rnd.id in self._count_tasks or rnd.message_id is None:
             return
         self._count_tasks[rnd.id] = asyncio.create_task(self._edit_count(rnd.id))
@@ -134,6 +135,9 @@ class StudyRuntime:
     async def _edit_count(self, round_id: int) -> None:
         try:
             await asyncio.sleep(schedule.count_edit_delay(round_id, self.count_edit_seconds))
+            # posts first: an edit takes a slot of the same 30 messages/s, so while a morning's posts are still going
+            # out the live counts of the groups already answering wait for them (as the member counts do)
+            await self._push_idle.wait()
             rnd = self.service.store.round(round_id)
             if rnd is None or rnd.status != "open" or rnd.message_id is None:
                 return

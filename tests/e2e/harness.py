@@ -38,7 +38,7 @@ class BotUnderTest:
                         run_jobs=False)
         app = self.hp.application
         await app.initialize()
-        await app.post_init(app)  # run_polling() would call it; recovery and command menus live there
+        await app.post_init(app)  # the runner (hpbot.runner.serve) calls it; recovery and command menus live there
         await app.start()
         await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
         return self.hp

@@ -1,0 +1,63 @@
+"""The scheduled side below Telegram: what waits for what while a morning's posts go out."""
+
+import asyncio
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from hpbot.clock import FakeClock
+from hpbot.content import load_bank
+from hpbot.services import StudyService
+from hpbot.store import Store
+from hpbot.tg.runtime import StudyRuntime
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+NOW = datetime(2026, 11, 30, 7, 0, tzinfo=TZ)
+
+
+class HeldBot:
+    """Sends to the chats in `held` wait until `release` is set; every call is recorded."""
+
+    def __init__(self, held: set[int]) -> None:
+        self.held, self.release = held, asyncio.Event()
+        self.sent: list[int] = []
+        self.edits: list[tuple[int, int]] = []
+        self._ids = iter(range(100, 10_000))
+
+    async def send_html(self, chat_id: int, text: str, keyboard: dict | None = None) -> int:
+        if chat_id in self.held:
+            await self.release.wait()
+        self.sent.append(chat_id)
+        return next(self._ids)
+
+    async def edit_html(self, chat_id: int, message_id: int, text: str, keyboard: dict | None = None) -> None:
+        self.edits.append((chat_id, message_id))
+
+    async def get_chat_member_count(self, chat_id: int) -> int:
+        return 5
+
+
+async def test_live_count_edits_wait_until_the_morning_posts_are_out():
+    store = Store.memory()
+    service = StudyService(store, load_bank(), FakeClock(NOW), TZ)
+    for chat_id in (-1, -2):
+        store.touch_group(chat_id, f"Chi bộ {chat_id}", "group", NOW)
+        store.set_status(chat_id, "active", NOW)
+    bot = HeldBot(held={-2})
+    runtime = StudyRuntime(bot, service, count_edit_seconds=0.01)
+    push = asyncio.create_task(runtime.run_due())
+    for _ in range(200):  # the first group's post is out, the second one's is held
+        if bot.sent == [-1]:
+            break
+        await asyncio.sleep(0.005)
+    answered = store.round_on(-1, service.today())
+    assert bot.sent == [-1] and answered.message_id is not None
+    store.record_answer(answered, 7, 0, True, 15, NOW, 1000)
+    runtime.answers_changed(store.round(answered.id))
+    await asyncio.sleep(0.1)  # far past the edit's delay (at most 1.5 x 0.01 s)
+    assert bot.edits == []  # a post is still being sent: the count waits
+    bot.release.set()
+    await push
+    await runtime.drain()
+    assert bot.sent == [-1, -2]
+    assert bot.edits == [(-1, answered.message_id)]
+    store.close()
