@@ -175,6 +175,7 @@ class FakeTelegram(_OnLoopback):
         self._runner: web.AppRunner | None = None
         self._offer: dict[str, Any] | None = None  # the tap offer under way (control "offer_taps")
         self._offer_task: asyncio.Task | None = None
+        self._answer_after: float | None = None  # members answer each post this long after it (control "answering")
         self._client: aiohttp.ClientSession | None = None  # webhook deliveries
         self.webhook_failures = 0
         self.port = 0
@@ -393,6 +394,9 @@ class FakeTelegram(_OnLoopback):
         stats        {"sent_by_chat": bool}: requests, 429 responses, calls per method and status, and if asked
                      the number of successful sendMessage calls per chat as [[chat_id, n], ...]
         messages     {"with_markup": bool, "text": bool}: the messages the bot has in each chat (not deleted)
+        answering    {"after": seconds | null}: from now on, `after` seconds after each post with buttons into a
+                     group, every member of that group taps its first button (the taps that follow a morning's
+                     push); null stops it
         reset        {}: forget recorded calls, callback answers, tap times and the counters (a process serving
                      with the collector off, --no-gc, collects its garbage here)
         """
@@ -420,6 +424,16 @@ class FakeTelegram(_OnLoopback):
                            type=group.get("type", "group"), admins=group.get("admins", []),
                            members=group.get("members", []), bot_in=group.get("bot_in", True))
         return {"users": len(self.users), "chats": len(self.chats)}
+
+    def _c_answering(self, p: dict) -> dict:
+        self._answer_after = p.get("after")
+        return {"after": self._answer_after}
+
+    def _members_answer(self, message: SentMessage) -> None:
+        data = message.reply_markup["inline_keyboard"][0][0]["callback_data"]  # type: ignore[index]
+        for user_id, status in self._chat_status(message.chat_id).items():
+            if status == "member" and user_id in self.users:
+                self.tap(user_id, message.chat_id, message.message_id, data)
 
     def _c_limits(self, p: dict) -> dict:
         self.limits = Limits(p.get("global_per_second"), p.get("per_chat_per_minute"))
@@ -745,6 +759,8 @@ class FakeTelegram(_OnLoopback):
         self._check_markup(p.get("reply_markup"))
         m = SentMessage(chat_id, next(self._message_ids[chat_id]), text, p.get("reply_markup"), p.get("parse_mode"))
         self._messages[chat_id].append(m)
+        if self._answer_after is not None and isinstance(m.reply_markup, dict) and m.reply_markup.get("inline_keyboard"):
+            asyncio.get_running_loop().call_later(self._answer_after, self._members_answer, m)
         return self._as_telegram(m)
 
     def _edit(self, p: dict, text: str | None) -> dict:
