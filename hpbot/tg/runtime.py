@@ -138,11 +138,14 @@ class StudyRuntime:
             # posts first: an edit takes a slot of the same 30 messages/s, so while a morning's posts are still going
             # out the live counts of the groups already answering wait for them (as the member counts do)
             await self._push_idle.wait()
-            rnd = self.service.store.round(round_id)
-            if rnd is None or rnd.status != "open" or rnd.message_id is None:
-                return
-            text = render.question_post(self.bank, rnd, self.reveal_hhmm(rnd), count=rnd.answer_count)
-            await self.bot.edit_html(rnd.chat_id, rnd.message_id, text, keyboard_data(rnd.id))
+            # and when the push ends thousands of them are ready at once: through the bounded set of slots, so that
+            # rendering them all does not hold up the sends already paced (their arrival bunched: a 429)
+            async with self._slots:
+                rnd = self.service.store.round(round_id)
+                if rnd is None or rnd.status != "open" or rnd.message_id is None:
+                    return
+                text = render.question_post(self.bank, rnd, self.reveal_hhmm(rnd), count=rnd.answer_count)
+                await self.bot.edit_html(rnd.chat_id, rnd.message_id, text, keyboard_data(rnd.id))
         except BadRequest as exc:
             if not not_modified(exc):
                 log.warning("count edit failed for round %s: %s", round_id, exc.message)
