@@ -104,7 +104,7 @@ def process_cpu(fake: FakeProcess | LocalFake) -> float:
 
 async def scenario(fake: FakeProcess | LocalFake, chat_ids: list[int], per_group: int, taps_n: int, rate: float,
                    via: str, workdir: Path, count_edit_seconds: float,
-                   ceilings_of: tuple[str, ...] = ("httpx", "aiohttp")) -> tuple[dict, dict[str, dict], int]:
+                   ceilings_of: tuple[str, ...]) -> tuple[dict, dict[str, dict], int]:
     """One path (poll or webhook): a fresh database, the morning post in every group, then the same taps to hpbot
     and to the empty application."""
     db = workdir / f"burst-{via}.sqlite3"
@@ -155,7 +155,7 @@ async def scenario(fake: FakeProcess | LocalFake, chat_ids: list[int], per_group
 
 async def run(taps_n: int, members: int, groups: int, rate: float, paths: list[str], workdir: Path,
               in_process: bool, count_edit_seconds: float,
-              ceilings_of: tuple[str, ...] = ("httpx", "aiohttp")) -> dict[str, tuple[dict, dict[str, dict], int]]:
+              ceilings_of: tuple[str, ...]) -> dict[str, tuple[dict, dict[str, dict], int]]:
     fake = LocalFake() if in_process else FakeProcess()
     await fake.start()
     try:

@@ -193,8 +193,7 @@ def main() -> int:
     ok = True
     for name, (fast, slow) in cases.items():
         fast_ms, slow_ms = [], []
-        sample = chats if name in ("board week", "board month", "board all time", "/toi") else [
-            rng.choice(comps[name][1]) for _ in range(args.samples)]
+        sample = [rng.choice(comps[name][1]) for _ in range(args.samples)] if name in comps else chats
         slow_every = max(1, len(sample) // args.city_samples) if name.endswith("city-wide") else 1
         for index, chat_id in enumerate(sample):
             f, fr = timed(partial(fast, chat_id), 1)

@@ -268,13 +268,10 @@ class Competitions:
             return None
         me = _group(rows[0])
         pn, pd = (me.answers, me.member_days) if me.member_days else (0, 1)  # participation as a fraction
-        ahead = self.db.execute(
-            "SELECT COUNT(*) FROM (SELECT CASE WHEN s.member_days > 0 THEN s.answers ELSE 0 END AS pn, "
-            "  CASE WHEN s.member_days > 0 THEN s.member_days ELSE 1 END AS pd, COALESCE(s.points, 0) AS points, "
-            "  MAX(1, COALESCE(g.member_count, 0)) AS md "
-            "  FROM competition_groups cg LEFT JOIN groups g ON g.chat_id = cg.chat_id "
-            "  LEFT JOIN competition_group_scores s ON s.competition_id = cg.competition_id AND s.chat_id = cg.chat_id "
-            "  WHERE cg.competition_id = ?) "
+        ahead = self.db.execute(  # each group's participation as pn/pd and its members as md, as `_group` reads them
+            "SELECT COUNT(*) FROM (SELECT CASE WHEN member_days > 0 THEN answers ELSE 0 END AS pn, "  # noqa: S608
+            "CASE WHEN member_days > 0 THEN member_days ELSE 1 END AS pd, points, MAX(1, members) AS md "
+            f"FROM ({self._GROUP_SQL}WHERE cg.competition_id = ?)) "
             "WHERE pn * ? > ? * pd OR (pn * ? = ? * pd AND points * ? > ? * md)",
             [comp.id, pd, pn, pd, pn, me.members, me.points]).fetchone()[0]
         return ahead + 1, self.group_count(comp.id), me
