@@ -132,7 +132,7 @@ async def pace(pacer, now, n, stall=lambda i: 0.0):
 
 
 async def test_pacer_keeps_the_grid_and_makes_up_a_late_departure():
-    from hpbot.tg.pacing import Pacer
+    from hpbot.tg.transport.pacing import Pacer
 
     now = [100.0]
     late = {3: 0.06}  # the fourth departure's timer fires 60 ms late
@@ -158,7 +158,7 @@ async def test_pacer_keeps_the_grid_and_makes_up_a_late_departure():
 async def test_pacer_never_exceeds_its_budget_in_any_second_however_late_the_loop_is():
     import random
 
-    from hpbot.tg.pacing import Pacer
+    from hpbot.tg.transport.pacing import Pacer
 
     rng = random.Random(7)
     now = [0.0]
@@ -185,7 +185,7 @@ async def test_pacer_never_exceeds_its_budget_in_any_second_however_late_the_loo
 
 
 def test_chat_window_allows_the_limit_in_any_period_and_queues_the_rest_in_order():
-    from hpbot.tg.pacing import ChatWindow
+    from hpbot.tg.transport.pacing import ChatWindow
 
     now = [0.0]
     window = ChatWindow(3, 10.0, clock=lambda: now[0])
@@ -199,7 +199,7 @@ def test_chat_window_allows_the_limit_in_any_period_and_queues_the_rest_in_order
 
 
 def test_chat_window_forgets_quiet_chats_so_each_call_stays_cheap():
-    from hpbot.tg.pacing import ChatWindow
+    from hpbot.tg.transport.pacing import ChatWindow
 
     now = [0.0]
     window = ChatWindow(20, 60.0, clock=lambda: now[0])
@@ -215,7 +215,7 @@ def test_chat_window_forgets_quiet_chats_so_each_call_stays_cheap():
 async def test_message_limiter_retries_after_the_pause_and_lets_lookups_through():
     from telegram.error import RetryAfter
 
-    from hpbot.tg.pacing import MessageRateLimiter
+    from hpbot.tg.transport.pacing import MessageRateLimiter
 
     slept = []
 

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from PIL import Image
 
+from hpbot.app.competitions import CompetitionService, DayStat
 from hpbot.cli import main as cli
 from hpbot.clock import FakeClock
-from hpbot.competition_service import CompetitionService, DayStat
 from hpbot.content import load_bank
 from hpbot.domain.competition import (
     CompetitionInputError,

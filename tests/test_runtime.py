@@ -4,11 +4,11 @@ import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from hpbot.app.rounds import StudyRuntime
+from hpbot.app.study import StudyService
 from hpbot.clock import FakeClock
 from hpbot.content import load_bank
-from hpbot.services import StudyService
 from hpbot.store import Store
-from hpbot.tg.runtime import StudyRuntime
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=TZ)

@@ -9,7 +9,7 @@ from aiohttp import web
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
-from hpbot.tg.transport import AiohttpRequest
+from hpbot.tg.transport.http import AiohttpRequest
 from tests.e2e.harness import TOKEN
 
 

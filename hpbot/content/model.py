@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-LETTERS = "ABCD"
+from hpbot.domain.quiz import LETTERS
+
 DIFFICULTIES = ("de", "trung_binh", "kho")
 
 

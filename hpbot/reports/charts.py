@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from hpbot.competition_service import DayStat
+from hpbot import texts
+from hpbot.app.competitions import DayStat
 from hpbot.domain.competition import GroupTotals
-from hpbot.tg import texts
-from hpbot.tg.render import number
+from hpbot.format import number
 
 FONT = "DejaVu Sans"
 DPI = 100

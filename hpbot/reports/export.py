@@ -28,8 +28,8 @@ def add_export_command(sub: argparse._SubParsersAction) -> None:
 def run_export(args: argparse.Namespace) -> int:
     from tqdm import tqdm  # the heavy imports wait until an export is asked for
 
+    from hpbot.app.competitions import CompetitionService
     from hpbot.clock import SystemClock
-    from hpbot.competition_service import CompetitionService
     from hpbot.content import load_bank
     from hpbot.content.model import ContentError
     from hpbot.reports import workbook

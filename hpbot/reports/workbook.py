@@ -21,8 +21,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from hpbot.competition_service import Report
-from hpbot.tg import texts
+from hpbot import texts
+from hpbot.app.competitions import Report
 
 Progress = Callable[[int], None]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

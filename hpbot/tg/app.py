@@ -26,22 +26,22 @@ from telegram.ext import (
     filters,
 )
 
+from hpbot import texts
+from hpbot.app.bulletins import BulletinSender
+from hpbot.app.competitions import CompetitionService
+from hpbot.app.rounds import StudyRuntime
+from hpbot.app.study import StudyService
 from hpbot.clock import Clock, SystemClock
-from hpbot.competition_service import CompetitionService
 from hpbot.config import Config
 from hpbot.content import Bank, load_bank
 from hpbot.health import beat
-from hpbot.services import StudyService
 from hpbot.store import Store
-from hpbot.tg import texts
-from hpbot.tg.botclient import BotClient
-from hpbot.tg.bulletins import BulletinSender
 from hpbot.tg.competition_handlers import CompetitionHandlers
 from hpbot.tg.handlers import Handlers
-from hpbot.tg.ordering import PerChatOrder
-from hpbot.tg.pacing import MessageRateLimiter
-from hpbot.tg.runtime import StudyRuntime
-from hpbot.tg.transport import AiohttpRequest
+from hpbot.tg.transport.bot import BotClient
+from hpbot.tg.transport.http import AiohttpRequest
+from hpbot.tg.transport.ordering import PerChatOrder
+from hpbot.tg.transport.pacing import MessageRateLimiter
 
 log = logging.getLogger(__name__)
 DUE_JOB_ID = "hpbot-due"

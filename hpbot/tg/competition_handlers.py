@@ -15,10 +15,11 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from hpbot.competition_service import CompetitionService, JoinOutcome
+from hpbot import texts
+from hpbot.app import messages as render
+from hpbot.app.competitions import CompetitionService, JoinOutcome
 from hpbot.domain.competition import CompetitionInputError
 from hpbot.store.competitions import Competition
-from hpbot.tg import render, texts
 from hpbot.tg.handlers import Handlers
 
 log = logging.getLogger(__name__)

@@ -11,10 +11,11 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from hpbot import texts
+from hpbot.app import messages as render
+from hpbot.app.rounds import StudyRuntime
+from hpbot.app.study import PERIOD_ALIASES, AnswerOutcome
 from hpbot.domain import schedule
-from hpbot.services import PERIOD_ALIASES, AnswerOutcome
-from hpbot.tg import render, texts
-from hpbot.tg.runtime import StudyRuntime
 
 log = logging.getLogger(__name__)
 ANONYMOUS_ADMIN_ID = 1087968824  # GroupAnonymousBot: an admin posting as the group

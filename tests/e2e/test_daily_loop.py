@@ -181,7 +181,7 @@ async def test_stale_and_foreign_buttons(bot, fake, clock):
 
 
 async def test_longest_answer_is_split_within_the_limit(bot, fake, clock, bank):
-    from hpbot.tg.render import official_answer, utf16_len
+    from hpbot.app.messages import official_answer, utf16_len
 
     question = bank.question(40)
     messages = official_answer(bank, question)

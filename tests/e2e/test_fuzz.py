@@ -11,8 +11,8 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hpbot import texts
 from hpbot.domain import competition, schedule
-from hpbot.tg import texts
 from tests.e2e.conftest import ADMIN, GROUP, LAN
 from tests.e2e.harness import local
 

@@ -13,9 +13,9 @@ from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
-from hpbot.competition_service import CompetitionService
-from hpbot.tg import render
-from hpbot.tg.delivery import Delivery, GroupGone
+from hpbot.app import messages as render
+from hpbot.app.competitions import CompetitionService
+from hpbot.tg.transport.retry import Delivery, GroupGone
 
 log = logging.getLogger(__name__)
 

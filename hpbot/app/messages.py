@@ -1,41 +1,30 @@
-"""Rendering to Telegram HTML. Every piece of content and every name passes through html.escape here."""
+"""Every message the bot sends, as Telegram HTML built from hpbot.texts. Every piece of content and every name
+passes through html.escape here."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
 from html import escape
 
-from hpbot.competition_service import Board, Bulletin, Standings
+from hpbot import texts
+from hpbot.app.competitions import Board, Bulletin, Standings
 from hpbot.content import Bank, Question, QuizItem
 from hpbot.domain.competition import GroupTotals
 from hpbot.domain.ranking import Standing
+from hpbot.format import LETTERS, day, elapsed, number, short, utf16_len
 from hpbot.store import Round, RoundAnswer
 from hpbot.store.competitions import Competition, MemberTotals
-from hpbot.tg import texts
 
 MESSAGE_LIMIT = 4096
-LETTERS = "ABCD"
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
 
-def utf16_len(text: str) -> int:
-    """Telegram measures text in UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def display_name(first_name: str | None, last_name: str | None = None, username: str | None = None) -> str:
-    name = " ".join(part for part in (first_name or "", last_name or "") if part).strip()
-    return name or (f"@{username}" if username else "?")
 
 
 def citation(bank: Bank, question: Question) -> str:
     part = bank.part(question.part)
     return texts.CITATION.format(number=question.number, roman=part.roman, part_title=part.title)
 
-
-def day(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 def question_post(bank: Bank, rnd: Round, reveal_hhmm: str, *, count: int = 0, closed: bool = False) -> str:
@@ -103,12 +92,6 @@ def _cut(paragraph: str, room: int) -> list[str]:
     return out
 
 
-def elapsed(ms: int) -> str:
-    seconds = ms // 1000
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
 
 def results(item: QuizItem, rnd: Round, answers: list[RoundAnswer], top: int = 5) -> str:
     right = [a for a in answers if a.correct]
@@ -144,17 +127,6 @@ def board(title: str, ranked: list[tuple[int, Standing]], caller_id: int | None,
 
 
 # competitions -------------------------------------------------------------------------------------------------
-def number(value: float, digits: int = 1) -> str:
-    """Vietnamese decimal comma: 87.5 -> '87,5'; whole numbers without decimals."""
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
-    return text.replace(".", ",")
-
-
-def short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def competition_created(comp: Competition) -> str:
     return texts.COMP_CREATED.format(name=escape(comp.name), id=comp.id, start=day(comp.start), end=day(comp.end),
                                      code=comp.code)

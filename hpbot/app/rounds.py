@@ -16,12 +16,12 @@ from typing import Any
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
 
+from hpbot.app import messages as render
+from hpbot.app.study import StudyService
 from hpbot.domain import schedule
-from hpbot.services import StudyService
 from hpbot.store import Group, Round
-from hpbot.tg import render
-from hpbot.tg.botclient import BotClient
-from hpbot.tg.delivery import Delivery, GroupGone, not_modified
+from hpbot.tg.transport.bot import BotClient
+from hpbot.tg.transport.retry import Delivery, GroupGone, not_modified
 
 log = logging.getLogger(__name__)
 PROBE_SPAN = 30  # message ids searched for a post lost in a crash

@@ -13,11 +13,11 @@ from hpbot.content import Bank
 from hpbot.domain import competition as rules
 from hpbot.domain import schedule
 from hpbot.domain.competition import GroupTotals, rank_groups
+from hpbot.domain.quiz import LETTERS
 from hpbot.domain.ranking import rank
 from hpbot.store import Store
 from hpbot.store.competitions import Competition, MemberTotals
 
-LETTERS = "ABCD"
 CHART_DAYS = 30
 
 

@@ -1,0 +1,55 @@
+"""How numbers, dates, times, durations and names read in Vietnamese: decimal comma, dd/mm/yyyy, 07:09.
+
+Plain text only: escaping for Telegram HTML is the caller's (hpbot.app.messages), so reports and charts use the
+same functions.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from hpbot.domain.quiz import LETTERS
+
+__all__ = ["LETTERS", "day", "display_name", "elapsed", "hhmm", "number", "short", "utf16_len"]
+
+
+def utf16_len(text: str) -> int:
+    """Telegram measures text in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def display_name(first_name: str | None, last_name: str | None = None, username: str | None = None) -> str:
+    """A Telegram account's name as people read it: first and last name, else @username, else '?'."""
+    name = " ".join(part for part in (first_name or "", last_name or "") if part).strip()
+    return name or (f"@{username}" if username else "?")
+
+
+def day(value: date) -> str:
+    """dd/mm/yyyy."""
+    return value.strftime("%d/%m/%Y")
+
+
+def hhmm(moment: datetime, tz: ZoneInfo) -> str:
+    """A clock time in the bot's time zone: 07:09."""
+    return moment.astimezone(tz).strftime("%H:%M")
+
+
+def number(value: float, digits: int = 1) -> str:
+    """Vietnamese decimal comma: 87.5 -> '87,5'; whole numbers without decimals."""
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
+    return text.replace(".", ",")
+
+
+def short(text: str, limit: int = 60) -> str:
+    """One line of at most `limit` characters, cut with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def elapsed(ms: int) -> str:
+    """A stopwatch reading: 4:05, or 1:02:03 past an hour."""
+    seconds = ms // 1000
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
