@@ -8,9 +8,9 @@
 For each application, taps are offered at `--rate` per second; reported: taps/s handled (update queued → answer
 stored → callback acknowledged) and p50/p99 latency from the update being available to its acknowledgement. The
 "ceiling" is a bare python-telegram-bot Application whose only handler acknowledges the callback, measured twice:
-with PTB's default HTTP client (httpx) and with the one hpbot uses (aiohttp, hpbot/tg/transport.py).
+with PTB's default HTTP client (httpx) and with the one hpbot uses (aiohttp, hpbot/tg/transport/http.py).
 
-By default the fake Bot API runs in a child process (`python -m hpbot.testing.fake_telegram`): it offers the taps
+By default the fake Bot API runs in a child process (`python -m hpbot.testing.process`): it offers the taps
 itself at the given rate (queued for getUpdates, or POSTed to the webhook with `--via webhook`) and times them on
 its own clock, so the figures are the application's and not the fake's. `--in-process` runs the fake, and so the
 offering loop, in the application's event loop instead (both figures then include the fake's cost).
@@ -35,10 +35,10 @@ from hpbot.clock import FakeClock
 from hpbot.config import load_config
 from hpbot.content import load_bank
 from hpbot.store import Store
-from hpbot.testing.fake_telegram import FakeProcess, LocalFake
+from hpbot.testing import FakeProcess, LocalFake
 from hpbot.tg.app import ALLOWED_UPDATES, build
-from hpbot.tg.ordering import PerChatOrder
-from hpbot.tg.transport import AiohttpRequest
+from hpbot.tg.transport.http import AiohttpRequest
+from hpbot.tg.transport.ordering import PerChatOrder
 from tests.e2e.harness import TOKEN, local
 
 SECRET = "burst-Secret_1"

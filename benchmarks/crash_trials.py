@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from hpbot.testing.fake_telegram import FakeTelegram
+from hpbot.testing import FakeTelegram
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TOKEN = "123456789:CrashTrialTokenForTheFakeTelegramOnly"

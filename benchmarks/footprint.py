@@ -20,7 +20,7 @@ from pathlib import Path
 
 from hpbot import eventloop
 from hpbot.store import Store
-from hpbot.testing.fake_telegram import FakeTelegram
+from hpbot.testing import FakeTelegram
 
 TOKEN = "123456789:FootprintTokenForTheFakeTelegramOnly"
 

@@ -21,12 +21,12 @@ from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from hpbot.app.competitions import CompetitionService
+from hpbot.app.study import StudyService
 from hpbot.clock import FakeClock
-from hpbot.competition_service import CompetitionService
 from hpbot.content import load_bank
 from hpbot.domain.ranking import rank
 from hpbot.domain.schedule import month_bounds, week_bounds
-from hpbot.services import StudyService
 from hpbot.store import Store
 
 START = date(2025, 12, 1)

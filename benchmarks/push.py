@@ -5,7 +5,7 @@
     python -m benchmarks.push --groups 3000 --rate 300 --in-process    # the fake in this process (old figures)
     python -m benchmarks.push --groups 10000 --rate 300 --answering 2  # members tap each post 2 s after it
 
-By default the fake Bot API runs in a child process of its own (`python -m hpbot.testing.fake_telegram`, driven
+By default the fake Bot API runs in a child process of its own (`python -m hpbot.testing.process`, driven
 through its /_control/ routes), so that on a small machine the bot and the fake do not share one core and the wall
 time is the bot's. `--in-process` runs the fake in the bot's event loop instead.
 
@@ -28,7 +28,7 @@ from hpbot.clock import FakeClock
 from hpbot.config import load_config
 from hpbot.content import load_bank
 from hpbot.store import Store
-from hpbot.testing.fake_telegram import FakeProcess, Limits, LocalFake
+from hpbot.testing import FakeProcess, Limits, LocalFake
 from hpbot.tg.app import ALLOWED_UPDATES, build
 from tests.e2e.harness import TOKEN, local
 

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from hpbot.testing.fake_telegram import FakeTelegram
+from hpbot.testing import FakeTelegram
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEMO_TOKEN = "123456789:DemoTokenForTheSimulatedTelegramOnly"

@@ -2,7 +2,7 @@ import pytest
 
 from hpbot.clock import FakeClock
 from hpbot.content import load_bank
-from hpbot.testing.fake_telegram import FakeTelegram
+from hpbot.testing import FakeTelegram
 from tests.e2e.harness import BotUnderTest, local
 
 GROUP, OTHER = -1001, -1002

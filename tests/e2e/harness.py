@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from hpbot.clock import FakeClock
 from hpbot.config import load_config
 from hpbot.content import Bank
-from hpbot.testing.fake_telegram import FakeTelegram
+from hpbot.testing import FakeTelegram
 from hpbot.tg.app import ALLOWED_UPDATES, Hpbot, build
-from hpbot.tg.pacing import MessageRateLimiter
+from hpbot.tg.transport.pacing import MessageRateLimiter
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TOKEN = "987654321:TestTokenForHpbotEndToEndTests_xyz"

@@ -1,0 +1,250 @@
+"""The fake's world and what happens in it: the records it keeps (`Call`, `SentMessage`, `Limits`, `Stats`),
+the users, groups, admins and members it holds (`WorldMixin`, with `_StatusTable` indexing statuses by chat),
+and the builders of the updates the caller queues for getUpdates: commands, messages, button taps, the bot being
+added to or removed from a group, a group's migration to a supergroup, or any raw update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+ANONYMOUS_ADMIN_ID = 1087968824
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict
+    at: float
+    status: int = 200
+
+
+@dataclass
+class SentMessage:
+    chat_id: int
+    message_id: int
+    text: str
+    reply_markup: dict | None
+    parse_mode: str | None
+    history: list[str] = field(default_factory=list)
+    deleted: bool = False
+
+
+@dataclass
+class Limits:
+    global_per_second: float | None = None
+    per_chat_per_minute: int | None = None
+
+
+@dataclass
+class Stats:
+    too_many_requests: int = 0
+    requests: int = 0
+
+
+class _StatusTable(dict):
+    """(chat, user) -> status, a plain dict to its users, with an index by chat kept alongside so that a member
+    count or an admin list reads one chat's entries instead of scanning every group of a large world."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_chat: dict[int, dict[int, str]] = defaultdict(dict)
+
+    def __setitem__(self, key: tuple[int, int], value: str) -> None:
+        super().__setitem__(key, value)
+        self.by_chat[key[0]][key[1]] = value
+
+    def __delitem__(self, key: tuple[int, int]) -> None:
+        super().__delitem__(key)
+        self.by_chat[key[0]].pop(key[1], None)
+
+    def pop(self, key: tuple[int, int], *default: Any) -> Any:
+        if key in self:
+            self.by_chat[key[0]].pop(key[1], None)
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple:
+        key, value = super().popitem()
+        self.by_chat[key[0]].pop(key[1], None)
+        return key, value
+
+    def setdefault(self, key: tuple[int, int], default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def __ior__(self, other: Any) -> _StatusTable:
+        self.update(other)
+        return self
+
+    def clear(self) -> None:
+        super().clear()
+        self.by_chat.clear()
+
+
+class WorldMixin:
+    """FakeTelegram's users, chats and statuses, the messages the bot has sent, and the queue of updates."""
+
+    bot_id: int
+    bot_username: str
+
+    def _init_world(self) -> None:
+        self.users: dict[int, dict] = {}
+        self.chats: dict[int, dict] = {}
+        self.status: dict[tuple[int, int], str] = _StatusTable()  # (chat, user) -> creator/administrator/...
+        self.bot_status: dict[int, str] = {}  # chat -> member | kicked | left
+        self.migrated: dict[int, int] = {}
+        self._messages: dict[int, list[SentMessage]] = defaultdict(list)
+        self._message_ids: dict[int, itertools.count] = defaultdict(lambda: itertools.count(1000))
+        self.callback_answers: dict[str, dict] = {}  # query id -> text, show_alert, at (time.monotonic())
+        self.tap_times: dict[str, float] = {}  # query id -> when its update became available (time.monotonic())
+        self._open_queries: set[str] = set()
+        self._updates: deque[dict] = deque()
+        self._update_ids = itertools.count(1)
+        self._query_ids = itertools.count(1)
+        self._confirmed = 0
+        self._last_update_id = 0
+        self._new_update = asyncio.Event()
+
+    # world --------------------------------------------------------------------------------------------------
+    def add_user(self, user_id: int, first_name: str, last_name: str | None = None, username: str | None = None,
+                 *, is_bot: bool = False) -> dict:
+        user = {"id": user_id, "is_bot": is_bot, "first_name": first_name}
+        if last_name:
+            user["last_name"] = last_name
+        if username:
+            user["username"] = username
+        self.users[user_id] = user
+        return user
+
+    def add_group(self, chat_id: int, title: str, *, type: str = "group", admins: list[int] = (),  # noqa: A002
+                  members: list[int] = (), bot_in: bool = True) -> dict:
+        self.chats[chat_id] = {"id": chat_id, "type": type, "title": title}
+        for i, user_id in enumerate(admins):
+            self.users.setdefault(user_id, {"id": user_id, "is_bot": False, "first_name": f"Admin {user_id}"})
+            self.status[(chat_id, user_id)] = "creator" if i == 0 else "administrator"
+        for user_id in members:
+            self.users.setdefault(user_id, {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"})
+            self.status[(chat_id, user_id)] = "member"
+        if bot_in:
+            self.bot_status[chat_id] = "member"
+        return self.chats[chat_id]
+
+    def private_chat(self, user_id: int) -> dict:
+        user = self.users[user_id]
+        chat = {"id": user_id, "type": "private", "first_name": user["first_name"]}
+        self.chats[user_id] = chat
+        self.bot_status[user_id] = "member"
+        return chat
+
+    def member_count(self, chat_id: int) -> int:
+        humans = sum(1 for s in self._chat_status(chat_id).values() if s in ("creator", "administrator", "member"))
+        return humans + (1 if self.bot_status.get(chat_id) == "member" else 0)
+
+    # updates ------------------------------------------------------------------------------------------------
+    def raw_update(self, update: dict) -> dict:
+        update = {"update_id": next(self._update_ids), **update}
+        self._updates.append(update)
+        self._new_update.set()
+        return update
+
+    def _message(self, chat_id: int, user_id: int | None, text: str, *, sender_chat: bool = False,
+                 entities: list | None = None) -> dict:
+        chat = self.chats[chat_id]
+        message: dict[str, Any] = {"message_id": next(self._message_ids[chat_id]), "date": int(time.time()),
+                                   "chat": chat, "text": text}
+        if sender_chat:
+            message["from"] = {"id": ANONYMOUS_ADMIN_ID, "is_bot": True, "first_name": "Group",
+                               "username": "GroupAnonymousBot"}
+            message["sender_chat"] = chat
+        elif user_id is not None:
+            message["from"] = self.users[user_id]
+        if entities:
+            message["entities"] = entities
+        return message
+
+    def command(self, chat_id: int, user_id: int | None, text: str, *, mention: bool = True,
+                anonymous_admin: bool = False, edited: bool = False) -> dict:
+        head, _, rest = text.partition(" ")
+        if mention and self.chats[chat_id]["type"] != "private" and "@" not in head:
+            head = f"{head}@{self.bot_username}"
+        full = head + (" " + rest if rest else "")
+        entity = [{"type": "bot_command", "offset": 0, "length": len(head.encode("utf-16-le")) // 2}]
+        message = self._message(chat_id, user_id, full, sender_chat=anonymous_admin, entities=entity)
+        if edited:
+            message["edit_date"] = int(time.time())
+            return self.raw_update({"edited_message": message})
+        return self.raw_update({"message": message})
+
+    def message(self, chat_id: int, user_id: int, text: str) -> dict:
+        return self.raw_update({"message": self._message(chat_id, user_id, text)})
+
+    def tap(self, user_id: int, chat_id: int, message_id: int, data: str) -> dict:
+        return self.raw_update(self._tap_update(user_id, chat_id, message_id, data))
+
+    def _tap_update(self, user_id: int, chat_id: int, message_id: int, data: str) -> dict:
+        stored = self._find(chat_id, message_id)
+        message = self._as_telegram(stored) if stored else {"message_id": message_id, "date": 0,
+                                                            "chat": self.chats[chat_id]}
+        query_id = f"q{next(self._query_ids)}"
+        self._open_queries.add(query_id)
+        self.tap_times[query_id] = time.monotonic()
+        return {"callback_query": {"id": query_id, "from": self.users[user_id], "message": message,
+                                   "chat_instance": str(abs(chat_id)), "data": data}}
+
+    def _member_update(self, chat_id: int, by_user_id: int, old: str, new: str) -> dict:
+        bot = self.users[self.bot_id]
+        return self.raw_update({"my_chat_member": {
+            "chat": self.chats[chat_id], "from": self.users[by_user_id], "date": int(time.time()),
+            "old_chat_member": {"status": old, "user": bot} | ({"until_date": 0} if old == "kicked" else {}),
+            "new_chat_member": {"status": new, "user": bot} | ({"until_date": 0} if new == "kicked" else {}),
+        }})
+
+    def bot_added(self, chat_id: int, by_user_id: int) -> dict:
+        old = self.bot_status.get(chat_id, "left")
+        self.bot_status[chat_id] = "member"
+        return self._member_update(chat_id, by_user_id, old if old != "member" else "left", "member")
+
+    def bot_removed(self, chat_id: int, by_user_id: int, status: str = "kicked") -> dict:
+        self.bot_status[chat_id] = status
+        return self._member_update(chat_id, by_user_id, "member", status)
+
+    def migrate(self, old_chat_id: int, new_chat_id: int, *, service_messages: bool = True) -> None:
+        old = self.chats[old_chat_id]
+        self.chats[new_chat_id] = {"id": new_chat_id, "type": "supergroup", "title": old["title"]}
+        for user, status in list(self._chat_status(old_chat_id).items()):
+            self.status[(new_chat_id, user)] = status
+        self.bot_status[new_chat_id] = self.bot_status.get(old_chat_id, "member")
+        self.migrated[old_chat_id] = new_chat_id
+        if service_messages:
+            first = next(iter(u for (c, u), s in self.status.items() if c == old_chat_id and s == "creator"), None)
+            m1 = self._message(old_chat_id, first, "")
+            m1.pop("text")
+            m1["migrate_to_chat_id"] = new_chat_id
+            m2 = self._message(new_chat_id, first, "")
+            m2.pop("text")
+            m2["migrate_from_chat_id"] = old_chat_id
+            self.raw_update({"message": m1})
+            self.raw_update({"message": m2})
+
+    # records ------------------------------------------------------------------------------------------------
+    def messages(self, chat_id: int) -> list[SentMessage]:
+        return [m for m in self._messages.get(chat_id, []) if not m.deleted]
+
+    def updates_confirmed(self) -> bool:
+        return not self._updates and self._confirmed >= self._last_update_id
+
+    def _chat_status(self, chat_id: int) -> dict[int, str]:
+        """user -> status in one chat."""
+        if isinstance(self.status, _StatusTable):
+            return self.status.by_chat.get(chat_id, {})
+        return {u: s for (c, u), s in self.status.items() if c == chat_id}
