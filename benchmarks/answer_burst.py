@@ -36,7 +36,7 @@ from hpbot.config import load_config
 from hpbot.content import load_bank
 from hpbot.store import Store
 from hpbot.testing import FakeProcess, LocalFake
-from hpbot.tg.app import ALLOWED_UPDATES, build
+from hpbot.wiring import ALLOWED_UPDATES, build
 from hpbot.tg.transport.http import AiohttpRequest
 from hpbot.tg.transport.ordering import PerChatOrder
 from tests.e2e.harness import TOKEN, local
@@ -117,10 +117,10 @@ async def scenario(fake: FakeProcess | LocalFake, chat_ids: list[int], per_group
                           "HPBOT_COUNT_EDIT_SECONDS": str(count_edit_seconds)})
     hp = build(config, clock=FakeClock(local(2026, 11, 30, 7, 5)), bank=load_bank(), store=store, run_jobs=False)
     await hp.application.initialize()
-    hp.service.clock.set(local(2026, 11, 30, 7, 0))
-    await hp.runtime.run_due()
-    await hp.runtime.drain()  # the member counts the push left for later, before the measured part
-    hp.service.clock.set(local(2026, 11, 30, 7, 5))
+    hp.study.clock.set(local(2026, 11, 30, 7, 0))
+    await hp.rounds.run_due()
+    await hp.rounds.drain()  # the member counts the push left for later, before the measured part
+    hp.study.clock.set(local(2026, 11, 30, 7, 5))
     await hp.application.shutdown()
     posts = {}
     for m in await fake.control("messages", {"with_markup": True}):
@@ -133,7 +133,7 @@ async def scenario(fake: FakeProcess | LocalFake, chat_ids: list[int], per_group
         post = posts[chat]
         taps.append([user, chat, post["message_id"], post["reply_markup"]["inline_keyboard"][0][i % 4]["callback_data"]])
     # the answer-count edits hpbot schedules run before it stops (outside the measured wall time)
-    ours = await measure(fake, hp.application, taps, rate, via, before_stop=hp.runtime.drain)
+    ours = await measure(fake, hp.application, taps, rate, via, before_stop=hp.rounds.drain)
     stored = store.db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
 
     async def ack(update, context) -> None:

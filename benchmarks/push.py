@@ -29,7 +29,7 @@ from hpbot.config import load_config
 from hpbot.content import load_bank
 from hpbot.store import Store
 from hpbot.testing import FakeProcess, Limits, LocalFake
-from hpbot.tg.app import ALLOWED_UPDATES, build
+from hpbot.wiring import ALLOWED_UPDATES, build
 from tests.e2e.harness import TOKEN, local
 
 
@@ -58,11 +58,11 @@ async def push(groups: int, rate: float, workdir: Path, *, in_process: bool = Fa
             await app.start()
             await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
         started = time.perf_counter()
-        await hp.runtime.run_due()
+        await hp.rounds.run_due()
         wall = time.perf_counter() - started
         if answering is not None:
             await asyncio.sleep(answering + 1)  # the last posts' taps
-        await hp.runtime.drain()  # what the push left for later (member counts, count edits) finishes first
+        await hp.rounds.drain()  # what the push left for later (member counts, count edits) finishes first
         drained = time.perf_counter() - started
         if answering is not None:
             await app.updater.stop()

@@ -14,7 +14,8 @@
     └── DeliveryError               a message could not be delivered to Telegram (raised by the outbound port)
         ├── GroupGone               the bot can no longer write to the group (kicked, left, chat deleted)
         ├── Refused                 Telegram refused the request (400): the same request would be refused again
-        │   └── NotModified         an edit that changes nothing: done already
+        │   ├── NotModified         an edit that changes nothing: done already
+        │   └── MessageGone         the message to edit no longer exists
         └── Unavailable             Telegram could not be reached or kept answering with errors; retry later
 
 The Telegram edge translates python-telegram-bot's exceptions into `DeliveryError`s (hpbot.tg.outbound), so the
@@ -101,3 +102,7 @@ class NotModified(Refused):
 
 class Unavailable(DeliveryError):
     """Telegram could not be reached, timed out, or answered with errors after the retries: try again later."""
+
+
+class MessageGone(Refused):
+    """The message to edit no longer exists (deleted by an admin, or never there)."""

@@ -14,32 +14,30 @@ import os
 import signal
 import sys
 
-from hpbot.config import ConfigError, load_config
+from hpbot.config import load_config
+from hpbot.errors import StartupError
 from hpbot.logs import setup_logging
 
 log = logging.getLogger("hpbot")
 
 
 def run() -> int:
+    """Start the bot and serve until a stop signal. 2 when it cannot start: the settings, the study bank or the
+    database (any StartupError) is then one English line on stderr, without a traceback, for the operator."""
     try:
         config = load_config()
-    except ConfigError as exc:
-        print(f"hpbot: configuration error: {exc}", file=sys.stderr)
-        return 2
-    setup_logging(config.log_level, config.token)
-    from hpbot.content import ContentError
-    from hpbot.tg.app import ALLOWED_UPDATES, build
+        setup_logging(config.log_level, config.token)
+        from hpbot.wiring import ALLOWED_UPDATES, build
 
-    clock = None
-    if clock_file := os.environ.get("HPBOT_CLOCK_FILE"):
-        from hpbot.clock import FileClock
+        clock = None
+        if clock_file := os.environ.get("HPBOT_CLOCK_FILE"):
+            from hpbot.clock import FileClock
 
-        log.warning("HPBOT_CLOCK_FILE is set: time is read from %s (demo and trials only)", clock_file)
-        clock = FileClock(clock_file)
-    try:
+            log.warning("HPBOT_CLOCK_FILE is set: time is read from %s (demo and trials only)", clock_file)
+            clock = FileClock(clock_file)
         hp = build(config, clock=clock)
-    except ContentError as exc:
-        print(f"hpbot: the study bank is not usable: {exc}", file=sys.stderr)
+    except StartupError as exc:
+        print(f"hpbot: {one_line(exc)}", file=sys.stderr)
         return 2
     from hpbot import eventloop
 
@@ -49,6 +47,11 @@ def run() -> int:
     except KeyboardInterrupt:  # Ctrl+C before the handlers were in place: shut down as for a signal
         pass
     return 0
+
+
+def one_line(exc: BaseException) -> str:
+    """The message on one line: a wrapped parser message (YAML's, SQLite's) may hold line breaks and indents."""
+    return " ".join(str(exc).split()) or exc.__class__.__name__
 
 
 async def serve(application, config, allowed_updates: list[str]) -> None:

@@ -113,6 +113,10 @@ RESULTS_FASTEST_LINE = "{rank}. {name} — {elapsed} (+{points} điểm)"
 RESULTS_NONE = "\n\nHôm nay chưa có ai trả lời. Hẹn gặp lại ở câu hỏi ngày mai!"
 RESULTS_FOOTER = "\n\nXem bảng xếp hạng: /bxh"
 
+# the words a member may type after /bxh, for each period the boards know (tuan, thang, tatca)
+PERIOD_WORDS = {"tuan": "tuan", "tuần": "tuan", "week": "tuan", "w": "tuan",
+                "thang": "thang", "tháng": "thang", "month": "thang", "m": "thang",
+                "tatca": "tatca", "tất cả": "tatca", "tấtcả": "tatca", "all": "tatca", "alltime": "tatca"}
 BOARD_TITLES = {"tuan": "tuần này ({start} – {end})", "thang": "tháng {month}", "tatca": "từ trước đến nay"}
 BOARD_HEADER = "🏆 <b>Bảng xếp hạng {title}</b>\n"
 BOARD_LINE = "{medal} {name} — <b>{points}</b> điểm · chuỗi {streak}"
@@ -266,21 +270,53 @@ CHART_PARTICIPATION = "Tỷ lệ tham gia (%)"
 CHART_RANK_LABEL = "{rate}% · {mean} điểm/thành viên"
 
 # organizer reports (.xlsx sheets, .csv files): sheet name and file-name part, headers, labels -----------------
-REPORT_SHEETS = {"info": ("Thông tin", "thong-tin"), "groups": ("Nhóm", "nhom"),
-                 "members": ("Thành viên", "thanh-vien"), "days": ("Theo ngày", "theo-ngay"),
-                 "key": ("Đáp án", "dap-an")}
-REPORT_HEADERS = {
-    "info": ["Mục", "Nội dung"],
-    "groups": ["Hạng", "Nhóm", "Mã nhóm Telegram", "Số thành viên", "Lượt trả lời", "Lượt có thể trả lời",
-               "Tỷ lệ tham gia (%)", "Tổng điểm", "Điểm bình quân/thành viên", "Tổng thời gian trả lời (giây)"],
-    "members": ["Hạng", "Họ và tên", "Mã thành viên Telegram", "Nhóm", "Điểm", "Số câu trả lời", "Số câu đúng",
-                "Tổng thời gian trả lời (giây)", "Lần trả lời cuối"],
-    "days": ["Ngày", "Nhóm", "Câu", "Số thành viên", "Số người trả lời", "Số người trả lời đúng",
-             "Tỷ lệ tham gia (%)"],
-    "key": ["Ngày", "Câu", "Câu hỏi (đề cương)", "Câu hỏi trắc nghiệm", "Đáp án đúng", "Nội dung đáp án", "Số nhóm"],
-}
-REPORT_INFO_LABELS = ["Cuộc thi", "Mã tham gia", "Từ ngày", "Đến ngày", "Trạng thái", "Số nhóm tham gia",
-                      "Số thành viên có điểm", "Thời điểm xuất", "Cách xếp hạng nhóm", "Cách xếp hạng thành viên"]
+# Which column shows what, and how wide, is hpbot/reports/workbook.py's column list for each sheet; a header two
+# sheets share is one constant here.
+# sheets: (sheet name ≤ 31 characters, file-name part of its .csv)
+REPORT_SHEET_INFO = ("Thông tin", "thong-tin")
+REPORT_SHEET_GROUPS = ("Nhóm", "nhom")
+REPORT_SHEET_MEMBERS = ("Thành viên", "thanh-vien")
+REPORT_SHEET_DAYS = ("Theo ngày", "theo-ngay")
+REPORT_SHEET_KEY = ("Đáp án", "dap-an")
+# column headers
+REPORT_COL_ITEM = "Mục"
+REPORT_COL_CONTENT = "Nội dung"
+REPORT_COL_RANK = "Hạng"
+REPORT_COL_GROUP = "Nhóm"
+REPORT_COL_GROUP_ID = "Mã nhóm Telegram"
+REPORT_COL_MEMBERS = "Số thành viên"
+REPORT_COL_ANSWERS = "Lượt trả lời"
+REPORT_COL_MEMBER_DAYS = "Lượt có thể trả lời"
+REPORT_COL_PARTICIPATION = "Tỷ lệ tham gia (%)"
+REPORT_COL_TOTAL_POINTS = "Tổng điểm"
+REPORT_COL_MEAN_POINTS = "Điểm bình quân/thành viên"
+REPORT_COL_ANSWER_TIME = "Tổng thời gian trả lời (giây)"
+REPORT_COL_NAME = "Họ và tên"
+REPORT_COL_USER_ID = "Mã thành viên Telegram"
+REPORT_COL_POINTS = "Điểm"
+REPORT_COL_MEMBER_ANSWERS = "Số câu trả lời"
+REPORT_COL_MEMBER_CORRECT = "Số câu đúng"
+REPORT_COL_LAST_ANSWER = "Lần trả lời cuối"
+REPORT_COL_DATE = "Ngày"
+REPORT_COL_QUESTION = "Câu"
+REPORT_COL_ANSWERED = "Số người trả lời"
+REPORT_COL_CORRECT = "Số người trả lời đúng"
+REPORT_COL_QUESTION_TEXT = "Câu hỏi (đề cương)"
+REPORT_COL_STEM = "Câu hỏi trắc nghiệm"
+REPORT_COL_LETTER = "Đáp án đúng"
+REPORT_COL_OPTION = "Nội dung đáp án"
+REPORT_COL_GROUPS = "Số nhóm"
+# the info sheet's labels
+REPORT_INFO_NAME = "Cuộc thi"
+REPORT_INFO_CODE = "Mã tham gia"
+REPORT_INFO_START = "Từ ngày"
+REPORT_INFO_END = "Đến ngày"
+REPORT_INFO_STATUS = "Trạng thái"
+REPORT_INFO_GROUPS = "Số nhóm tham gia"
+REPORT_INFO_MEMBERS = "Số thành viên có điểm"
+REPORT_INFO_GENERATED = "Thời điểm xuất"
+REPORT_INFO_GROUP_RULE = "Cách xếp hạng nhóm"
+REPORT_INFO_MEMBER_RULE = "Cách xếp hạng thành viên"
 REPORT_GROUP_RULE = ("Tỷ lệ tham gia = lượt trả lời ÷ (số thành viên × số ngày có câu hỏi), số thành viên đếm lúc "
                      "đăng mỗi câu; bằng nhau thì theo điểm bình quân mỗi thành viên.")
 REPORT_MEMBER_RULE = ("Điểm trong thời gian cuộc thi; bằng điểm thì tổng thời gian trả lời ít hơn xếp trên, rồi "

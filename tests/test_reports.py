@@ -154,6 +154,34 @@ def test_workbook_and_csv_keep_text_as_text(tmp_path):
     assert workbook.csv_text(date(2026, 12, 1)) == "01/12/2026"
 
 
+SHEETS = {  # sheet name: (.csv file-name part, headers in order)
+    "Thông tin": ("thong-tin", ["Mục", "Nội dung"]),
+    "Nhóm": ("nhom", ["Hạng", "Nhóm", "Mã nhóm Telegram", "Số thành viên", "Lượt trả lời", "Lượt có thể trả lời",
+                      "Tỷ lệ tham gia (%)", "Tổng điểm", "Điểm bình quân/thành viên",
+                      "Tổng thời gian trả lời (giây)"]),
+    "Thành viên": ("thanh-vien", ["Hạng", "Họ và tên", "Mã thành viên Telegram", "Nhóm", "Điểm", "Số câu trả lời",
+                                  "Số câu đúng", "Tổng thời gian trả lời (giây)", "Lần trả lời cuối"]),
+    "Theo ngày": ("theo-ngay", ["Ngày", "Nhóm", "Câu", "Số thành viên", "Số người trả lời",
+                                "Số người trả lời đúng", "Tỷ lệ tham gia (%)"]),
+    "Đáp án": ("dap-an", ["Ngày", "Câu", "Câu hỏi (đề cương)", "Câu hỏi trắc nghiệm", "Đáp án đúng",
+                          "Nội dung đáp án", "Số nhóm"]),
+}
+
+
+def test_every_sheet_has_a_header_a_width_and_a_value_for_each_column(tmp_path):
+    store, service, comp = seeded(tmp_path)
+    tables = workbook.tables(service.report(comp), TZ)
+    assert {t.name: (t.slug, t.headers) for t in tables} == SHEETS and [t.name for t in tables] == list(SHEETS)
+    for table in tables:
+        assert table.rows, table.name  # every sheet has lines in the seeded report, so row lengths are checked
+        assert len(table.widths) == len(table.headers), table.name
+        assert {len(row) for row in table.rows} == {len(table.headers)}, table.name
+    info = tables[0]
+    assert [row[0] for row in info.rows] == ["Cuộc thi", "Mã tham gia", "Từ ngày", "Đến ngày", "Trạng thái",
+                                             "Số nhóm tham gia", "Số thành viên có điểm", "Thời điểm xuất",
+                                             "Cách xếp hạng nhóm", "Cách xếp hạng thành viên"]
+
+
 def test_charts_render_vietnamese_without_missing_glyphs():
     days = [DayStat(date(2026, 11, 1) + timedelta(days=i), *((i % 5, i % 3, 6) if i % 4 else (None, None, None)))
             for i in range(30)]

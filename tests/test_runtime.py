@@ -4,7 +4,8 @@ import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from hpbot.app.rounds import StudyRuntime
+from hpbot.app.ports import Sent
+from hpbot.app.rounds import RoundLifecycle
 from hpbot.app.study import StudyService
 from hpbot.clock import FakeClock
 from hpbot.content import load_bank
@@ -14,8 +15,8 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=TZ)
 
 
-class HeldBot:
-    """Sends to the chats in `held` wait until `release` is set; every call is recorded."""
+class HeldOutbound:
+    """The outbound port, faked: sends to the chats in `held` wait until `release` is set; every call is recorded."""
 
     def __init__(self, held: set[int]) -> None:
         self.held, self.release = held, asyncio.Event()
@@ -23,16 +24,20 @@ class HeldBot:
         self.edits: list[tuple[int, int]] = []
         self._ids = iter(range(100, 10_000))
 
-    async def send_html(self, chat_id: int, text: str, keyboard: dict | None = None) -> int:
+    async def send(self, chat_id: int, html: str, keyboard: dict | None = None) -> Sent:
         if chat_id in self.held:
             await self.release.wait()
         self.sent.append(chat_id)
-        return next(self._ids)
+        return Sent(chat_id, next(self._ids))
 
-    async def edit_html(self, chat_id: int, message_id: int, text: str, keyboard: dict | None = None) -> None:
+    async def edit(self, chat_id: int, message_id: int, html: str, keyboard: dict | None = None) -> int:
         self.edits.append((chat_id, message_id))
+        return chat_id
 
-    async def get_chat_member_count(self, chat_id: int) -> int:
+    async def set_keyboard(self, chat_id: int, message_id: int, keyboard: dict | None) -> None:
+        raise AssertionError("no probe in this test")
+
+    async def member_count(self, chat_id: int) -> int:
         return 5
 
 
@@ -42,8 +47,8 @@ async def test_live_count_edits_wait_until_the_morning_posts_are_out():
     for chat_id in (-1, -2):
         store.touch_group(chat_id, f"Chi bộ {chat_id}", "group", NOW)
         store.set_status(chat_id, "active", NOW)
-    bot = HeldBot(held={-2})
-    runtime = StudyRuntime(bot, service, count_edit_seconds=0.01)
+    bot = HeldOutbound(held={-2})
+    runtime = RoundLifecycle(bot, service, count_edit_seconds=0.01)
     push = asyncio.create_task(runtime.run_due())
     for _ in range(200):  # the first group's post is out, the second one's is held
         if bot.sent == [-1]:

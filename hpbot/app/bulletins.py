@@ -1,28 +1,27 @@
 """The weekly bulletin of a competition, posted to each participating group on Monday from its post time.
 
 Each (competition, group, week) is claimed in the database before the send, so it goes out at most once; a send
-that fails in a way worth retrying gives the claim back for the next tick, a group that is gone keeps it.
+that fails in a way worth retrying gives the claim back for the next due check, a group that is gone keeps it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import date
 
-from telegram import Bot, Message
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
-
-from hpbot.app import messages as render
+from hpbot.app import messages
 from hpbot.app.competitions import CompetitionService
-from hpbot.tg.transport.retry import Delivery, GroupGone
+from hpbot.app.ports import Outbound
+from hpbot.errors import DeliveryError, GroupGone, Refused
+from hpbot.store.competitions import Competition
 
 log = logging.getLogger(__name__)
 
 
-class BulletinSender:
-    def __init__(self, bot: Bot, service: CompetitionService, delivery: Delivery, concurrency: int = 16) -> None:
-        self.bot, self.service, self.delivery = bot, service, delivery
+class BulletinRun:
+    def __init__(self, outbound: Outbound, service: CompetitionService, concurrency: int = 16) -> None:
+        self.outbound, self.service = outbound, service
         self._slots = asyncio.Semaphore(concurrency)
 
     async def run_due(self) -> int:
@@ -33,30 +32,25 @@ class BulletinSender:
         cache = self.service.new_week_cache()
         sent = 0
 
-        async def one(comp, chat_id, week_start) -> None:
+        async def one(comp: Competition, chat_id: int, week_start: date) -> None:
             nonlocal sent
             if not self.service.claim_bulletin(comp, chat_id, week_start):
                 return
-            text = render.bulletin(self.service.bulletin(comp, chat_id, week_start, cache))
-
-            async def send(target: int) -> Message:
-                return await self.bot.send_message(target, text, parse_mode=ParseMode.HTML)
-
+            text = messages.bulletin(self.service.bulletin(comp, chat_id, week_start, cache))
             try:
                 async with self._slots:
-                    _, message = await self.delivery.call(chat_id, send)
+                    delivered = await self.outbound.send(chat_id, text)
             except GroupGone:
                 return
-            except BadRequest as exc:  # the same text would be refused again: keep the claim, say so
-                log.error("bulletin of competition %s to chat %s refused: %s", comp.id, chat_id, exc.message)
+            except Refused as exc:  # the same text would be refused again: keep the claim, say so
+                log.error("bulletin of competition %s to chat %s refused: %s", comp.id, chat_id, exc.detail)
                 return
-            except TelegramError as exc:
+            except DeliveryError as exc:
                 log.warning("bulletin of competition %s to chat %s not sent (%s); will retry", comp.id, chat_id,
-                            exc.message)
-                self.service.comps.release_bulletin(comp.id, chat_id, week_start)
+                            exc.detail)
+                self.service.release_bulletin(comp, chat_id, week_start)
                 return
-            self.service.comps.bulletin_sent(comp.id, message.chat_id, week_start, message.message_id)
-            self.service.store.note_message(message.chat_id, message.message_id)
+            self.service.bulletin_sent(comp, delivered.chat_id, week_start, delivered.message_id)
             sent += 1
 
         await asyncio.gather(*(one(*entry) for entry in due))

@@ -15,6 +15,7 @@ from hpbot.domain import schedule
 from hpbot.domain.competition import GroupTotals, rank_groups
 from hpbot.domain.quiz import LETTERS
 from hpbot.domain.ranking import rank
+from hpbot.domain.statuses import CompetitionStatus
 from hpbot.store import Store
 from hpbot.store.competitions import Competition, MemberTotals
 
@@ -117,7 +118,7 @@ class _WeekCache:
 
 
 def _newest_active(newest_first: list[Competition]) -> Competition | None:
-    return next((c for c in newest_first if c.status == "active"), newest_first[0] if newest_first else None)
+    return next((c for c in newest_first if c.status == CompetitionStatus.ACTIVE), newest_first[0] if newest_first else None)
 
 
 class CompetitionService:
@@ -162,13 +163,16 @@ class CompetitionService:
         comp = self.comps.by_code(code)
         if comp is None:
             return JoinOutcome.UNKNOWN, None
-        if comp.status != "active" or comp.end < self.today():
+        if comp.status != CompetitionStatus.ACTIVE or comp.end < self.today():
             return JoinOutcome.ENDED, comp
         joined = self.comps.join(comp.id, chat_id, self.now())
         return (JoinOutcome.JOINED if joined else JoinOutcome.ALREADY), comp
 
     def join_all(self, comp: Competition) -> int:
         return self.comps.join_all_active(comp.id, self.now())
+
+    def group_count(self, comp: Competition) -> int:
+        return self.comps.group_count(comp.id)
 
     def current_for(self, chat_id: int) -> Competition | None:
         """The group's competition to show: the newest active one, else the newest it took part in."""
@@ -230,6 +234,10 @@ class CompetitionService:
             out.append(DayStat(day, r["answers"], r["correct"], r["members"]) if r else DayStat(day, None, None, None))
         return out
 
+    def last_revealed_round(self, chat_id: int) -> int:
+        """The group's newest revealed round: a chart drawn since then still shows everything."""
+        return self.comps.last_revealed_round(chat_id)
+
     # weekly bulletins ---------------------------------------------------------------------------------------
     def bulletins_due(self) -> list[tuple[Competition, int, date]]:
         """On Mondays, from each group's post time: (competition, group, last week's Monday) not yet claimed."""
@@ -273,3 +281,17 @@ class CompetitionService:
 
     def claim_bulletin(self, comp: Competition, chat_id: int, week_start: date) -> bool:
         return self.comps.claim_bulletin(comp.id, chat_id, week_start, self.now())
+
+    def release_bulletin(self, comp: Competition, chat_id: int, week_start: date) -> None:
+        """A send that may succeed later: the claim goes back for the next due check."""
+        self.comps.release_bulletin(comp.id, chat_id, week_start)
+
+    def bulletin_sent(self, comp: Competition, chat_id: int, week_start: date, message_id: int) -> None:
+        self.comps.bulletin_sent(comp.id, chat_id, week_start, message_id)
+        self.store.note_message(chat_id, message_id)
+
+    def bulletin_on(self, chat_id: int) -> bool:
+        return self.comps.bulletin_on(chat_id)
+
+    def set_bulletin(self, chat_id: int, on: bool) -> None:
+        self.comps.set_bulletin(chat_id, on)

@@ -1,4 +1,5 @@
-"""Use cases of the daily loop over the store, the study bank and the pure rules. No Telegram here."""
+"""Use cases of the daily loop over the store, the study bank and the pure rules: groups, rounds, answers, boards.
+No Telegram here."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from hpbot.clock import Clock
 from hpbot.content import Bank, QuizItem
 from hpbot.domain import rotation, schedule, scoring
 from hpbot.domain.ranking import Standing, rank
+from hpbot.domain.statuses import GroupStatus
 from hpbot.store import Group, Round, Store
 
 
@@ -36,12 +38,6 @@ class MeCard:
     best_streak: int
 
 
-PERIODS = ("tuan", "thang", "tatca")
-PERIOD_ALIASES = {"tuan": "tuan", "tuần": "tuan", "week": "tuan", "w": "tuan",
-                  "thang": "thang", "tháng": "thang", "month": "thang", "m": "thang",
-                  "tatca": "tatca", "tất cả": "tatca", "tấtcả": "tatca", "all": "tatca", "alltime": "tatca"}
-
-
 class StudyService:
     def __init__(self, store: Store, bank: Bank, clock: Clock, tz: ZoneInfo) -> None:
         self.store, self.bank, self.clock, self.tz = store, bank, clock, tz
@@ -61,25 +57,25 @@ class StudyService:
         group = self.group_seen(chat_id, title, chat_type)
         if group.active:
             return group, True
-        self.store.set_status(chat_id, "active", self.now())
+        self.store.set_status(chat_id, GroupStatus.ACTIVE, self.now())
         return self.store.group(chat_id), False  # type: ignore[return-value]
 
     def unsubscribe(self, chat_id: int) -> bool:
         group = self.store.group(chat_id)
         if group is None or not group.active:
             return False
-        self.store.set_status(chat_id, "unsubscribed", self.now())
+        self.store.set_status(chat_id, GroupStatus.UNSUBSCRIBED, self.now())
         return True
 
     def bot_removed(self, chat_id: int) -> None:
         if self.store.group(chat_id) is not None:
-            self.store.set_status(chat_id, "kicked", self.now())
+            self.store.set_status(chat_id, GroupStatus.KICKED, self.now())
 
     def bot_returned(self, chat_id: int, title: str, chat_type: str) -> Group:
         """The bot was added again: the group keeps its history but must be subscribed again by an admin."""
         group = self.group_seen(chat_id, title, chat_type)
-        if group.status == "kicked":
-            self.store.set_status(chat_id, "unsubscribed", self.now())
+        if group.status == GroupStatus.KICKED:
+            self.store.set_status(chat_id, GroupStatus.UNSUBSCRIBED, self.now())
         return self.store.group(chat_id)  # type: ignore[return-value]
 
     def set_times(self, chat_id: int, times: schedule.Times) -> Group:
@@ -89,6 +85,18 @@ class StudyService:
 
     def migrate(self, old_id: int, new_id: int) -> bool:
         return self.store.migrate_chat(old_id, new_id, self.now())
+
+    def note_message(self, chat_id: int, message_id: int) -> None:
+        """Keep the highest message id seen in a group: where the lost-post probe starts after a crash."""
+        self.store.note_message(chat_id, message_id)
+
+    # members ------------------------------------------------------------------------------------------------
+    def member_seen(self, user_id: int, first_name: str, last_name: str | None, username: str | None) -> None:
+        """Record a member with their current Telegram name (boards and reports show it)."""
+        self.store.touch_user(user_id, first_name, last_name, username, self.now())
+
+    def active_group_count(self) -> int:
+        return self.store.active_group_count()
 
     # rounds -------------------------------------------------------------------------------------------------
     def due_posts(self) -> list[Group]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -22,9 +23,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from hpbot import texts
-from hpbot.app.competitions import Report
+from hpbot.app.competitions import AnswerKeyRow, DayRow, Report
+from hpbot.domain.competition import GroupTotals
+from hpbot.store.competitions import MemberTotals
 
 Progress = Callable[[int], None]
+RowT = TypeVar("RowT")  # one line of what a sheet lists
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
@@ -37,6 +41,16 @@ class Table:
     headers: list[str]
     rows: list[list]
     widths: list[int]
+
+
+@dataclass(frozen=True)
+class Column(Generic[RowT]):
+    """One column of a sheet: its header (a texts.REPORT_COL_* text), its width in characters, and how to get
+    its value from one line of what the sheet lists."""
+
+    header: str
+    width: int
+    value: Callable[[RowT], object]
 
 
 def percent(value: float) -> float:
@@ -54,35 +68,95 @@ def local_time(iso_utc: str, tz: ZoneInfo) -> datetime | None:
 
 
 def tables(report: Report, tz: ZoneInfo) -> list[Table]:
-    """The report's sheets; their names, headers and labels are in texts.REPORT_* with the other user texts."""
+    """The report's sheets, each from its column list below; names, headers and labels are texts.REPORT_*."""
+    s = report.standings
+    return [_table(texts.REPORT_SHEET_INFO, INFO_COLUMNS, info_lines(report, tz)),
+            _table(texts.REPORT_SHEET_GROUPS, GROUP_COLUMNS, s.groups),
+            _table(texts.REPORT_SHEET_MEMBERS, member_columns(tz), s.members),
+            _table(texts.REPORT_SHEET_DAYS, DAY_COLUMNS, report.days),
+            _table(texts.REPORT_SHEET_KEY, KEY_COLUMNS, report.answer_key)]
+
+
+def _table(sheet: tuple[str, str], columns: Sequence[Column[RowT]], lines: Iterable[RowT]) -> Table:
+    name, slug = sheet
+    return Table(name, slug, [c.header for c in columns], [[c.value(line) for c in columns] for line in lines],
+                 [c.width for c in columns])
+
+
+def info_lines(report: Report, tz: ZoneInfo) -> list[tuple[str, object]]:
+    """The info sheet's (label, value) lines, each label beside its value."""
     s = report.standings
     comp = s.competition
-    info_values = [comp.name, comp.code, comp.start, comp.end, texts.COMP_STATUS.get(comp.status, comp.status),
-                   len(s.groups), len(s.members), local_time(report.generated_at.astimezone(UTC).isoformat(), tz),
-                   texts.REPORT_GROUP_RULE, texts.REPORT_MEMBER_RULE]
-    rows = {
-        "info": [[label, value] for label, value in zip(texts.REPORT_INFO_LABELS, info_values, strict=True)],
-        "groups": [[r, g.title, g.chat_id, g.members, g.answers, g.member_days, percent(g.participation), g.points,
-                    round(g.mean_points, 2), round(g.answer_ms / 1000)] for r, g in s.groups],
-        "members": [[r, m.standing.name, m.standing.user_id, m.group_title, m.standing.points, m.standing.answers,
-                     m.standing.correct, round(m.standing.answer_ms / 1000), local_time(m.standing.last_answer_at, tz)]
-                    for r, m in s.members],
-        "days": [[d.study_date, d.title, d.question, d.members, d.answers, d.correct, percent(d.participation)]
-                 for d in report.days],
-        "key": [[k.study_date, k.question, k.question_text, k.stem, k.letter, k.option, k.groups]
-                for k in report.answer_key],
-    }
-    return [Table(texts.REPORT_SHEETS[key][0], texts.REPORT_SHEETS[key][1], texts.REPORT_HEADERS[key], rows[key],
-                  COLUMN_WIDTHS[key]) for key in ("info", "groups", "members", "days", "key")]
+    return [
+        (texts.REPORT_INFO_NAME, comp.name),
+        (texts.REPORT_INFO_CODE, comp.code),
+        (texts.REPORT_INFO_START, comp.start),
+        (texts.REPORT_INFO_END, comp.end),
+        (texts.REPORT_INFO_STATUS, texts.COMP_STATUS.get(comp.status, comp.status)),
+        (texts.REPORT_INFO_GROUPS, len(s.groups)),
+        (texts.REPORT_INFO_MEMBERS, len(s.members)),
+        (texts.REPORT_INFO_GENERATED, local_time(report.generated_at.astimezone(UTC).isoformat(), tz)),
+        (texts.REPORT_INFO_GROUP_RULE, texts.REPORT_GROUP_RULE),
+        (texts.REPORT_INFO_MEMBER_RULE, texts.REPORT_MEMBER_RULE),
+    ]
 
 
-COLUMN_WIDTHS = {
-    "info": [28, 90],
-    "groups": [7, 36, 18, 14, 13, 18, 18, 11, 24, 26],
-    "members": [7, 30, 22, 36, 8, 15, 12, 26, 18],
-    "days": [12, 36, 7, 14, 17, 22, 18],
-    "key": [12, 7, 50, 50, 12, 50, 9],
-}
+# One list per sheet: a column's header, width and value side by side, in sheet order. A line is one item of what
+# the sheet lists: a (label, value) pair of info_lines, a (rank, totals) pair of the standings, a DayRow, an
+# AnswerKeyRow.
+INFO_COLUMNS: list[Column[tuple[str, object]]] = [
+    Column(texts.REPORT_COL_ITEM, 28, lambda line: line[0]),
+    Column(texts.REPORT_COL_CONTENT, 90, lambda line: line[1]),
+]
+
+GROUP_COLUMNS: list[Column[tuple[int, GroupTotals]]] = [
+    Column(texts.REPORT_COL_RANK, 7, lambda line: line[0]),
+    Column(texts.REPORT_COL_GROUP, 36, lambda line: line[1].title),
+    Column(texts.REPORT_COL_GROUP_ID, 18, lambda line: line[1].chat_id),
+    Column(texts.REPORT_COL_MEMBERS, 14, lambda line: line[1].members),
+    Column(texts.REPORT_COL_ANSWERS, 13, lambda line: line[1].answers),
+    Column(texts.REPORT_COL_MEMBER_DAYS, 18, lambda line: line[1].member_days),
+    Column(texts.REPORT_COL_PARTICIPATION, 18, lambda line: percent(line[1].participation)),
+    Column(texts.REPORT_COL_TOTAL_POINTS, 11, lambda line: line[1].points),
+    Column(texts.REPORT_COL_MEAN_POINTS, 24, lambda line: round(line[1].mean_points, 2)),
+    Column(texts.REPORT_COL_ANSWER_TIME, 26, lambda line: round(line[1].answer_ms / 1000)),
+]
+
+
+def member_columns(tz: ZoneInfo) -> list[Column[tuple[int, MemberTotals]]]:
+    """A function, not a constant like the others: the last answer is shown in the competition's time zone."""
+    return [
+        Column(texts.REPORT_COL_RANK, 7, lambda line: line[0]),
+        Column(texts.REPORT_COL_NAME, 30, lambda line: line[1].standing.name),
+        Column(texts.REPORT_COL_USER_ID, 22, lambda line: line[1].standing.user_id),
+        Column(texts.REPORT_COL_GROUP, 36, lambda line: line[1].group_title),
+        Column(texts.REPORT_COL_POINTS, 8, lambda line: line[1].standing.points),
+        Column(texts.REPORT_COL_MEMBER_ANSWERS, 15, lambda line: line[1].standing.answers),
+        Column(texts.REPORT_COL_MEMBER_CORRECT, 12, lambda line: line[1].standing.correct),
+        Column(texts.REPORT_COL_ANSWER_TIME, 26, lambda line: round(line[1].standing.answer_ms / 1000)),
+        Column(texts.REPORT_COL_LAST_ANSWER, 18, lambda line: local_time(line[1].standing.last_answer_at, tz)),
+    ]
+
+
+DAY_COLUMNS: list[Column[DayRow]] = [
+    Column(texts.REPORT_COL_DATE, 12, lambda d: d.study_date),
+    Column(texts.REPORT_COL_GROUP, 36, lambda d: d.title),
+    Column(texts.REPORT_COL_QUESTION, 7, lambda d: d.question),
+    Column(texts.REPORT_COL_MEMBERS, 14, lambda d: d.members),
+    Column(texts.REPORT_COL_ANSWERED, 17, lambda d: d.answers),
+    Column(texts.REPORT_COL_CORRECT, 22, lambda d: d.correct),
+    Column(texts.REPORT_COL_PARTICIPATION, 18, lambda d: percent(d.participation)),
+]
+
+KEY_COLUMNS: list[Column[AnswerKeyRow]] = [
+    Column(texts.REPORT_COL_DATE, 12, lambda k: k.study_date),
+    Column(texts.REPORT_COL_QUESTION, 7, lambda k: k.question),
+    Column(texts.REPORT_COL_QUESTION_TEXT, 50, lambda k: k.question_text),
+    Column(texts.REPORT_COL_STEM, 50, lambda k: k.stem),
+    Column(texts.REPORT_COL_LETTER, 12, lambda k: k.letter),
+    Column(texts.REPORT_COL_OPTION, 50, lambda k: k.option),
+    Column(texts.REPORT_COL_GROUPS, 9, lambda k: k.groups),
+]
 
 
 def row_count(all_tables: Iterable[Table]) -> int:

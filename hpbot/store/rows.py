@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import sqlite_utils
 
+from hpbot.domain.rounds import RoundStatus
 from hpbot.domain.schedule import Times, parse_time
 
 
@@ -53,7 +54,7 @@ class Round:
     seq: int
     question: int
     item_id: str
-    status: str
+    status: RoundStatus
     message_id: int | None
     posted_at: datetime | None
     reveal_at: datetime
@@ -63,7 +64,7 @@ class Round:
 
     @property
     def is_open(self) -> bool:
-        return self.status in ("posting", "open")
+        return self.status.takes_answers
 
     @classmethod
     def from_row(cls, row: dict) -> Round:
@@ -77,7 +78,7 @@ class Round:
             seq=row["seq"],
             question=row["question"],
             item_id=row["item_id"],
-            status=row["status"],
+            status=RoundStatus(row["status"]),
             message_id=row["message_id"],
             posted_at=when(row["posted_at"]),
             reveal_at=datetime.fromisoformat(row["reveal_at"]),

@@ -1,9 +1,15 @@
-"""Wiring: one function builds the Application from settings and hands every dependency in."""
+"""The Telegram edge put together: the Application with hpbot's HTTP client, pacing and update order, every
+feature's handlers, the command menus, and the due check that drives the rounds' lifecycle.
+
+The use cases are handed in (hpbot.wiring builds them); nothing here opens the store.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from telegram import (
     BotCommand,
@@ -14,30 +20,20 @@ from telegram import (
     Update,
 )
 from telegram.error import TelegramError
-from telegram.ext import (
-    Application,
-    ApplicationBuilder,
-    BaseRateLimiter,
-    CallbackQueryHandler,
-    ChatMemberHandler,
-    CommandHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, ContextTypes
 
 from hpbot import texts
-from hpbot.app.bulletins import BulletinSender
-from hpbot.app.competitions import CompetitionService
-from hpbot.app.rounds import StudyRuntime
-from hpbot.app.study import StudyService
-from hpbot.clock import Clock, SystemClock
 from hpbot.config import Config
-from hpbot.content import Bank, load_bank
 from hpbot.health import beat
-from hpbot.store import Store
-from hpbot.tg.competition_handlers import CompetitionHandlers
-from hpbot.tg.handlers import Handlers
+from hpbot.tg.edge import Edge
+from hpbot.tg.features.boards import Boards
+from hpbot.tg.features.daily import DailyLoop
+from hpbot.tg.features.errors import Errors
+from hpbot.tg.features.group_admin import GroupAdmin
+from hpbot.tg.features.membership import Membership
+from hpbot.tg.features.organizers import Organizers
+from hpbot.tg.features.stats import Stats
+from hpbot.tg.router import Feature, Route, register
 from hpbot.tg.transport.bot import BotClient
 from hpbot.tg.transport.http import AiohttpRequest
 from hpbot.tg.transport.ordering import PerChatOrder
@@ -45,32 +41,32 @@ from hpbot.tg.transport.pacing import MessageRateLimiter
 
 log = logging.getLogger(__name__)
 DUE_JOB_ID = "hpbot-due"
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER, Update.EDITED_MESSAGE]
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+FEATURES: tuple[type[Feature], ...] = (DailyLoop, Membership, GroupAdmin, Boards, Stats, Organizers)
 
 
 @dataclass
-class Hpbot:
-    """Everything a running bot is made of, so tests can reach each part."""
+class EdgeState:
+    """What the Application's callbacks need, kept in one typed place instead of loose bot_data keys."""
 
-    application: Application
-    runtime: StudyRuntime
-    service: StudyService
-    store: Store
-    handlers: Handlers
-    db_path: str = ":memory:"
-    competition: CompetitionService | None = None
-    competition_handlers: CompetitionHandlers | None = None
-    bulletins: BulletinSender | None = None
+    edge: Edge
+    organizers: Sequence[int]
+    run_jobs: bool
+    tick_seconds: float
+    db_path: str
+    on_shutdown: Callable[[], None]
+    routes: list[Route] = field(default_factory=list)
 
 
-def build(config: Config, *, clock: Clock | None = None, bank: Bank | None = None, store: Store | None = None,
-          rate_limiter: BaseRateLimiter | None = None, run_jobs: bool = True) -> Hpbot:
-    """Build the bot. `run_jobs=False` leaves the due-job out (tests drive `runtime.run_due()` with a fake clock)."""
-    clock = clock or SystemClock()
-    bank = bank or load_bank()
-    store = store or Store.open(config.db_path)
-    service = StudyService(store, bank, clock, config.tz)
+def state(application: AnyApplication) -> EdgeState:
+    found: EdgeState = application.bot_data["hpbot"]
+    return found
 
-    bot = BotClient(
+
+def new_bot(config: Config, rate_limiter: BaseRateLimiter[Any] | None = None) -> BotClient:
+    """The bot object: aiohttp for every request, the pacing limiter on message methods."""
+    return BotClient(
         config.token,
         base_url=config.api_base_url,
         base_file_url=config.api_base_file_url,
@@ -79,107 +75,68 @@ def build(config: Config, *, clock: Clock | None = None, bank: Bank | None = Non
         get_updates_request=AiohttpRequest(connection_pool_size=1, connect_timeout=10, read_timeout=35),
         rate_limiter=rate_limiter or MessageRateLimiter(config.rate_per_second, config.group_rate_per_minute),
     )
-    builder = (
+
+
+def new_application(bot: BotClient) -> AnyApplication:
+    return (
         ApplicationBuilder()
         .bot(bot)
         .concurrent_updates(PerChatOrder(256))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .build()
     )
-    application = builder.build()
-    runtime = StudyRuntime(application.bot, service, count_edit_seconds=config.count_edit_seconds)
-    handlers = Handlers(runtime)
-    competition = CompetitionService(store, bank, clock, config.tz, config.organizers)
-    competition_handlers = CompetitionHandlers(handlers, competition)
-    handlers.competition_board = competition_handlers.board
-    bulletins = BulletinSender(application.bot, competition, runtime.delivery)
-    runtime.after_due.append(bulletins.run_due)
-    hp = Hpbot(application, runtime, service, store, handlers, str(config.db_path), competition, competition_handlers,
-               bulletins)
-    application.bot_data["organizers"] = sorted(config.organizers)
-    application.bot_data["hpbot"] = hp
-    application.bot_data["run_jobs"] = run_jobs
-    application.bot_data["tick_seconds"] = config.tick_seconds
-    _register(application, handlers, competition_handlers)
-    return hp
 
 
-def _register(app: Application, h: Handlers, c: CompetitionHandlers) -> None:
-    commands = [
-        (("dangky", "subscribe"), h.subscribe),
-        (("huydangky", "unsubscribe"), h.unsubscribe),
-        (("caidat", "settings"), h.settings),
-        (("guingay", "postnow"), h.post_now),
-        (("congbo", "reveal"), h.reveal_now),
-        (("cauhoi", "today"), h.today),
-        (("bxh", "leaderboard"), h.leaderboard),
-        (("toi", "me"), h.me),
-        (("trogiup", "help"), h.help),
-        (("start",), h.start),
-        (("thamgia", "join"), c.join),
-        (("thongke", "stats"), c.stats),
-        (("bantin", "bulletin"), c.bulletin),
-        (("cuocthi", "competitions"), c.list),
-        (("cuocthi_tao", "competition_new"), c.create),
-        (("cuocthi_ketthuc", "competition_end"), c.end),
-        (("cuocthi_xoa", "competition_delete"), c.delete),
-        (("cuocthi_themtatca", "competition_add_all"), c.join_all),
-        (("ketqua", "results"), c.results),
-        (("xuat", "export"), c.export),
-    ]
-    # button taps first: most updates in a burst are taps, and PTB tries a group's handlers in order
-    app.add_handler(CallbackQueryHandler(h.tap, pattern=r"^a:"))
-    app.add_handler(CallbackQueryHandler(h.tap))  # stale or foreign buttons get a polite toast
-    for names, callback in commands:
-        app.add_handler(CommandHandler(list(names), callback, filters=~filters.UpdateType.EDITED))
-    app.add_handler(MessageHandler(filters.ChatType.GROUPS & ~filters.UpdateType.EDITED, h.note_ids), group=-1)
-    app.add_handler(CommandHandler("start", c.organizer_menu, filters=filters.ChatType.PRIVATE), group=1)
-    app.add_handler(ChatMemberHandler(h.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
-    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, h.migrated))
-    app.add_error_handler(h.on_error)
+def install(application: AnyApplication, edge_state: EdgeState) -> None:
+    """Register every feature's handlers and the error handler; keep the state the callbacks read."""
+    application.bot_data["hpbot"] = edge_state
+    edge = edge_state.edge
+    edge_state.routes = register(application, [feature(edge) for feature in FEATURES])
+    application.add_error_handler(Errors(edge).on_error)
 
 
-async def set_command_menus(app: Application) -> None:
-    def menu(pairs):
+async def set_command_menus(application: AnyApplication) -> None:
+    def menu(pairs: list[tuple[str, str]]) -> list[BotCommand]:
         return [BotCommand(name, description) for name, description in pairs]
 
-    await app.bot.set_my_commands(menu(texts.COMMANDS_MEMBER), scope=BotCommandScopeAllGroupChats())
-    await app.bot.set_my_commands(menu(texts.COMMANDS_MEMBER + texts.COMMANDS_ADMIN),
-                                  scope=BotCommandScopeAllChatAdministrators())
-    await app.bot.set_my_commands(menu(texts.COMMANDS_PRIVATE), scope=BotCommandScopeAllPrivateChats())
-    for organizer in app.bot_data.get("organizers", []):
+    bot = application.bot
+    await bot.set_my_commands(menu(texts.COMMANDS_MEMBER), scope=BotCommandScopeAllGroupChats())
+    await bot.set_my_commands(menu(texts.COMMANDS_MEMBER + texts.COMMANDS_ADMIN),
+                              scope=BotCommandScopeAllChatAdministrators())
+    await bot.set_my_commands(menu(texts.COMMANDS_PRIVATE), scope=BotCommandScopeAllPrivateChats())
+    for organizer in state(application).organizers:
         try:  # fails until the organizer has started a chat with the bot; the commands work regardless
-            await app.bot.set_my_commands(menu(texts.COMMANDS_ORGANIZER), scope=BotCommandScopeChat(organizer))
+            await bot.set_my_commands(menu(texts.COMMANDS_ORGANIZER), scope=BotCommandScopeChat(organizer))
         except TelegramError as exc:
             log.info("no organizer menu for %s yet: %s", organizer, exc.message)
 
 
 async def _due(context: ContextTypes.DEFAULT_TYPE) -> None:
-    hp: Hpbot = context.application.bot_data["hpbot"]
-    await hp.runtime.run_due()
-    beat(hp.db_path)
+    current = state(context.application)
+    await current.edge.rounds.run_due()
+    beat(current.db_path)
 
 
-async def _post_init(app: Application) -> None:
-    hp: Hpbot = app.bot_data["hpbot"]
+async def _post_init(application: AnyApplication) -> None:
+    current = state(application)
     try:
-        await set_command_menus(app)
+        await set_command_menus(application)
     except Exception:  # the menu is a convenience; a failure must not stop the bot
         log.exception("could not set the command menus")
-    await hp.runtime.recover()
-    if app.bot_data["run_jobs"] and app.job_queue is not None:
-        app.job_queue.run_repeating(
-            _due, interval=app.bot_data["tick_seconds"], first=1, name=DUE_JOB_ID,
+    await current.edge.rounds.recover()
+    if current.run_jobs and application.job_queue is not None:
+        application.job_queue.run_repeating(
+            _due, interval=current.tick_seconds, first=1, name=DUE_JOB_ID,
             job_kwargs={"id": DUE_JOB_ID, "replace_existing": True, "misfire_grace_time": 300, "coalesce": True,
                         "max_instances": 1},
         )
-    log.info("hpbot ready: %d active groups", hp.store.active_group_count())
+    log.info("hpbot ready: %d active groups", current.edge.study.active_group_count())
 
 
-async def _post_shutdown(app: Application) -> None:
-    hp: Hpbot = app.bot_data["hpbot"]
-    await hp.runtime.drain()
-    hp.store.close()
+async def _post_shutdown(application: AnyApplication) -> None:
+    current = state(application)
+    await current.edge.rounds.drain()
+    current.on_shutdown()
 
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER, Update.EDITED_MESSAGE]

@@ -10,7 +10,7 @@ from hpbot.clock import FakeClock
 from hpbot.config import load_config
 from hpbot.content import Bank
 from hpbot.testing import FakeTelegram
-from hpbot.tg.app import ALLOWED_UPDATES, Hpbot, build
+from hpbot.wiring import ALLOWED_UPDATES, Hpbot, build
 from hpbot.tg.transport.pacing import MessageRateLimiter
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -62,7 +62,7 @@ class BotUnderTest:
     async def tick(self) -> None:
         """What the repeating due-job does, run now (the clock is fake, nothing waits for real time)."""
         assert self.hp is not None
-        await self.hp.runtime.run_due()
+        await self.hp.rounds.run_due()
 
     async def reply_to(self, chat_id: int, user_id: int | None, text: str, **kwargs) -> str:
         """Send a command and return the text of the bot's next message in that chat."""

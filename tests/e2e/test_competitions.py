@@ -53,7 +53,7 @@ async def play_days(bot, fake, clock, bank):
         await bot.tick()
         taps = []
         for chat_id, plan in PLAN.items():
-            rnd = bot.hp.service.today_round(chat_id)
+            rnd = bot.hp.study.today_round(chat_id)
             assert rnd is not None and rnd.message_id is not None
             item = bank.item(rnd.item_id)
             for user_id, minute, right in plan:
@@ -66,7 +66,7 @@ async def play_days(bot, fake, clock, bank):
             assert "Đã ghi nhận" in toast
         clock.set(local(day.year, day.month, day.day, 20, 0))
         await bot.tick()
-        await bot.hp.runtime.drain()
+        await bot.hp.rounds.drain()
 
 
 def expected_members(db):
@@ -187,14 +187,14 @@ async def test_group_chart_and_weekly_bulletin(cup, fake, clock, bank):
 
     clock.set(local(2026, 12, 6, 6, 30))  # Sunday: no bulletin (and before the post time: no question)
     await cup.tick()
-    await cup.hp.runtime.drain()
+    await cup.hp.rounds.drain()
     assert not [m for m in fake.messages(GROUP) if "Bản tin tuần" in m.text]
 
     clock.set(local(2026, 12, 7, 7, 0))  # Monday morning, the cells' post time
     await cup.tick()
-    await cup.hp.runtime.drain()
+    await cup.hp.rounds.drain()
     await cup.tick()  # a second tick must not send it again
-    await cup.hp.runtime.drain()
+    await cup.hp.rounds.drain()
     bulletins = [m.text for m in fake.messages(GROUP) if "Bản tin tuần" in m.text]
     assert len(bulletins) == 1
     text = bulletins[0]
@@ -271,7 +271,7 @@ async def test_members_are_counted_at_each_post_after_the_morning_push(cup, fake
     calls_before = len(fake.calls)
     clock.set(local(2026, 11, 30, 7, 0))
     await cup.tick()
-    await cup.hp.runtime.drain()
+    await cup.hp.rounds.drain()
     calls = [c.method for c in fake.calls[calls_before:]]
     posts = [i for i, m in enumerate(calls) if m == "sendMessage"]
     counts = [i for i, m in enumerate(calls) if m == "getChatMemberCount"]

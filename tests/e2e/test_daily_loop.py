@@ -29,7 +29,7 @@ async def test_add_subscribe_post_answer_reveal_board(bot, fake, clock, bank):
     assert len(posts) == 1
     post = posts[0]
     assert "Câu 1 – PHẦN I" in post.text
-    rnd = bot.hp.service.today_round(GROUP)
+    rnd = bot.hp.study.today_round(GROUP)
     item = bank.item(rnd.item_id)
     buttons = [b["callback_data"] for b in post.reply_markup["inline_keyboard"][0]]
     right, wrong = buttons[item.answer], buttons[(item.answer + 1) % 4]
@@ -133,7 +133,7 @@ async def test_403_on_post_marks_group_inactive(bot, fake, clock):
     clock.set(local(2026, 11, 30, 7, 0))
     await bot.tick()
     assert bot.hp.store.group(GROUP).status == "kicked"
-    assert bot.hp.service.today_round(GROUP) is None
+    assert bot.hp.study.today_round(GROUP) is None
 
 
 async def test_migration_by_service_message_keeps_everything(bot, fake, clock, bank):
@@ -141,7 +141,7 @@ async def test_migration_by_service_message_keeps_everything(bot, fake, clock, b
     clock.set(local(2026, 11, 30, 7, 0))
     await bot.tick()
     post = question_posts(fake)[0]
-    rnd = bot.hp.service.today_round(GROUP)
+    rnd = bot.hp.study.today_round(GROUP)
     await bot.tap(GROUP, LAN, post.message_id, f"a:{rnd.id}:{bank.item(rnd.item_id).answer}")
     fake.migrate(GROUP, -1009)
     await fake.wait_for(lambda: bot.hp.store.group(-1009) is not None and bot.hp.store.group(-1009).active)
@@ -158,7 +158,7 @@ async def test_migration_discovered_by_chat_migrated_on_send(bot, fake, clock):
     await bot.tick()
     assert len(question_posts(fake, -1010)) == 1
     assert bot.hp.store.group(-1010).active
-    assert bot.hp.service.today_round(-1010) is not None
+    assert bot.hp.study.today_round(-1010) is not None
 
 
 async def test_429_on_send_is_retried_after_the_pause(bot, fake, clock):
@@ -212,17 +212,17 @@ async def test_post_sent_but_not_recorded_before_a_crash_is_found_not_sent_again
     def crash(*args, **kwargs):
         raise RuntimeError("the process dies between Telegram's answer and the database commit")
 
-    bot.hp.service.posted = crash
+    bot.hp.study.posted = crash
     clock.set(local(2026, 11, 30, 7, 0))
     try:
         await bot.tick()
     except RuntimeError:
         pass
     assert len(question_posts(fake)) == 1
-    assert bot.hp.service.today_round(GROUP).status == "posting"
+    assert bot.hp.study.today_round(GROUP).status == "posting"
     await bot.restart()
     assert len(question_posts(fake)) == 1  # found by probing, not posted again
-    rnd = bot.hp.service.today_round(GROUP)
+    rnd = bot.hp.study.today_round(GROUP)
     assert rnd.status == "open" and rnd.message_id == question_posts(fake)[0].message_id
     assert fake.messages(GROUP)[fake.messages(GROUP).index(reply_before)].reply_markup is None  # probe undone
     clock.set(local(2026, 11, 30, 20, 0))

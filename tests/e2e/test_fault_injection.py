@@ -50,7 +50,7 @@ async def test_timeout_on_send_is_retried_without_crashing(bot, fake, clock):
     await bot.tick()
     # a timed-out send may still have been delivered by Telegram; the fake delivers nothing on a timeout fault
     assert len(posts(fake)) == 1
-    assert bot.hp.service.today_round(GROUP).status == "open"
+    assert bot.hp.study.today_round(GROUP).status == "open"
 
 
 async def test_malformed_json_on_send_is_retried(bot, fake, clock):
@@ -85,7 +85,7 @@ async def test_not_modified_on_the_reveal_edit_is_treated_as_done(bot, fake, clo
 
 
 async def test_chat_migrated_during_the_reveal_moves_the_group(bot, fake, clock, posted, bank):
-    rnd = bot.hp.service.today_round(GROUP)
+    rnd = bot.hp.study.today_round(GROUP)
     await bot.tap(GROUP, LAN, posted.message_id, f"a:{rnd.id}:{bank.item(rnd.item_id).answer}")
     fake.migrate(GROUP, -1077, service_messages=False)
     clock.set(local(2026, 11, 30, 20, 0))
@@ -95,7 +95,7 @@ async def test_chat_migrated_during_the_reveal_moves_the_group(bot, fake, clock,
 
 
 async def test_query_too_old_still_stores_the_answer(bot, fake, clock, posted, bank):
-    rnd = bot.hp.service.today_round(GROUP)
+    rnd = bot.hp.study.today_round(GROUP)
     fake.fail("answerCallbackQuery", error_code=400,
               description="Bad Request: query is too old and response timeout expired or query ID is invalid")
     update = fake.tap(HUNG, GROUP, posted.message_id, f"a:{rnd.id}:1")
@@ -106,7 +106,7 @@ async def test_query_too_old_still_stores_the_answer(bot, fake, clock, posted, b
 
 
 async def test_429_on_answer_callback_keeps_the_answer_and_the_bot(bot, fake, clock, posted):
-    rnd = bot.hp.service.today_round(GROUP)
+    rnd = bot.hp.study.today_round(GROUP)
     fake.fail_429("answerCallbackQuery", retry_after=1)
     fake.tap(HUNG, GROUP, posted.message_id, f"a:{rnd.id}:2")
     await fake.wait_for(lambda: bot.hp.store.db.execute(
@@ -119,7 +119,7 @@ async def test_403_during_the_reveal_stops_writing_there(bot, fake, clock, poste
     clock.set(local(2026, 11, 30, 20, 0))
     await bot.tick()
     assert bot.hp.store.group(GROUP).status == "kicked"
-    assert bot.hp.service.today_round(GROUP).status == "revealed"  # closed: scores counted, nothing pending
+    assert bot.hp.study.today_round(GROUP).status == "revealed"  # closed: scores counted, nothing pending
     sends_before = len(fake.calls_to("sendMessage"))
     await bot.tick()
     assert len(fake.calls_to("sendMessage")) == sends_before

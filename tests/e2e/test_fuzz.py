@@ -111,7 +111,7 @@ async def test_generated_bad_input_never_breaks_the_bot(bot, fake, clock, caplog
     # the admin's only valid /caidat was 07:00 20:00 (members and strangers cannot change it)
     assert (group.post_time, group.reveal_time) == ("07:00", "20:00")
     answers = bot.hp.store.db.execute("SELECT round_id, user_id, option FROM answers").fetchall()
-    rnd = bot.hp.service.today_round(GROUP)
+    rnd = bot.hp.study.today_round(GROUP)
     assert all(r == rnd.id and 0 <= o <= 3 for r, _u, o in answers)
     assert len(answers) <= 1  # at most the stranger's one valid tap
     assert bot.hp.store.competitions.all() == []  # nobody here is an organizer

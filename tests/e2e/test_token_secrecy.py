@@ -15,7 +15,7 @@ async def test_token_absent_from_all_logging_during_an_end_to_end_run(bot, fake,
         clock.set(local(2026, 11, 30, 7, 0))
         await bot.tick()
         post = [m for m in fake.messages(GROUP) if m.reply_markup][0]
-        rnd = bot.hp.service.today_round(GROUP)
+        rnd = bot.hp.study.today_round(GROUP)
         await bot.tap(GROUP, LAN, post.message_id, f"a:{rnd.id}:0")
         clock.set(local(2026, 11, 30, 20, 0))
         await bot.tick()

@@ -1,9 +1,10 @@
-"""Sending to a group whatever happens on the way: limits, flaky networks, kicked bots, supergroup upgrades.
+"""Sending to a group whatever happens on the way: flaky networks, kicked bots, supergroup upgrades.
 
 Exceptions PTB raises and what they mean here:
 
     TelegramError
-    ├── RetryAfter      429: wait `retry_after` seconds, send again
+    ├── RetryAfter      429: not retried here; the rate limiter (hpbot.tg.transport.pacing) is the one owner of
+    │                   429s: it pauses every paced send and retries, and only gives up after its own retries
     ├── ChatMigrated    the group became a supergroup: move it in the database, send to the new id
     ├── Forbidden       403: the bot was kicked or left: mark the group, send nothing more
     ├── BadRequest      400: "message is not modified" is success for an edit; other 400s are not retried
@@ -18,14 +19,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
+
+from hpbot.errors import GroupGone
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-class GroupGone(Exception):
-    """The bot can no longer write to this group (kicked, removed, chat deleted)."""
 
 
 class Delivery:
@@ -44,16 +43,13 @@ class Delivery:
     async def call(self, chat_id: int, action: Callable[[int], Awaitable[T]]) -> tuple[int, T]:
         """Run `action(chat_id)` until it succeeds; returns (the chat id it finally went to, its result).
 
-        Raises GroupGone if the bot cannot write there any more, BadRequest for a request Telegram refuses.
+        Raises GroupGone if the bot cannot write there any more, BadRequest for a request Telegram refuses,
+        RetryAfter when the rate limiter gave up, NetworkError after the last attempt.
         """
         delay = self.backoff
         for attempt in range(1, self.attempts + 1):
             try:
                 return chat_id, await action(chat_id)
-            except RetryAfter as exc:
-                wait = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else exc.retry_after
-                log.warning("429 from Telegram for chat %s: waiting %.1fs", chat_id, wait)
-                await self.sleep(float(wait))
             except ChatMigrated as exc:
                 log.info("group %s became supergroup %s", chat_id, exc.new_chat_id)
                 self.on_migrated(chat_id, exc.new_chat_id)
@@ -61,11 +57,11 @@ class Delivery:
             except Forbidden as exc:
                 log.info("group %s is gone for the bot: %s", chat_id, exc.message)
                 self.on_gone(chat_id)
-                raise GroupGone(chat_id) from exc
+                raise GroupGone(chat_id, exc.message) from exc
             except BadRequest as exc:
                 if "chat not found" in exc.message.lower():
                     self.on_gone(chat_id)
-                    raise GroupGone(chat_id) from exc
+                    raise GroupGone(chat_id, exc.message) from exc
                 raise
             except NetworkError as exc:  # includes TimedOut
                 if attempt == self.attempts:

@@ -1,0 +1,69 @@
+"""Boards in the group: the week's, month's and all-time leaderboard, the competition board, and /toi."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from hpbot import texts
+from hpbot.app import messages
+from hpbot.domain import schedule
+from hpbot.format import day, display_name
+from hpbot.tg.guards import group_only
+from hpbot.tg.router import Feature, command
+
+
+class Boards(Feature):
+    @command("bxh", "leaderboard")
+    @group_only
+    async def leaderboard(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/bxh [tuan|thang|tatca|cuocthi]: the group's top 10 and the caller's line, or the competition's board."""
+        raw = " ".join(self.edge.args(context)).strip().lower() or "tuan"
+        if raw in texts.COMPETITION_WORDS:
+            await self.competition_board(update)
+            return
+        period = texts.PERIOD_WORDS.get(raw)
+        if period is None:
+            await self.edge.reply(update, texts.BOARD_BAD_PERIOD)
+            return
+        user = self.edge.person(update)
+        study = self.edge.study
+        ranked = study.leaderboard(self.edge.chat(update).id, period)
+        today = study.today()
+        start, end = schedule.week_bounds(today)
+        title = texts.BOARD_TITLES[period].format(start=day(start)[:5], end=day(end)[:5],
+                                                  month=today.strftime("%m/%Y"))
+        await self.edge.reply(update, messages.board(title, ranked, user.id if user else None))
+
+    async def competition_board(self, update: Update) -> None:
+        """/bxh cuocthi: members across the competition's groups, and this group's rank among groups."""
+        chat = self.edge.chat(update)
+        comps = self.edge.competitions
+        comp = comps.current_for(chat.id)
+        if comp is None:
+            await self.edge.reply(update, texts.COMP_BOARD_NONE)
+            return
+        user = self.edge.person(update)
+        board = comps.board(comp, chat.id, user.id if user else None)
+        await self.edge.reply(update, messages.competition_board(board))
+
+    @command("toi", "me")
+    @group_only
+    async def me(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/toi: the caller's points, streak, accuracy and rank."""
+        user = self.edge.person(update)
+        if user is None:
+            await self.edge.reply(update, texts.UNKNOWN_MEMBER)
+            return
+        card = self.edge.study.me(self.edge.chat(update).id, user.id)
+        if card is None:
+            await self.edge.reply(update, texts.ME_NONE)
+            return
+        s = card.standing
+        accuracy = round(100 * s.correct / s.answers) if s.answers else 0
+        await self.edge.reply(update, texts.ME.format(
+            name=escape(display_name(user.first_name, user.last_name, user.username)), points=s.points,
+            rank=card.rank, total=card.total, streak=s.streak, best=card.best_streak, answers=s.answers,
+            correct=s.correct, accuracy=accuracy))

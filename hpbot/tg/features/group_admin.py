@@ -1,0 +1,121 @@
+"""A group's admins run their group: subscribe, times, post or reveal by hand, contests, the weekly bulletin."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from hpbot import texts
+from hpbot.app.competitions import JoinOutcome
+from hpbot.domain import schedule
+from hpbot.format import day
+from hpbot.tg.guards import admins_only
+from hpbot.tg.router import Feature, command
+
+
+class GroupAdmin(Feature):
+    @command("dangky", "subscribe")
+    @admins_only
+    async def subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/dangky: subscribe the group to the daily question."""
+        chat = self.edge.chat(update)
+        group, already = self.edge.study.subscribe(chat.id, chat.title or "", chat.type)
+        template = texts.ALREADY_SUBSCRIBED if already else texts.SUBSCRIBED
+        await self.edge.reply(update, template.format(post=group.post_time, reveal=group.reveal_time))
+        if not already:
+            await self.edge.rounds.run_due()
+
+    @command("huydangky", "unsubscribe")
+    @admins_only
+    async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/huydangky: stop the daily question."""
+        done = self.edge.study.unsubscribe(self.edge.chat(update).id)
+        await self.edge.reply(update, texts.UNSUBSCRIBED if done else texts.NOT_SUBSCRIBED)
+
+    @command("caidat", "settings")
+    @admins_only
+    async def settings(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/caidat [HH:MM HH:MM]: show or change the post and reveal times."""
+        chat = self.edge.chat(update)
+        group = self.edge.seen(chat)
+        args = self.edge.args(context)
+        if args:
+            try:
+                times = schedule.parse_times(args)
+            except schedule.TimeFormatError:
+                await self.edge.reply(update, texts.SETTINGS_BAD_FORMAT)
+                return
+            except ValueError:
+                await self.edge.reply(update, texts.SETTINGS_BAD_ORDER)
+                return
+            group = self.edge.study.set_times(chat.id, times)
+            await self.edge.reply(update, texts.SETTINGS_SAVED.format(post=group.post_time,
+                                                                      reveal=group.reveal_time))
+            return
+        await self.edge.reply(update, texts.SETTINGS.format(
+            status=texts.STATUS_ACTIVE if group.active else texts.STATUS_INACTIVE,
+            post=group.post_time, reveal=group.reveal_time, tz=escape(self.edge.study.tz.key)))
+
+    @command("guingay", "postnow")
+    @admins_only
+    async def post_now(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/guingay: post today's question now if it is not posted yet."""
+        group = self.edge.seen(self.edge.chat(update))
+        if not group.active:
+            await self.edge.reply(update, texts.NOT_SUBSCRIBED)
+            return
+        if self.edge.study.today_round(group.chat_id) is not None:
+            await self.edge.reply(update, texts.POSTNOW_ALREADY)
+            return
+        posted = await self.edge.rounds.post_for(group, early=True)
+        if not posted and self.edge.study.today_round(group.chat_id) is None:
+            await self.edge.reply(update, texts.POSTNOW_TOO_LATE.format(reveal=group.reveal_time))
+
+    @command("congbo", "reveal")
+    @admins_only
+    async def reveal_now(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/congbo: reveal today's answer now."""
+        rnd = self.edge.study.today_round(self.edge.chat(update).id)
+        if rnd is None or not rnd.is_open:
+            await self.edge.reply(update, texts.REVEAL_NOTHING)
+            return
+        await self.edge.rounds.reveal(rnd)
+
+    @command("thamgia", "join")
+    @admins_only
+    async def join(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/thamgia CODE: the group enters a competition."""
+        code = "".join(self.edge.args(context)).strip()
+        if not code:
+            await self.edge.reply(update, texts.JOIN_USAGE)
+            return
+        group = self.edge.seen(self.edge.chat(update))
+        outcome, comp = self.edge.competitions.join(code, group.chat_id)
+        if outcome is JoinOutcome.UNKNOWN or comp is None:
+            await self.edge.reply(update, texts.JOIN_UNKNOWN.format(code=escape(code[:20])))
+        elif outcome is JoinOutcome.ENDED:
+            await self.edge.reply(update, texts.JOIN_ENDED.format(name=escape(comp.name)))
+        elif outcome is JoinOutcome.ALREADY:
+            await self.edge.reply(update, texts.JOIN_ALREADY.format(name=escape(comp.name)))
+        else:
+            text = texts.JOINED.format(name=escape(comp.name), start=day(comp.start), end=day(comp.end))
+            await self.edge.reply(update, text + ("" if group.active else texts.JOINED_NOT_SUBSCRIBED))
+
+    @command("bantin", "bulletin")
+    @admins_only
+    async def bulletin(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/bantin [bat|tat]: the weekly bulletin on or off."""
+        chat_id = self.edge.seen(self.edge.chat(update)).chat_id
+        word = " ".join(self.edge.args(context)).strip().lower()
+        comps = self.edge.competitions
+        if not word:
+            state = texts.BULLETIN_STATE_ON if comps.bulletin_on(chat_id) else texts.BULLETIN_STATE_OFF
+            await self.edge.reply(update, texts.BULLETIN_STATE.format(state=state))
+        elif word in texts.BULLETIN_WORDS_ON or word in texts.BULLETIN_WORDS_OFF:
+            on = word in texts.BULLETIN_WORDS_ON
+            comps.set_bulletin(chat_id, on)
+            await self.edge.reply(update, texts.BULLETIN_SAVED_ON if on else texts.BULLETIN_SAVED_OFF)
+        else:
+            await self.edge.reply(update, texts.BULLETIN_USAGE)

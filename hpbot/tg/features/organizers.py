@@ -1,0 +1,169 @@
+"""Organizers of competitions, in private chat: create, list, end, delete, enrol every group, results, exports.
+
+The report builders (openpyxl, matplotlib) are imported when a report is first asked for, not at start-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from html import escape
+
+from telegram import BotCommand, BotCommandScopeChat, InputFile, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes, filters
+
+from hpbot import texts
+from hpbot.app import messages
+from hpbot.app.competitions import Competition
+from hpbot.domain.competition import CompetitionInputError
+from hpbot.domain.statuses import CompetitionStatus
+from hpbot.format import day
+from hpbot.tg.guards import organizers_in_private
+from hpbot.tg.router import Feature, command
+
+log = logging.getLogger(__name__)
+
+
+class Organizers(Feature):
+    def _message(self, update: Update) -> Message:
+        assert update.effective_message is not None
+        return update.effective_message
+
+    async def chosen(self, update: Update, arg: str | None, command: str, *, required: bool) -> Competition | None:
+        """The competition an organizer named (number or code), or the newest active one when none is named;
+        None (the organizer already told why) when there is nothing to do."""
+        if not arg and required:
+            await self.edge.reply(update, texts.COMP_NEED_ID.format(command=command))
+            return None
+        comp = self.edge.competitions.pick(arg)
+        if comp is None:
+            await self.edge.reply(update, texts.COMP_NOT_FOUND.format(arg=escape(arg or "")) if arg
+                                  else texts.COMP_NONE)
+        return comp
+
+    def first_arg(self, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+        args = self.edge.args(context)
+        return args[0] if args else None
+
+    @command("start", filter=filters.ChatType.PRIVATE, group=1)
+    async def organizer_menu(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/start in private from an organizer (runs beside the greeting): show the organizer commands in the menu.
+        Telegram accepts a per-chat menu only once that chat exists, so it is set here as well as at start-up."""
+        user = update.effective_user
+        if user is None or not self.edge.competitions.is_organizer(user.id):
+            return
+        commands = [BotCommand(name, description) for name, description in texts.COMMANDS_ORGANIZER]
+        try:
+            await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(user.id))
+        except TelegramError as exc:
+            log.info("could not set the organizer menu for %s: %s", user.id, exc.message)
+
+    @command("cuocthi_tao", "competition_new")
+    @organizers_in_private
+    async def create(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/cuocthi_tao Tên | dd/mm/yyyy | dd/mm/yyyy"""
+        spec = self.edge.rest_of(update)
+        if not spec:
+            await self.edge.reply(update, texts.COMP_CREATE_USAGE)
+            return
+        assert update.effective_user is not None
+        try:
+            comp = self.edge.competitions.create(spec, update.effective_user.id)
+        except CompetitionInputError as exc:
+            await self.edge.reply(update, texts.COMP_CREATE_ERRORS[exc.reason] + "\n\n" + texts.COMP_CREATE_USAGE)
+            return
+        await self.edge.reply(update, messages.competition_created(comp))
+
+    @command("cuocthi", "competitions")
+    @organizers_in_private
+    async def list(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/cuocthi: every competition with its code and number of groups."""
+        await self.edge.reply(update, messages.competition_list(self.edge.competitions.listing()))
+
+    @command("cuocthi_ketthuc", "competition_end")
+    @organizers_in_private
+    async def end(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/cuocthi_ketthuc ID"""
+        comps = self.edge.competitions
+        comp = await self.chosen(update, self.first_arg(context), "cuocthi_ketthuc", required=True)
+        if comp is None:
+            return
+        if not comps.end(comp):
+            await self.edge.reply(update, texts.COMP_ALREADY_ENDED.format(name=escape(comp.name)))
+            return
+        comp = comps.pick(str(comp.id)) or comp
+        await self.edge.reply(update, texts.COMP_ENDED.format(name=escape(comp.name), end=day(comp.end), id=comp.id))
+
+    @command("cuocthi_xoa", "competition_delete")
+    @organizers_in_private
+    async def delete(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/cuocthi_xoa ID"""
+        comp = await self.chosen(update, self.first_arg(context), "cuocthi_xoa", required=True)
+        if comp is not None and self.edge.competitions.delete(comp):
+            await self.edge.reply(update, texts.COMP_DELETED.format(name=escape(comp.name)))
+
+    @command("cuocthi_themtatca", "competition_add_all")
+    @organizers_in_private
+    async def join_all(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/cuocthi_themtatca ID: every subscribed group enters the competition."""
+        comps = self.edge.competitions
+        comp = await self.chosen(update, self.first_arg(context), "cuocthi_themtatca", required=True)
+        if comp is None:
+            return
+        if comp.status != CompetitionStatus.ACTIVE:
+            await self.edge.reply(update, texts.COMP_ALREADY_ENDED.format(name=escape(comp.name)))
+            return
+        added = comps.join_all(comp)
+        await self.edge.reply(update, texts.COMP_JOINED_ALL.format(count=added, name=escape(comp.name),
+                                                                   total=comps.group_count(comp)))
+
+    @command("ketqua", "results")
+    @organizers_in_private
+    async def results(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/ketqua [ID]: standings as text, then the group ranking as a picture."""
+        comp = await self.chosen(update, self.first_arg(context), "ketqua", required=False)
+        if comp is None:
+            return
+        from hpbot.reports import charts
+
+        standings = self.edge.competitions.standings(comp)
+        await self.edge.reply(update, messages.competition_results(standings))
+        if standings.groups:
+            title = texts.CHART_RANKING_TITLE.format(name=comp.name)
+            png = await asyncio.to_thread(charts.group_ranking, standings.groups, title)
+            await self._message(update).reply_photo(
+                InputFile(png, filename=f"xephang-{comp.id}.png"), do_quote=False,
+                caption=texts.COMP_RANKING_CAPTION.format(name=escape(comp.name)), parse_mode=ParseMode.HTML)
+
+    @command("xuat", "export")
+    @organizers_in_private
+    async def export(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/xuat [ID] [csv]: the results workbook (or its tables as CSV files)."""
+        args = self.edge.args(context)
+        as_csv = any(a.lower() == "csv" for a in args)
+        named = next((a for a in args if a.lower() not in ("csv", "xlsx", "excel")), None)
+        comp = await self.chosen(update, named, "xuat", required=False)
+        if comp is None:
+            return
+        from hpbot.reports import workbook
+
+        comps = self.edge.competitions
+        report = comps.report(comp)
+        all_tables = workbook.tables(report, comps.tz)
+        stem = workbook.file_stem(report)
+        msg = self._message(update)
+        if as_csv:
+            for table in all_tables:
+                data = workbook.csv_bytes(table)
+                await msg.reply_document(
+                    InputFile(data, filename=f"{stem}-{table.slug}.csv"), do_quote=False, parse_mode=ParseMode.HTML,
+                    caption=texts.EXPORT_CSV_CAPTION.format(sheet=escape(table.name), name=escape(comp.name)))
+            return
+        data = await asyncio.to_thread(workbook.xlsx_bytes, all_tables)
+        at = report.generated_at.astimezone(comps.tz).strftime("%H:%M %d/%m/%Y")
+        await msg.reply_document(
+            InputFile(data, filename=f"{stem}.xlsx"), do_quote=False, parse_mode=ParseMode.HTML,
+            caption=texts.EXPORT_CAPTION.format(name=escape(comp.name), start=day(comp.start), end=day(comp.end),
+                                                at=at))
