@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from hpbot.clock import Clock
@@ -45,7 +45,7 @@ class StudyService:
     def now(self) -> datetime:
         return self.clock.now()
 
-    def today(self):
+    def today(self) -> date:
         return schedule.local_date(self.now(), self.tz)
 
     # groups -------------------------------------------------------------------------------------------------

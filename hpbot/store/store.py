@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
 from hpbot.domain import streaks
 from hpbot.domain.ranking import Standing
+from hpbot.store import opening
 from hpbot.store.checkpoint import Checkpointer
 from hpbot.store.competitions import Competitions
 from hpbot.store.migrations import migrate
-from hpbot.store.rows import Group, Round, RoundAnswer, select
+from hpbot.store.rows import Group, Round, RoundAnswer, Row, select
 
 NAME_CACHE_SIZE = 100_000
 _NAME_SQL = "TRIM(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, ''))"
@@ -27,22 +29,26 @@ class Store:
         self.db = db
         self.checkpointer = checkpointer
         self.competitions = Competitions(db)
-        self._names: dict[int, tuple] = {}  # names last written per user: a tap by a known member writes nothing
+        # names last written per user: a tap by a known member writes nothing
+        self._names: dict[int, tuple[str, str | None, str | None]] = {}
 
     @classmethod
     def open(cls, path: Path | str, *, checkpoint_every: float | None = 1.0) -> Store:
         """Open (creating if needed) the database file, switch to WAL and apply pending migrations; WAL checkpoints
-        then run every `checkpoint_every` seconds on a thread of their own (hpbot.store.checkpoint)."""
+        then run every `checkpoint_every` seconds on a thread of their own (hpbot.store.checkpoint).
+
+        A file that cannot be hpbot's database raises DatabaseError naming it and the way out (hpbot.store.opening:
+        unwritable, not SQLite, corrupt, locked; written by a newer hpbot), a failing migration MigrationError; the
+        runner prints either as one line. An existing file is never replaced.
+        """
         path = Path(path)
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite_utils.Database(path)
-        db.execute("PRAGMA busy_timeout = 5000")
-        if str(path) != ":memory:":
-            db.enable_wal()
-            # WAL + NORMAL survives a process crash (kill -9); only a power cut can lose the last commits.
-            db.execute("PRAGMA synchronous = NORMAL")
-        migrate(db)
+        db = opening.connect(path)
+        try:
+            with opening.translated(path):
+                migrate(db)
+        except BaseException:
+            db.close()
+            raise
         if str(path) == ":memory:" or checkpoint_every is None:  # None: SQLite's own checkpoints, in the commits
             return cls(db)
         db.execute("PRAGMA wal_autocheckpoint = 0")  # checkpoints run on the checkpointer's thread instead
@@ -60,8 +66,12 @@ class Store:
             self.checkpointer = None
         self.db.close()  # the last connection to close checkpoints the log into the file
 
-    def _one(self, sql: str, params: list | dict) -> dict | None:
+    def _one(self, sql: str, params: list[Any] | dict[str, Any]) -> Row | None:
         return next(iter(select(self.db, sql, params)), None)
+
+    def _value(self, sql: str, params: list[Any]) -> int:
+        """The one integer a read always has (a COUNT, a COALESCE(MAX(...), 0))."""
+        return int(self.db.conn.execute(sql, params).fetchone()[0])
 
     # groups -------------------------------------------------------------------------------------------------
     def group(self, chat_id: int) -> Group | None:
@@ -77,7 +87,9 @@ class Store:
                 "updated_at = excluded.updated_at",
                 [chat_id, title or "", chat_type, _iso(now)],
             )
-        return self.group(chat_id)  # type: ignore[return-value]
+        group = self.group(chat_id)
+        assert group is not None  # written just above
+        return group
 
     def set_status(self, chat_id: int, status: str, now: datetime) -> None:
         with self.db.atomic():
@@ -105,7 +117,7 @@ class Store:
         return [Group.from_row(row) for row in rows]
 
     def active_group_count(self) -> int:
-        return self._one("SELECT COUNT(*) AS n FROM groups WHERE status = 'active'", [])["n"]  # type: ignore[index]
+        return self._value("SELECT COUNT(*) FROM groups WHERE status = 'active'", [])
 
     def migrate_chat(self, old_id: int, new_id: int, now: datetime) -> bool:
         """Move a group, its rounds, answers and scores to its new supergroup id. False if nothing to move."""
@@ -180,7 +192,7 @@ class Store:
     def insert_round(self, chat_id: int, study_date: date, question: int, item_id: str, reveal_at: datetime) -> Round | None:
         """Create the day's round (status 'posting'); None if the group already has one that day."""
         with self.db.atomic():
-            seq = self._one("SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM rounds WHERE chat_id = ?", [chat_id])["seq"]  # type: ignore[index]
+            seq = self._value("SELECT COALESCE(MAX(seq), 0) + 1 FROM rounds WHERE chat_id = ?", [chat_id])
             cursor = self.db.execute(
                 "INSERT OR IGNORE INTO rounds (chat_id, study_date, seq, question, item_id, status, reveal_at, "
                 "probe_from) VALUES (?, ?, ?, ?, ?, 'posting', ?, "
@@ -190,9 +202,10 @@ class Store:
             if cursor.rowcount == 0:
                 return None
             round_id = cursor.lastrowid
-        return self.round(round_id)  # type: ignore[arg-type]
+        assert round_id is not None  # the row just inserted
+        return self.round(round_id)
 
-    def mark_posted(self, round_id: int, message_id: int, now: datetime) -> None:
+    def mark_posted(self, round_id: int, message_id: int | None, now: datetime) -> None:
         """The post is in the chat: the round opens, and its message id becomes the group's newest known one."""
         with self.db.atomic():
             self.db.execute(
@@ -290,7 +303,7 @@ class Store:
             self.competitions.fold_round(rnd.id, rnd.chat_id, rnd.study_date.isoformat(), answers)
         return True
 
-    def _fold_answer(self, rnd: Round, answer: dict) -> None:
+    def _fold_answer(self, rnd: Round, answer: Row) -> None:
         row = self._one("SELECT * FROM member_stats WHERE chat_id = ? AND user_id = ?", [rnd.chat_id, answer["user_id"]])
         before = streaks.Streak(row["streak"], row["best_streak"], row["last_round"]) if row else streaks.Streak()
         after = streaks.after_answer(before, rnd.seq)
@@ -328,7 +341,7 @@ class Store:
                 "m.streak, m.last_round, m.last_answer_at FROM member_stats m "
                 "LEFT JOIN users u ON u.user_id = m.user_id WHERE m.chat_id = ?"
             )
-            params: list = [chat_id]
+            params: list[Any] = [chat_id]
         else:
             sql = (
                 f"SELECT d.user_id, {_NAME_SQL} AS name, SUM(d.points) AS points, SUM(d.answer_ms) AS answer_ms, "  # noqa: S608
@@ -347,5 +360,5 @@ class Store:
                                    r["answers"], r["correct"], shown, r["last_answer_at"] or ""))
         return result
 
-    def member_stats(self, chat_id: int, user_id: int) -> dict | None:
+    def member_stats(self, chat_id: int, user_id: int) -> Row | None:
         return self._one("SELECT * FROM member_stats WHERE chat_id = ? AND user_id = ?", [chat_id, user_id])

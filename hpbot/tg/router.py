@@ -12,7 +12,7 @@ in a burst are taps, and PTB tries a group's handlers in order).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from hpbot.tg.edge import Edge
 
-Callback = Callable[["Update", ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+Callback = Callable[["Update", ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 Kind = Literal["callback", "command", "message", "my_chat_member"]
 KIND_ORDER: tuple[Kind, ...] = ("callback", "command", "message", "my_chat_member")
 ROUTES = "__hpbot_routes__"

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -68,10 +69,10 @@ class AiohttpRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
-        read = self._read if read_timeout is BaseRequest.DEFAULT_NONE else read_timeout
-        write = self._write if write_timeout is BaseRequest.DEFAULT_NONE else write_timeout
-        connect = self._connect if connect_timeout is BaseRequest.DEFAULT_NONE else connect_timeout
-        pool = self._pool if pool_timeout is BaseRequest.DEFAULT_NONE else pool_timeout
+        read = _chosen(read_timeout, self._read)
+        write = _chosen(write_timeout, self._write)
+        connect = _chosen(connect_timeout, self._connect)
+        pool = _chosen(pool_timeout, self._pool)
         data: aiohttp.FormData | bytes | None = None
         headers = None
         if request_data is not None:
@@ -100,6 +101,13 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut(_scrub(f"Timed out ({type(exc).__name__})", url)) from None
         except aiohttp.ClientError as exc:
             raise NetworkError(_scrub(f"aiohttp.{type(exc).__name__}: {exc}", url)) from None
+
+
+def _chosen(value: ODVInput[float], default: float | None) -> float | None:
+    """A timeout PTB passed, or ours when it passed its DEFAULT_NONE."""
+    if isinstance(value, DefaultValue):
+        return default
+    return value
 
 
 def _timeout(pool: float | None, connect: float | None, write: float | None, read: float | None) -> aiohttp.ClientTimeout:

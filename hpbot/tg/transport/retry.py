@@ -30,8 +30,8 @@ T = TypeVar("T")
 class Delivery:
     def __init__(
         self,
-        on_migrated: Callable[[int, int], None],
-        on_gone: Callable[[int], None],
+        on_migrated: Callable[[int, int], object],
+        on_gone: Callable[[int], object],
         *,
         attempts: int = 5,
         backoff: float = 0.5,
