@@ -56,6 +56,9 @@ class RoundLifecycle:
         # a long run never holds up the next posts and reveals
         self.after_due: list[Callable[[], Awaitable[object]]] = []
         self._background: dict[int, asyncio.Task[None]] = {}
+        # told how long until the next post or reveal is due, after every due check and every change of times:
+        # the scheduler wakes then, so a post leaves at its minute rather than at the next periodic check
+        self.wake_listeners: list[Callable[[float | None], None]] = []
 
     # posting ------------------------------------------------------------------------------------------------
     def reveal_hhmm(self, rnd: Round) -> str:
@@ -211,6 +214,16 @@ class RoundLifecycle:
             running = self._background.get(index)
             if running is None or running.done():
                 self._background[index] = asyncio.create_task(self._guarded(job))
+        self.schedule_changed()
+
+    def schedule_changed(self) -> None:
+        """Tell the scheduler when the next post or reveal is due (in seconds from now, by the bot's clock)."""
+        if not self.wake_listeners:
+            return
+        when = self.study.next_wake()
+        delay = None if when is None else max(0.0, (when - self.study.now()).total_seconds())
+        for listener in self.wake_listeners:
+            listener(delay)
 
     async def _in_workers(self, items: Iterable[T], action: Callable[[T], Awaitable[object]]) -> None:
         """Run `action` on each item with a bounded number of workers. Each round is created (or closed) just

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from hpbot.clock import Clock
 from hpbot.content import Bank, QuizItem
-from hpbot.domain import rotation, schedule, scoring
+from hpbot.domain import due, rotation, schedule, scoring
 from hpbot.domain.ranking import Standing, rank
 from hpbot.domain.statuses import GroupStatus
 from hpbot.store import Group, Round, Store
@@ -147,6 +147,13 @@ class StudyService:
         if on_record < 0:  # the round closed between the read and the write
             return AnswerResult(AnswerOutcome.CLOSED, round=rnd)
         return AnswerResult(AnswerOutcome.DUPLICATE, on_record, rnd)
+
+    def next_wake(self) -> datetime | None:
+        """When the next post or reveal is due (the scheduler wakes then); None when nothing is scheduled."""
+        now = self.now()
+        post_times = [schedule.parse_time(t) for t in self.store.active_post_times()]
+        reveal = self.store.next_reveal_after(now)
+        return due.next_wake(now, self.tz, post_times, [reveal] if reveal else [])
 
     def due_reveals(self) -> list[Round]:
         return self.store.due_reveals(self.now())

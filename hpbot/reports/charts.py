@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import AutoLocator
 
 from hpbot import texts
 from hpbot.app.competitions import DayStat
@@ -58,7 +59,9 @@ def group_activity(days: Sequence[DayStat], group_title: str) -> bytes:
                label=texts.CHART_ANSWERED)
         ax.set_ylabel(texts.CHART_PEOPLE, fontfamily=FONT)
         ax.set_ylim(0, max([1] + [max(d.members or 0, d.answers or 0) for _, d in asked]) * 1.15)
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        people_ticks = AutoLocator()  # the axis' default locator, set explicitly so that it is typed as one
+        people_ticks.set_params(integer=True)
+        ax.yaxis.set_major_locator(people_ticks)
         right = ax.twinx()
         shares = [(x, 100 * (d.correct or 0) / d.answers) for x, d in asked if d.answers]
         right.plot([x for x, _ in shares], [s for _, s in shares], color=ORANGE, marker="o", linewidth=2,
@@ -72,7 +75,7 @@ def group_activity(days: Sequence[DayStat], group_title: str) -> bytes:
             group=plain(group_title), start=days[0].study_date.strftime("%d/%m/%Y"),
             end=days[-1].study_date.strftime("%d/%m/%Y")), fontfamily=FONT, fontsize=13)
         handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
-        ax.legend(handles, [h.get_label() for h in handles], loc="upper left", prop={"family": FONT}, fontsize=9)
+        ax.legend(handles, [str(h.get_label()) for h in handles], loc="upper left", prop={"family": FONT}, fontsize=9)
         ax.grid(axis="y", alpha=0.3)
         return _png(figure)
 

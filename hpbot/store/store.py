@@ -254,6 +254,16 @@ class Store:
         rows = select(self.db, f"SELECT * FROM rounds WHERE status IN ({marks}) ORDER BY id", list(statuses))  # noqa: S608
         return [Round.from_row(row) for row in rows]
 
+    def active_post_times(self) -> list[str]:
+        """The distinct post times (HH:MM) of subscribed groups."""
+        return [r["post_time"] for r in select(self.db, "SELECT DISTINCT post_time FROM groups WHERE status = 'active'")]
+
+    def next_reveal_after(self, now: datetime) -> datetime | None:
+        """The earliest reveal time after `now` of a round still taking answers."""
+        row = self._one("SELECT MIN(reveal_at) AS at FROM rounds WHERE status IN ('posting', 'open') AND reveal_at > ?",
+                        [_iso(now)])
+        return datetime.fromisoformat(row["at"]) if row and row["at"] else None
+
     def due_reveals(self, now: datetime) -> list[Round]:
         rows = select(self.db,
             "SELECT * FROM rounds WHERE status = 'open' AND reveal_at <= ? ORDER BY reveal_at, id", [_iso(now)]

@@ -8,20 +8,50 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import itertools
 import json
 import time
-from collections import defaultdict
-from typing import Any
+from collections import defaultdict, deque
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
 
 from hpbot.testing.faults import ApiError
-from hpbot.testing.world import Limits, SentMessage, Stats
+from hpbot.testing.world import Call, Limits, SentMessage, Stats
 
 
 class ControlMixin:
     """FakeTelegram's control actions, the tap offer under way and the webhook deliveries it makes."""
+
+    # from the other mixins of FakeTelegram (server, world, faults, methods), for the type checker
+    calls: list[Call]
+    _calls_by_method: dict[str, list[Call]]
+    unknown_methods: list[str]
+    stats: Stats
+    limits: Limits
+    _global_window: deque[float]
+    _chat_windows: dict[int, deque[float]]
+    users: dict[int, dict]
+    chats: dict[int, dict]
+    _messages: dict[int, list[SentMessage]]
+    callback_answers: dict[str, dict]
+    tap_times: dict[str, float]
+    _update_ids: itertools.count[int]
+    webhook: dict[str, Any]
+
+    if TYPE_CHECKING:
+        def calls_to(self, method: str) -> list[Call]: ...
+        def add_user(self, user_id: int, first_name: str, last_name: str | None = None,
+                     username: str | None = None, *, is_bot: bool = False) -> dict: ...
+        def add_group(self, chat_id: int, title: str, *, type: str = "group",  # noqa: A002
+                      admins: Sequence[int] = (), members: Sequence[int] = (), bot_in: bool = True) -> dict: ...
+        def messages(self, chat_id: int) -> list[SentMessage]: ...
+        def raw_update(self, update: dict) -> dict: ...
+        def tap(self, user_id: int, chat_id: int, message_id: int, data: str) -> dict: ...
+        def _tap_update(self, user_id: int, chat_id: int, message_id: int, data: str) -> dict: ...
+        def _chat_status(self, chat_id: int) -> dict[int, str]: ...
 
     def _init_control(self) -> None:
         self._offer: dict[str, Any] | None = None  # the tap offer under way (control "offer_taps")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from typing import Any
+from collections import deque
+from typing import TYPE_CHECKING, Any
 
 from hpbot.testing.faults import ApiError
 from hpbot.testing.html_check import check_html
@@ -17,9 +18,33 @@ from hpbot.testing.world import SentMessage
 
 
 class MethodsMixin:
-    """FakeTelegram's Bot API methods, each taking the request's parameters and returning its result."""
+    """FakeTelegram's Bot API methods, each taking the request's parameters and returning its result. A chat id
+    from a request is typed Any: it is the value as sent (None if absent), checked by looking it up in the world."""
 
+    webhook: dict[str, Any]  # set by setWebhook, emptied by deleteWebhook; absent until either
+
+    # from the other mixins of FakeTelegram (server, world, control), for the type checker
     strict_html: bool
+    bot_id: int
+    users: dict[int, dict]
+    chats: dict[int, dict]
+    status: dict[tuple[int, int], str]
+    bot_status: dict[int, str]
+    migrated: dict[int, int]
+    _messages: dict[int, list[SentMessage]]
+    _message_ids: dict[int, itertools.count[int]]
+    callback_answers: dict[str, dict]
+    _open_queries: set[str]
+    _updates: deque[dict]
+    _confirmed: int
+    _last_update_id: int
+    _new_update: asyncio.Event
+    _answer_after: float | None
+
+    if TYPE_CHECKING:
+        def member_count(self, chat_id: int) -> int: ...
+        def _chat_status(self, chat_id: int) -> dict[int, str]: ...
+        def _members_answer(self, message: SentMessage) -> None: ...
 
     def _chat_for_send(self, chat_id: Any) -> dict:
         if chat_id in self.migrated:
@@ -62,7 +87,7 @@ class MethodsMixin:
             message["reply_markup"] = m.reply_markup
         return message
 
-    def _find(self, chat_id: int, message_id: int) -> SentMessage | None:
+    def _find(self, chat_id: Any, message_id: int) -> SentMessage | None:
         for m in reversed(self._messages.get(chat_id, [])):
             if m.message_id == message_id and not m.deleted:
                 return m
@@ -111,7 +136,7 @@ class MethodsMixin:
         return []
 
     def _m_sendmessage(self, p: dict) -> dict:
-        chat_id = p.get("chat_id")
+        chat_id: Any = p.get("chat_id")
         self._chat_for_send(chat_id)
         text = str(p.get("text", ""))
         self._check_text(text, p.get("parse_mode"))
@@ -165,7 +190,8 @@ class MethodsMixin:
         return True
 
     def _m_getchat(self, p: dict) -> dict:
-        chat = self.chats.get(p.get("chat_id"))
+        chat_id: Any = p.get("chat_id")
+        chat = self.chats.get(chat_id)
         if chat is None:
             raise ApiError(400, "Bad Request: chat not found")
         return chat
@@ -189,7 +215,7 @@ class MethodsMixin:
         return member
 
     def _m_getchatadministrators(self, p: dict) -> list:
-        chat_id = p.get("chat_id")
+        chat_id: Any = p.get("chat_id")
         return [self._m_getchatmember({"chat_id": chat_id, "user_id": u})
                 for u, s in list(self._chat_status(chat_id).items()) if s in ("creator", "administrator")]
 
@@ -200,7 +226,7 @@ class MethodsMixin:
         return self.member_count(chat_id)
 
     def _send_file(self, p: dict, field_name: str) -> dict:
-        chat_id = p.get("chat_id")
+        chat_id: Any = p.get("chat_id")
         self._chat_for_send(chat_id)
         m = SentMessage(chat_id, next(self._message_ids[chat_id]), str(p.get("caption", "")), None, None)
         self._messages[chat_id].append(m)
@@ -224,7 +250,8 @@ class MethodsMixin:
         return True
 
     def _m_leavechat(self, p: dict) -> bool:
-        self.bot_status[p.get("chat_id")] = "left"
+        chat_id: Any = p.get("chat_id")
+        self.bot_status[chat_id] = "left"
         return True
 
     def _m_close(self, p: dict) -> bool:

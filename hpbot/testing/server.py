@@ -113,7 +113,7 @@ class FakeTelegram(WorldMixin, FaultsMixin, MethodsMixin, ControlMixin, _OnLoopb
         elif request.can_read_body:
             form = await request.post()
             for key, value in form.items():
-                if hasattr(value, "file"):
+                if isinstance(value, web.FileField):
                     self.files.append({"field": key, "filename": value.filename, "data": value.file.read()})
                     raw[key] = {"filename": value.filename}
                 else:

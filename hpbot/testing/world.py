@@ -10,8 +10,9 @@ import asyncio
 import itertools
 import time
 from collections import defaultdict, deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ANONYMOUS_ADMIN_ID = 1087968824
 
@@ -82,7 +83,8 @@ class _StatusTable(dict):
         for key, value in dict(*args, **kwargs).items():
             self[key] = value
 
-    def __ior__(self, other: Any) -> _StatusTable:
+    # mypy wants an __ior__ overloaded like dict's __or__ (typeshed's dict.__ior__ carries the same ignore)
+    def __ior__(self, other: Any) -> _StatusTable:  # type: ignore[misc]
         self.update(other)
         return self
 
@@ -94,8 +96,13 @@ class _StatusTable(dict):
 class WorldMixin:
     """FakeTelegram's users, chats and statuses, the messages the bot has sent, and the queue of updates."""
 
+    # from the other mixins of FakeTelegram (server, methods), for the type checker
     bot_id: int
     bot_username: str
+
+    if TYPE_CHECKING:
+        def _find(self, chat_id: Any, message_id: int) -> SentMessage | None: ...
+        def _as_telegram(self, m: SentMessage) -> dict: ...
 
     def _init_world(self) -> None:
         self.users: dict[int, dict] = {}
@@ -126,8 +133,8 @@ class WorldMixin:
         self.users[user_id] = user
         return user
 
-    def add_group(self, chat_id: int, title: str, *, type: str = "group", admins: list[int] = (),  # noqa: A002
-                  members: list[int] = (), bot_in: bool = True) -> dict:
+    def add_group(self, chat_id: int, title: str, *, type: str = "group", admins: Sequence[int] = (),  # noqa: A002
+                  members: Sequence[int] = (), bot_in: bool = True) -> dict:
         self.chats[chat_id] = {"id": chat_id, "type": type, "title": title}
         for i, user_id in enumerate(admins):
             self.users.setdefault(user_id, {"id": user_id, "is_bot": False, "first_name": f"Admin {user_id}"})

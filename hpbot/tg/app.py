@@ -41,6 +41,7 @@ from hpbot.tg.transport.pacing import MessageRateLimiter
 
 log = logging.getLogger(__name__)
 DUE_JOB_ID = "hpbot-due"
+WAKE_JOB_ID = "hpbot-due-at"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER, Update.EDITED_MESSAGE]
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 FEATURES: tuple[type[Feature], ...] = (DailyLoop, Membership, GroupAdmin, Boards, Stats, Organizers)
@@ -118,12 +119,30 @@ async def _due(context: ContextTypes.DEFAULT_TYPE) -> None:
     beat(current.db_path)
 
 
+def _wake_at(application: AnyApplication) -> Callable[[float | None], None]:
+    """A one-shot job at the next due instant; the repeating due job stays as a safety net."""
+
+    def schedule(delay: float | None) -> None:
+        job_queue = application.job_queue
+        if job_queue is None:
+            return
+        for job in job_queue.get_jobs_by_name(WAKE_JOB_ID):
+            job.schedule_removal()
+        if delay is not None:
+            job_queue.run_once(_due, when=delay, name=WAKE_JOB_ID,
+                               job_kwargs={"misfire_grace_time": 300, "coalesce": True})
+
+    return schedule
+
+
 async def _post_init(application: AnyApplication) -> None:
     current = state(application)
     try:
         await set_command_menus(application)
     except Exception:  # the menu is a convenience; a failure must not stop the bot
         log.exception("could not set the command menus")
+    if current.run_jobs and application.job_queue is not None:
+        current.edge.rounds.wake_listeners.append(_wake_at(application))
     await current.edge.rounds.recover()
     if current.run_jobs and application.job_queue is not None:
         application.job_queue.run_repeating(

@@ -32,6 +32,7 @@ class GroupAdmin(Feature):
     async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/huydangky: stop the daily question."""
         done = self.edge.study.unsubscribe(self.edge.chat(update).id)
+        self.edge.rounds.schedule_changed()
         await self.edge.reply(update, texts.UNSUBSCRIBED if done else texts.NOT_SUBSCRIBED)
 
     @command("caidat", "settings")
@@ -51,6 +52,7 @@ class GroupAdmin(Feature):
                 await self.edge.reply(update, texts.SETTINGS_BAD_ORDER)
                 return
             group = self.edge.study.set_times(chat.id, times)
+            self.edge.rounds.schedule_changed()
             await self.edge.reply(update, texts.SETTINGS_SAVED.format(post=group.post_time,
                                                                       reveal=group.reveal_time))
             return
