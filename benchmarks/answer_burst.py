@@ -36,9 +36,9 @@ from hpbot.config import load_config
 from hpbot.content import load_bank
 from hpbot.store import Store
 from hpbot.testing import FakeProcess, LocalFake
-from hpbot.wiring import ALLOWED_UPDATES, build
 from hpbot.tg.transport.http import AiohttpRequest
 from hpbot.tg.transport.ordering import PerChatOrder
+from hpbot.wiring import ALLOWED_UPDATES, build
 from tests.e2e.harness import TOKEN, local
 
 SECRET = "burst-Secret_1"

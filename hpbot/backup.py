@@ -2,37 +2,42 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
-
-class BackupError(Exception):
-    """A backup or restore could not be made; the message says why."""
+from hpbot.errors import BackupError as BackupError  # re-exported: its old home
 
 
 def integrity(path: Path) -> str:
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
 
 
-def backup(db_path: Path, target: Path) -> dict:
+def backup(db_path: Path, target: Path) -> dict[str, Any]:
     """Copy the database while the bot may be writing; the copy is one consistent snapshot."""
     if not db_path.is_file():
         raise BackupError(f"database not found: {db_path}")
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    source = sqlite3.connect(db_path)
     try:
-        dest = sqlite3.connect(partial)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+        source = sqlite3.connect(db_path)
         try:
-            source.backup(dest, pages=1024)
+            dest = sqlite3.connect(partial)
+            try:
+                source.backup(dest, pages=1024)
+            finally:
+                dest.close()
         finally:
-            dest.close()
-    finally:
-        source.close()
-    result = integrity(partial)
+            source.close()
+        result = integrity(partial)
+    except (sqlite3.Error, OSError) as exc:  # not SQLite, corrupt, locked; no room or no rights for the copy
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise BackupError(f"cannot back up {db_path} to {target}: {_reason(exc)}") from exc
     if result != "ok":
         partial.unlink(missing_ok=True)
         raise BackupError(f"the backup failed its integrity check: {result}")
@@ -40,7 +45,7 @@ def backup(db_path: Path, target: Path) -> dict:
     return summary(target)
 
 
-def restore(backup_path: Path, db_path: Path) -> dict:
+def restore(backup_path: Path, db_path: Path) -> dict[str, Any]:
     """Replace the database with a checked backup. Stop the bot first; the old file is kept as .before-restore."""
     if not backup_path.is_file():
         raise BackupError(f"backup not found: {backup_path}")
@@ -53,24 +58,33 @@ def restore(backup_path: Path, db_path: Path) -> dict:
     info = summary(backup_path)
     if "schema_migrations" not in info["tables"]:
         raise BackupError(f"{backup_path} is not an hpbot database (no schema_migrations table)")
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    if db_path.exists():
-        os.replace(db_path, db_path.with_name(db_path.name + ".before-restore"))
-    for suffix in ("-wal", "-shm"):
-        Path(str(db_path) + suffix).unlink(missing_ok=True)
-    source = sqlite3.connect(backup_path)
     try:
-        dest = sqlite3.connect(db_path)
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        if db_path.exists():
+            os.replace(db_path, db_path.with_name(db_path.name + ".before-restore"))
+        for suffix in ("-wal", "-shm"):
+            Path(str(db_path) + suffix).unlink(missing_ok=True)
+        source = sqlite3.connect(backup_path)
         try:
-            source.backup(dest)
+            dest = sqlite3.connect(db_path)
+            try:
+                source.backup(dest)
+            finally:
+                dest.close()
         finally:
-            dest.close()
-    finally:
-        source.close()
-    return summary(db_path)
+            source.close()
+        return summary(db_path)
+    except (sqlite3.Error, OSError) as exc:  # no room or no rights where the database goes
+        raise BackupError(f"cannot restore {backup_path} to {db_path}: {_reason(exc)}") from exc
 
 
-def summary(path: Path) -> dict:
+def _reason(exc: sqlite3.Error | OSError) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror} ({exc.filename})" if exc.filename else exc.strerror
+    return str(exc)
+
+
+def summary(path: Path) -> dict[str, Any]:
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         counts = {}

@@ -54,13 +54,15 @@ def _backup(args: argparse.Namespace) -> int:
     import os
     from pathlib import Path
 
-    from hpbot.backup import BackupError, backup, restore
+    from hpbot.backup import backup, restore
+    from hpbot.errors import BackupError, StartupError
+    from hpbot.runner import one_line
 
     db = Path(args.db or os.environ.get("HPBOT_DB") or "db/hpbot.sqlite3")
     try:
         info = backup(db, Path(args.path)) if args.command == "backup" else restore(Path(args.path), db)
-    except BackupError as exc:
-        print(f"hpbot {args.command}: {exc}", file=sys.stderr)
+    except (BackupError, StartupError) as exc:  # StartupError: a DatabaseError, should either open the store
+        print(f"hpbot {args.command}: {one_line(exc)}", file=sys.stderr)
         return 1
     counts = ", ".join(f"{n} {name}" for name, n in info["counts"].items())
     target = args.path if args.command == "backup" else db

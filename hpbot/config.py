@@ -9,13 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from hpbot.errors import ConfigError as ConfigError  # re-exported: hpbot.config.ConfigError is its old home
+
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-
-
-class ConfigError(Exception):
-    """The environment does not describe a runnable bot. The message says which variable and why."""
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def build(config: Config, *, clock: Clock | None = None, bank: Bank | None = Non
     study = StudyService(store, bank, clock, config.tz)
     competitions = CompetitionService(store, bank, clock, config.tz, config.organizers)
 
-    bot = tg_app.new_bot(config, rate_limiter)
+    bot = tg_app.new_bot(config, rate_limiter, clock)
     application = tg_app.new_application(bot)
     outbound = TelegramOutbound(bot, Delivery(on_migrated=study.migrate, on_gone=study.bot_removed))
     rounds = RoundLifecycle(outbound, study, count_edit_seconds=config.count_edit_seconds)

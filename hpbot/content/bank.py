@@ -13,7 +13,6 @@ from typing import Any
 import yaml
 
 from hpbot.content.model import (
-    LETTERS,
     AnswerBlock,
     Bank,
     ContentError,
@@ -23,6 +22,7 @@ from hpbot.content.model import (
     Question,
     QuizItem,
 )
+from hpbot.domain.quiz import LETTERS
 from hpbot.paths import content_dir
 
 QUESTIONS_FILE = "questions.yaml"
@@ -38,7 +38,7 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if value else None)
 
 
-def _mapping(dumper: yaml.SafeDumper, value: dict) -> yaml.MappingNode:
+def _mapping(dumper: yaml.SafeDumper, value: dict[Any, Any]) -> yaml.MappingNode:
     pairs = [(yaml.ScalarNode("tag:yaml.org,2002:str", str(k)), dumper.represent_data(v)) for k, v in value.items()]
     return yaml.MappingNode("tag:yaml.org,2002:map", pairs, flow_style=False)
 
@@ -51,7 +51,7 @@ def dump_yaml(data: Any) -> str:
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000, indent=2)
 
 
-def questions_to_data(bank: Bank) -> dict:
+def questions_to_data(bank: Bank) -> dict[str, Any]:
     return {
         "document": {"title": bank.document.title, "issuer": bank.document.issuer,
                      "source_file": bank.document.source_file, "sha256": bank.document.sha256},
@@ -87,7 +87,9 @@ def read_yaml(path: Path) -> Any:
         raise ContentError(f"{path}: cannot be read: {exc.strerror}") from exc
 
 
-def questions_from_data(data: Any, path: Path) -> tuple[Document, tuple[Part, ...], tuple[Question, ...], tuple, tuple]:
+def questions_from_data(
+    data: Any, path: Path
+) -> tuple[Document, tuple[Part, ...], tuple[Question, ...], tuple[str, ...], tuple[str, ...]]:
     try:
         doc = data["document"]
         document = Document(str(doc["title"]), str(doc["issuer"]), str(doc["source_file"]), str(doc["sha256"]))
@@ -102,7 +104,7 @@ def questions_from_data(data: Any, path: Path) -> tuple[Document, tuple[Part, ..
         raise ContentError(f"{path}: not a question bank ({exc.__class__.__name__}: {exc})") from exc
 
 
-def item_from_data(raw: dict) -> QuizItem:
+def item_from_data(raw: dict[str, Any]) -> QuizItem:
     """One quiz item; raises KeyError/ValueError/TypeError on a malformed entry (the checker reports details)."""
     answer = str(raw["answer"]).strip().upper()
     if answer not in tuple(LETTERS):  # a single letter, not a substring such as "AB"
@@ -129,6 +131,8 @@ def load_bank(directory: Path | None = None) -> Bank:
     items: list[QuizItem] = []
     for quiz_path in quiz_files(directory):
         data = read_yaml(quiz_path) or {}
+        if not isinstance(data, dict):
+            raise ContentError(f"{quiz_path}: expected a mapping with a list under 'items' (run `hpbot content check`)")
         for raw in data.get("items") or []:
             try:
                 item = item_from_data(raw)
@@ -140,8 +144,12 @@ def load_bank(directory: Path | None = None) -> Bank:
     order = {q.number: i for i, q in enumerate(questions)}
     items.sort(key=lambda item: order.get(item.question, len(order)))
     errata: tuple[Erratum, ...] = ()
-    if (directory / ERRATA_FILE).is_file():
-        raw_errata = read_yaml(directory / ERRATA_FILE) or {}
-        errata = tuple(Erratum(e.get("question"), str(e["source"]), str(e["suggested"]))
-                       for e in raw_errata.get("errata") or [])
+    errata_path = directory / ERRATA_FILE
+    if errata_path.is_file():
+        raw_errata = read_yaml(errata_path) or {}
+        try:
+            errata = tuple(Erratum(e.get("question"), str(e["source"]), str(e["suggested"]))
+                           for e in raw_errata.get("errata") or [])
+        except (AttributeError, KeyError, TypeError) as exc:  # not a mapping, an entry without source/suggested
+            raise ContentError(f"{errata_path}: not an errata list ({exc.__class__.__name__}: {exc})") from exc
     return Bank(document, parts, questions, tuple(items), intro, conclusion, errata)

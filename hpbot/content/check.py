@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hpbot.content.bank import QUESTIONS_FILE, questions_from_data, quiz_files, read_yaml
-from hpbot.content.model import DIFFICULTIES, LETTERS, ContentError
+from hpbot.content.model import DIFFICULTIES, ContentError
+from hpbot.domain.quiz import LETTERS
 
 STEM_MAX, OPTION_MAX, EXPLANATION_MAX, EXPLANATION_BREAKS = 300, 100, 200, 2
 MIN_ITEMS_PER_QUESTION = 3
@@ -33,7 +34,7 @@ class Report:
     questions: int = 0
     items: int = 0
     drafts: int = 0
-    difficulties: Counter | None = None
+    difficulties: Counter[str] | None = None
 
 
 def normalise(text: str) -> str:
@@ -52,8 +53,8 @@ def check_bank(directory: Path) -> Report:
         problems.append(Problem(str(qpath), "bank", f"questions must be numbered 1..N without gaps, found {numbers}"))
     answers = {q.number: normalise(q.answer_text()) for q in questions}
     seen: dict[str, str] = {}
-    reviewed = Counter()
-    difficulties: Counter = Counter()
+    reviewed: Counter[int] = Counter()
+    difficulties: Counter[str] = Counter()
     items = drafts = 0
     for path in quiz_files(directory):
         try:

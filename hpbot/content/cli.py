@@ -10,7 +10,7 @@ from hpbot.content.model import ContentError
 from hpbot.paths import content_dir
 
 
-def add_content_commands(sub: argparse._SubParsersAction) -> None:
+def add_content_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     content = sub.add_parser("content", help="import, check and draft the study bank")
     csub = content.add_subparsers(dest="content_command", required=True)
     imp = csub.add_parser("import", help="import a Q&A document (.txt or .docx) into questions.yaml")

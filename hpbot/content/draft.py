@@ -9,10 +9,12 @@ from __future__ import annotations
 import random
 import re
 from pathlib import Path
+from typing import Any
 
 from hpbot.content.bank import dump_yaml
 from hpbot.content.check import EXPLANATION_MAX, OPTION_MAX, STEM_MAX
-from hpbot.content.model import LETTERS, Bank
+from hpbot.content.model import Bank
+from hpbot.domain.quiz import LETTERS
 
 RESOLUTION = re.compile(r"\b\d{1,3}-(?:NQ|KL|CT|QĐ)/[A-ZĐ]+\b|\b\d{1,3}/\d{4}/[A-Z]{2}\d{0,2}\b")
 NUMBER = re.compile(r"(?<![\d/.,])(\d{1,3}(?:[.,]\d{1,3})?)(\s?%)")
@@ -33,7 +35,7 @@ def _near_numbers(value: str, suffix: str, rng: random.Random) -> list[str]:
     return picks[:3]
 
 
-def draft_items(bank: Bank, seed: int = 1) -> list[dict]:
+def draft_items(bank: Bank, seed: int = 1) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     resolutions = sorted({m.group(0) for q in bank.questions for m in RESOLUTION.finditer(q.answer_text())})
     items = []

@@ -11,6 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hpbot.content.model import AnswerBlock, Bank, ContentError, Document, Part, Question
 
@@ -68,7 +69,7 @@ def parse(lines: list[str], source_name: str, sha256: str) -> ImportResult:
     intro: list[str] = []
     conclusion: list[str] = []
     parts: list[Part] = []
-    questions: list[dict] = []
+    questions: list[dict[str, Any]] = []
     section = "title"  # title | intro | part-title | question | answer | conclusion
     expected = 1
 

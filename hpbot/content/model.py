@@ -5,12 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hpbot.domain.quiz import LETTERS
+from hpbot.errors import ContentError as ContentError  # re-exported: its old home, and hpbot.content's source
 
 DIFFICULTIES = ("de", "trung_binh", "kho")
-
-
-class ContentError(Exception):
-    """A bank or a source document is unusable; the message names the file and line or item."""
 
 
 @dataclass(frozen=True)
@@ -92,26 +89,30 @@ class Bank:
     introduction: tuple[str, ...] = ()
     conclusion: tuple[str, ...] = ()
     errata: tuple[Erratum, ...] = ()
-    _by_number: dict = field(default_factory=dict, repr=False, compare=False)
+    # look-ups, built once in __post_init__ (filled in place: the bank is frozen)
+    _questions: dict[int, Question] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _parts: dict[int, Part] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _items: dict[str, QuizItem] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _by_question: dict[int, tuple[QuizItem, ...]] = field(default_factory=dict, init=False, repr=False,
+                                                          compare=False)
 
     def __post_init__(self) -> None:
-        index = self._by_number
-        index["questions"] = {q.number: q for q in self.questions}
-        index["parts"] = {p.number: p for p in self.parts}
-        index["items"] = {i.id: i for i in self.items}
+        self._questions.update((q.number, q) for q in self.questions)
+        self._parts.update((p.number, p) for p in self.parts)
+        self._items.update((i.id, i) for i in self.items)
         by_question: dict[int, list[QuizItem]] = {}
         for item in self.items:
             by_question.setdefault(item.question, []).append(item)
-        index["by_question"] = {n: tuple(v) for n, v in by_question.items()}
+        self._by_question.update((n, tuple(v)) for n, v in by_question.items())
 
     def question(self, number: int) -> Question:
-        return self._by_number["questions"][number]
+        return self._questions[number]
 
     def part(self, number: int) -> Part:
-        return self._by_number["parts"][number]
+        return self._parts[number]
 
     def item(self, item_id: str) -> QuizItem:
-        return self._by_number["items"][item_id]
+        return self._items[item_id]
 
     def items_for(self, number: int) -> tuple[QuizItem, ...]:
-        return self._by_number["by_question"].get(number, ())
+        return self._by_question.get(number, ())

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
+from hpbot.errors import CompetitionInputError as CompetitionInputError  # re-exported: its old home
+
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed on phones
 
 
@@ -57,14 +59,6 @@ def rank_groups(groups: list[GroupTotals]) -> list[tuple[int, GroupTotals]]:
 # creating a competition from what an organizer types ------------------------------------------------------------
 NAME_MAX = 120
 _DATE_RE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
-
-
-class CompetitionInputError(ValueError):
-    """What an organizer typed does not describe a competition; `reason` names the problem for the reply."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar, overload
 
 
 @dataclass(frozen=True)
@@ -22,15 +22,19 @@ class Standing:
 T = TypeVar("T")
 
 
-def sort_key(s: Standing) -> tuple:
+def sort_key(s: Standing) -> tuple[int, int, str, int]:
     return (-s.points, s.answer_ms, s.last_answer_at, s.user_id)
 
 
-def rank(items: list[T], standing: Callable[[T], Standing] = lambda s: s) -> list[tuple[int, T]]:  # type: ignore[assignment,return-value]
+@overload
+def rank(items: list[Standing]) -> list[tuple[int, Standing]]: ...
+@overload
+def rank(items: list[T], standing: Callable[[T], Standing]) -> list[tuple[int, T]]: ...
+def rank(items: list[Any], standing: Callable[[Any], Standing] = lambda s: s) -> list[tuple[int, Any]]:
     """1-based ranks; lines equal on points and time share a rank. `standing` reads the Standing of an item (a
     competition ranks members' lines of several groups, where the same member may have a line in two cells)."""
     ordered = sorted(items, key=lambda item: sort_key(standing(item)))
-    result: list[tuple[int, T]] = []
+    result: list[tuple[int, Any]] = []
     for index, item in enumerate(ordered):
         s = standing(item)
         if result and (standing(result[-1][1]).points, standing(result[-1][1]).answer_ms) == (s.points, s.answer_ms):

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+# re-exported: callers catch schedule.TimeFormatError and schedule.TimeOrderError
+from hpbot.errors import TimeFormatError as TimeFormatError
+from hpbot.errors import TimeOrderError as TimeOrderError
+
 DEFAULT_POST = time(7, 0)
 DEFAULT_REVEAL = time(20, 0)
 _TIME_RE = re.compile(r"^\s*(\d{1,2})\s*[:hH.]\s*(\d{2})\s*$")
-
-
-class TimeFormatError(ValueError):
-    """A time of day a person typed does not read as HH:MM."""
 
 
 def parse_time(text: str) -> time:
@@ -42,10 +42,14 @@ class Times:
 
 
 def parse_times(args: list[str]) -> Times:
-    """Two arguments, post then reveal. Raises TimeFormatError or ValueError (reveal not after post)."""
+    """Two arguments, post then reveal. Raises TimeFormatError, or TimeOrderError when the reveal is not after the
+    post (the reply differs: the member typed valid times in the wrong order)."""
     if len(args) != 2:
         raise TimeFormatError(" ".join(args))
-    return Times(parse_time(args[0]), parse_time(args[1]))
+    post, reveal = parse_time(args[0]), parse_time(args[1])
+    if reveal <= post:
+        raise TimeOrderError(f"{format_time(post)} {format_time(reveal)}")
+    return Times(post, reveal)
 
 
 def local_date(now: datetime, tz: ZoneInfo) -> date:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 import sqlite_utils
 
 from hpbot.domain.competition import GroupTotals, new_code
 from hpbot.domain.ranking import Standing
-from hpbot.store.rows import select
+from hpbot.store.rows import Row, select
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Competition:
     created_by: int
 
     @classmethod
-    def from_row(cls, row: dict) -> Competition:
+    def from_row(cls, row: Row) -> Competition:
         return cls(row["id"], row["name"], row["code"], date.fromisoformat(row["start_date"]),
                    date.fromisoformat(row["end_date"]), row["status"], row["created_by"])
 
@@ -36,13 +37,13 @@ class MemberTotals:
     group_title: str
 
 
-def _member(r: dict) -> MemberTotals:
+def _member(r: Row) -> MemberTotals:
     name = r["name"] or (f"@{r['username']}" if r["username"] else str(r["user_id"]))
     return MemberTotals(Standing(r["user_id"], name, r["points"], r["answer_ms"], r["answers"], r["correct"], 0,
                                  r["last_answer_at"] or ""), r["chat_id"], r["title"] or "")
 
 
-def _group(r: dict) -> GroupTotals:
+def _group(r: Row) -> GroupTotals:
     return GroupTotals(r["chat_id"], r["title"], r["answers"], r["member_days"], r["points"], max(1, r["members"]),
                        r["answer_ms"])
 
@@ -61,10 +62,17 @@ class Competitions:
                         [name, new_code(), start.isoformat(), end.isoformat(), created_by,
                          now.astimezone(UTC).isoformat(timespec="seconds")],
                     )
-                return self.get(cursor.lastrowid)  # type: ignore[return-value]
+                assert cursor.lastrowid is not None  # an INSERT's row id
+                return self._existing(cursor.lastrowid)
             except sqlite3.IntegrityError:
                 continue  # code collision: draw again
         raise RuntimeError("could not draw a unique competition code")
+
+    def _existing(self, competition_id: int) -> Competition:
+        """A competition the caller's transaction has just written, so it is there."""
+        comp = self.get(competition_id)
+        assert comp is not None, competition_id
+        return comp
 
     def get(self, competition_id: int) -> Competition | None:
         row = next(iter(select(self.db, "SELECT * FROM competitions WHERE id = ?", [competition_id])), None)
@@ -84,7 +92,7 @@ class Competitions:
                 "UPDATE competitions SET status = 'ended', end_date = MIN(end_date, ?) WHERE id = ? AND status = 'active'",
                 [today.isoformat(), competition_id]).rowcount > 0
             if ended:
-                self._rebuild(self.get(competition_id))  # type: ignore[arg-type]
+                self._rebuild(self._existing(competition_id))
             return ended
 
     def delete(self, competition_id: int) -> bool:
@@ -111,7 +119,7 @@ class Competitions:
                 "INSERT OR IGNORE INTO competition_groups (competition_id, chat_id, joined_at) VALUES (?, ?, ?)",
                 [competition_id, chat_id, now.astimezone(UTC).isoformat(timespec="seconds")]).rowcount]
             if new:
-                self._rebuild(self.get(competition_id), new[0] if len(new) == 1 else None)  # type: ignore[arg-type]
+                self._rebuild(self._existing(competition_id), new[0] if len(new) == 1 else None)
             return len(new)
 
     def groups_of(self, competition_id: int) -> list[int]:
@@ -125,7 +133,7 @@ class Competitions:
         return [Competition.from_row(r) for r in rows]
 
     # maintained totals -------------------------------------------------------------------------------------
-    def fold_round(self, round_id: int, chat_id: int, study_date: str, answers: list[dict]) -> None:
+    def fold_round(self, round_id: int, chat_id: int, study_date: str, answers: list[Row]) -> None:
         """Add a revealed round's answers to the totals of every competition the group is in on that day.
         Runs inside the reveal's transaction (Store.close_round), so it happens exactly once per round."""
         comps = [r[0] for r in self.db.execute(
@@ -175,8 +183,8 @@ class Competitions:
             "WHERE cg.competition_id = ?1 AND (?4 IS NULL OR cg.chat_id = ?4)", params)
 
     def group_count(self, competition_id: int) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM competition_groups WHERE competition_id = ?",
-                               [competition_id]).fetchone()[0]
+        return int(self.db.execute("SELECT COUNT(*) FROM competition_groups WHERE competition_id = ?",
+                                   [competition_id]).fetchone()[0])
 
     def member_totals(self, comp: Competition, start: date | None = None, end: date | None = None,
                       chat_id: int | None = None) -> list[MemberTotals]:
@@ -203,7 +211,7 @@ class Competitions:
         "FROM competition_scores cs LEFT JOIN users u ON u.user_id = cs.user_id LEFT JOIN groups g ON g.chat_id = cs.chat_id "
     )
 
-    def _member_lines(self, where: str, params: list) -> list[MemberTotals]:
+    def _member_lines(self, where: str, params: list[Any]) -> list[MemberTotals]:
         return [_member(r) for r in select(self.db, self._LINE_SQL + where, params)]  # noqa: S608
 
     def top_members(self, comp: Competition, limit: int) -> list[MemberTotals]:
@@ -276,7 +284,7 @@ class Competitions:
             [comp.id, pd, pn, pd, pn, me.members, me.points]).fetchone()[0]
         return ahead + 1, self.group_count(comp.id), me
 
-    def daily_participation(self, comp: Competition) -> list[dict]:
+    def daily_participation(self, comp: Competition) -> list[Row]:
         """Per group and revealed study day: members at the post, answers, right answers."""
         return list(select(self.db,
             "SELECT r.chat_id, COALESCE(g.title, '') AS title, r.study_date, r.question, r.item_id, "
@@ -291,7 +299,7 @@ class Competitions:
         ))
 
     def answer_key(self, comp: Competition, start: date | None = None, end: date | None = None,
-                   chat_id: int | None = None) -> list[dict]:
+                   chat_id: int | None = None) -> list[Row]:
         """The questions asked and revealed in the window: one row per study day and quiz item, with the number of
         participating groups that had it. Open rounds are left out: their answers are not public yet."""
         start, end = start or comp.start, end or comp.end
@@ -303,7 +311,7 @@ class Competitions:
             [comp.id, chat_id, chat_id, start.isoformat(), end.isoformat()],
         ))
 
-    def group_days(self, chat_id: int, start: date, end: date) -> list[dict]:
+    def group_days(self, chat_id: int, start: date, end: date) -> list[Row]:
         """A group's revealed study days in the window: members at the post, answers, right answers."""
         return list(select(self.db,
             "SELECT r.study_date, COALESCE(r.member_count, 0) AS members, "
@@ -317,7 +325,7 @@ class Competitions:
     def last_revealed_round(self, chat_id: int) -> int:
         row = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM rounds WHERE chat_id = ? "
                               "AND status IN ('revealing', 'revealed')", [chat_id]).fetchone()
-        return row[0]
+        return int(row[0])
 
     # weekly bulletins ---------------------------------------------------------------------------------------
     def set_bulletin(self, chat_id: int, on: bool) -> None:
@@ -328,7 +336,7 @@ class Competitions:
         row = self.db.execute("SELECT bulletin FROM groups WHERE chat_id = ?", [chat_id]).fetchone()
         return bool(row[0]) if row else True
 
-    def bulletin_candidates(self, week_start: date, week_end: date) -> list[dict]:
+    def bulletin_candidates(self, week_start: date, week_end: date) -> list[Row]:
         """Active groups with the bulletin on, in a competition that overlaps the week, not yet claimed for it."""
         return list(select(self.db,
             "SELECT c.id AS competition_id, g.chat_id, g.post_time FROM competitions c "

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import sqlite_utils
 
 from hpbot.domain.rounds import RoundStatus
 from hpbot.domain.schedule import Times, parse_time
 
+Row = dict[str, Any]  # a row as read: column name -> SQLite value (int, float, str, bytes or None)
 
-def select(db: sqlite_utils.Database, sql: str, params: Sequence | dict = ()) -> list[dict]:
+
+def select(db: sqlite_utils.Database, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
     """The rows of a read, as dicts, straight from the connection.
 
     sqlite-utils' `Database.query` runs each statement inside a savepoint of its own so that it can refuse one
@@ -42,7 +45,7 @@ class Group:
         return self.status == "active"
 
     @classmethod
-    def from_row(cls, row: dict) -> Group:
+    def from_row(cls, row: Row) -> Group:
         return cls(row["chat_id"], row["title"], row["type"], row["status"], row["post_time"], row["reveal_time"])
 
 
@@ -67,7 +70,7 @@ class Round:
         return self.status.takes_answers
 
     @classmethod
-    def from_row(cls, row: dict) -> Round:
+    def from_row(cls, row: Row) -> Round:
         def when(value: str | None) -> datetime | None:
             return datetime.fromisoformat(value) if value else None
 

@@ -13,6 +13,7 @@ from hpbot.domain.ranking import Standing
 from hpbot.store import opening
 from hpbot.store.checkpoint import Checkpointer
 from hpbot.store.competitions import Competitions
+from hpbot.store.inbox import Inbox
 from hpbot.store.migrations import migrate
 from hpbot.store.rows import Group, Round, RoundAnswer, Row, select
 
@@ -29,6 +30,7 @@ class Store:
         self.db = db
         self.checkpointer = checkpointer
         self.competitions = Competitions(db)
+        self.inbox = Inbox(db)
         # names last written per user: a tap by a known member writes nothing
         self._names: dict[int, tuple[str, str | None, str | None]] = {}
 

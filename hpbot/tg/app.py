@@ -7,6 +7,7 @@ The use cases are handed in (hpbot.wiring builds them); nothing here opens the s
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, ContextTypes
 
 from hpbot import texts
+from hpbot.clock import Clock, SystemClock
 from hpbot.config import Config
 from hpbot.health import beat
 from hpbot.tg.edge import Edge
@@ -37,7 +39,7 @@ from hpbot.tg.router import Feature, Route, register
 from hpbot.tg.transport.bot import BotClient
 from hpbot.tg.transport.http import AiohttpRequest
 from hpbot.tg.transport.ordering import PerChatOrder
-from hpbot.tg.transport.pacing import MessageRateLimiter
+from hpbot.tg.transport.pacing import MessageRateLimiter, following
 
 log = logging.getLogger(__name__)
 DUE_JOB_ID = "hpbot-due"
@@ -65,8 +67,10 @@ def state(application: AnyApplication) -> EdgeState:
     return found
 
 
-def new_bot(config: Config, rate_limiter: BaseRateLimiter[Any] | None = None) -> BotClient:
-    """The bot object: aiohttp for every request, the pacing limiter on message methods."""
+def new_bot(config: Config, rate_limiter: BaseRateLimiter[Any] | None = None, clock: Clock | None = None) -> BotClient:
+    """The bot object: aiohttp for every request, the pacing limiter on message methods (its windows follow the
+    bot's clock when that is not the system's: see `pacing.following`)."""
+    paced_by = time.monotonic if clock is None or isinstance(clock, SystemClock) else following(clock)
     return BotClient(
         config.token,
         base_url=config.api_base_url,
@@ -74,7 +78,8 @@ def new_bot(config: Config, rate_limiter: BaseRateLimiter[Any] | None = None) ->
         request=AiohttpRequest(connection_pool_size=64, connect_timeout=10, read_timeout=20, write_timeout=20,
                                pool_timeout=10),
         get_updates_request=AiohttpRequest(connection_pool_size=1, connect_timeout=10, read_timeout=35),
-        rate_limiter=rate_limiter or MessageRateLimiter(config.rate_per_second, config.group_rate_per_minute),
+        rate_limiter=rate_limiter or MessageRateLimiter(config.rate_per_second, config.group_rate_per_minute,
+                                                        clock=paced_by),
     )
 
 

@@ -10,8 +10,8 @@ from hpbot.clock import FakeClock
 from hpbot.config import load_config
 from hpbot.content import Bank
 from hpbot.testing import FakeTelegram
-from hpbot.wiring import ALLOWED_UPDATES, Hpbot, build
 from hpbot.tg.transport.pacing import MessageRateLimiter
+from hpbot.wiring import ALLOWED_UPDATES, Hpbot, build
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TOKEN = "987654321:TestTokenForHpbotEndToEndTests_xyz"

@@ -1,21 +1,31 @@
-"""Concurrent update handling that keeps order where it matters.
+"""Concurrent update handling that keeps order where it matters and is fair between chats.
 
 Taps from thousands of members must not wait for each other, but two updates of one conversation must be handled
 in the order they came: a group's commands in order, and a member's taps in order. Updates are keyed by chat (and
 by member for button taps); one lock per key, created on demand and dropped when idle.
+
+Fairness: an update waiting for its chat's turn holds none of the shared slots (`max_concurrent_updates`), so one
+chat's backlog never delays another chat. A chat's queue is bounded; a command identical to one of the same member
+still waiting or running in that chat is coalesced into it (dropped: its answer would be the same). A tap's time is
+taken when it arrives here, not when its turn comes (a callback query carries no timestamp of its own).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import datetime
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+log = logging.getLogger(__name__)
+CHAT_QUEUE_LIMIT = 50  # updates of one chat waiting at once; more are dropped (a flood, not a conversation)
 
-def order_key(update: object) -> tuple | None:
+
+def order_key(update: object) -> tuple[Any, ...] | None:
     if not isinstance(update, Update):
         return None
     chat = update.effective_chat
@@ -25,31 +35,86 @@ def order_key(update: object) -> tuple | None:
     return ("chat", chat.id) if chat is not None else None
 
 
+def command_signature(update: object) -> tuple[Any, ...] | None:
+    """(chat, member, text) of a command, for coalescing repeats; None for anything else."""
+    if not isinstance(update, Update) or update.message is None:
+        return None
+    message = update.message
+    text = message.text or ""
+    if not text.startswith("/") or message.from_user is None:
+        return None
+    return (message.chat.id, message.from_user.id, " ".join(text.split()))
+
+
 class PerChatOrder(BaseUpdateProcessor):
-    __slots__ = ("_locks", "_users")
+    __slots__ = ("_arrivals", "_clock", "_locks", "_on_done", "_running", "_users", "chat_limit")
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
+    def __init__(self, max_concurrent_updates: int = 256, *, clock: Callable[[], datetime] | None = None,
+                 on_done: Callable[[int], None] | None = None, chat_limit: int = CHAT_QUEUE_LIMIT) -> None:
         super().__init__(max_concurrent_updates)
-        self._locks: dict[tuple, asyncio.Lock] = {}
-        self._users: dict[tuple, int] = {}
+        self._locks: dict[tuple[Any, ...], asyncio.Lock] = {}
+        self._users: dict[tuple[Any, ...], int] = {}
+        self._running: set[tuple[Any, ...]] = set()  # commands waiting or being handled
+        self._arrivals: dict[int, datetime] = {}
+        self._clock, self._on_done, self.chat_limit = clock, on_done, chat_limit
 
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    def arrived_at(self, update: Update) -> datetime | None:
+        """When the update reached the bot (its time for scoring a tap), if it is being handled now."""
+        return self._arrivals.get(update.update_id)
+
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Like PTB's, but a waiting update takes a shared slot only once its chat's turn has come."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        if update_id is not None and self._clock is not None:
+            self._arrivals[update_id] = self._clock()
+        try:
+            await self._process(update, coroutine)
+        finally:
+            if update_id is not None:
+                self._arrivals.pop(update_id, None)
+                if self._on_done is not None:
+                    self._on_done(update_id)
+
+    async def _process(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = order_key(update)
         if key is None:
-            await coroutine
+            async with self._semaphore:
+                await coroutine
             return
+        signature = command_signature(update)
+        if signature is not None and signature in self._running:
+            log.info("command repeated while the same one waits in chat %s: coalesced", signature[0])
+            _discard(coroutine)
+            return
+        if key[0] == "chat" and self._users.get(key, 0) >= self.chat_limit:
+            log.info("chat %s has %d updates waiting: one more dropped", key[1], self.chat_limit)
+            _discard(coroutine)
+            return
+        if signature is not None:
+            self._running.add(signature)
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._users[key] = self._users.get(key, 0) + 1
         try:
-            async with lock:
+            async with lock, self._semaphore:
                 await coroutine
         finally:
+            if signature is not None:
+                self._running.discard(signature)
             self._users[key] -= 1
             if not self._users[key]:
                 del self._users[key], self._locks[key]
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Not used: `process_update` orders and limits by itself."""
+        await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""
 
     async def shutdown(self) -> None:
         """Nothing to tear down."""
+
+
+def _discard(coroutine: Awaitable[Any]) -> None:
+    if isinstance(coroutine, Coroutine):
+        coroutine.close()

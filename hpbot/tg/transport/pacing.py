@@ -20,6 +20,8 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
+from hpbot.clock import Clock
+
 log = logging.getLogger(__name__)
 
 PACED = frozenset({
@@ -163,6 +165,25 @@ class MessageRateLimiter(BaseRateLimiter[int]):
                 finally:
                     self._open.set()
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def following(clock: Clock, monotonic: Callable[[], float] = time.monotonic) -> Callable[[], float]:
+    """A monotonic clock for the pacing windows that also moves when the bot's clock jumps ahead.
+
+    With the system clock it is `time.monotonic`. When the bot's time is moved by hand (the demo and the crash
+    trials compress a day into seconds; end-to-end tests move a fake clock), a jump of the bot's day frees the
+    per-group windows as the real day would, so a week played in seconds is paced as a real week is.
+    """
+    wall0, mono0 = clock.now(), monotonic()
+    ahead = 0.0
+
+    def now() -> float:
+        nonlocal ahead
+        elapsed = monotonic() - mono0
+        ahead = max(ahead, (clock.now() - wall0).total_seconds() - elapsed)
+        return mono0 + elapsed + ahead
+
+    return now
 
 
 def _group_id(chat_id: Any) -> int | str | None:

@@ -1,0 +1,51 @@
+"""Every update handled once: recorded before its batch is confirmed to Telegram, marked when handled.
+
+What is guaranteed (docs/reliability.md): an update Telegram delivered is never lost — it is in the database before
+Telegram is told it arrived, and one still pending at a crash is handled after the restart; an update id delivered
+again (a replay, a webhook retry, a batch fetched twice) is not handled again. The one window left is the moment
+between a handler's effect and the mark that it was handled: a crash exactly then handles that update again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from hpbot.clock import Clock
+from hpbot.store import Store
+
+KEEP = timedelta(hours=48)  # Telegram keeps an unconfirmed update for 24 hours
+PRUNE_EVERY = 1000  # handled updates between two prunes
+
+
+class UpdateInbox:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.inbox, self.clock = store.inbox, clock
+        self._since_prune = 0
+
+    def receive(self, updates: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Record a batch as it arrives; returns the updates not seen before, in order (the rest are replays)."""
+        batch = [u for u in updates if isinstance(u.get("update_id"), int)]
+        if not batch:
+            return []
+        fresh = self.inbox.receive(((u["update_id"], json.dumps(u, ensure_ascii=False)) for u in batch),
+                                   self.clock.now())
+        return [u for u in batch if u["update_id"] in fresh]
+
+    def done(self, update_id: int) -> None:
+        self.inbox.done(update_id, self.clock.now())
+        self._since_prune += 1
+        if self._since_prune >= PRUNE_EVERY:
+            self._since_prune = 0
+            self.inbox.prune(self.clock.now() - KEEP)
+
+    def pending(self) -> list[dict[str, Any]]:
+        """Updates received but not handled before the last stop, oldest first."""
+        return [json.loads(raw) for _, raw in self.inbox.pending() if raw]
+
+    def next_offset(self) -> int:
+        """The getUpdates offset that confirms everything recorded."""
+        last = self.inbox.last_id()
+        return last + 1 if last is not None else 0
