@@ -1,6 +1,6 @@
 """Pure rules: scoring, streaks, due times, item order, ranking."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -223,7 +223,7 @@ async def test_message_limiter_retries_after_the_pause_and_lets_lookups_through(
         slept.append(seconds)
 
     limiter = MessageRateLimiter(per_second=0, group_per_minute=20, max_retries=2, sleep=sleep)
-    failures = [RetryAfter(3)]
+    failures = [RetryAfter(timedelta(seconds=3))]
 
     async def send(**kwargs):
         if failures:
@@ -232,7 +232,7 @@ async def test_message_limiter_retries_after_the_pause_and_lets_lookups_through(
 
     assert await limiter.process_request(send, (), {"text": "hi"}, "sendMessage", {"chat_id": -5}, None) == "hi"
     assert [round(s, 3) for s in slept] == [3.1]
-    failures[:] = [RetryAfter(1)] * 3
+    failures[:] = [RetryAfter(timedelta(seconds=1))] * 3
     with pytest.raises(RetryAfter):
         await limiter.process_request(send, (), {"text": "hi"}, "sendMessage", {"chat_id": "-5"}, None)
     assert len(slept) == 3  # two retries, then the error
@@ -240,7 +240,7 @@ async def test_message_limiter_retries_after_the_pause_and_lets_lookups_through(
 
     async def count(**kwargs):
         calls.append(kwargs)
-        raise RetryAfter(5)
+        raise RetryAfter(timedelta(seconds=5))
 
     with pytest.raises(RetryAfter):  # look-ups are neither paced nor retried
         await limiter.process_request(count, (), {"chat_id": -5}, "getChatMemberCount", {"chat_id": -5}, None)

@@ -17,7 +17,8 @@ from hpbot.domain.quiz import LETTERS
 from hpbot.domain.ranking import rank
 from hpbot.domain.statuses import CompetitionStatus
 from hpbot.store import Store
-from hpbot.store.competitions import Competition, MemberTotals
+from hpbot.store.competitions import Competition as Competition
+from hpbot.store.competitions import MemberTotals
 
 CHART_DAYS = 30
 

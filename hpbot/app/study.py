@@ -13,7 +13,9 @@ from hpbot.content import Bank, QuizItem
 from hpbot.domain import due, rotation, schedule, scoring
 from hpbot.domain.ranking import Standing, rank
 from hpbot.domain.statuses import GroupStatus
-from hpbot.store import Group, Round, Store
+from hpbot.store import Group as Group
+from hpbot.store import Round as Round
+from hpbot.store import Store
 
 
 class AnswerOutcome(enum.Enum):

@@ -32,6 +32,7 @@ def run_export(args: argparse.Namespace) -> int:
     from hpbot.clock import SystemClock
     from hpbot.content import load_bank
     from hpbot.content.model import ContentError
+    from hpbot.errors import StartupError
     from hpbot.reports import workbook
     from hpbot.store import Store
 
@@ -51,7 +52,10 @@ def run_export(args: argparse.Namespace) -> int:
         bank = load_bank()
     except ContentError as exc:
         return _fail(f"the study bank cannot be read: {exc}")
-    store = Store.open(db)
+    try:
+        store = Store.open(db)
+    except StartupError as exc:
+        return _fail(str(exc))
     try:
         service = CompetitionService(store, bank, SystemClock(), tz, frozenset())
         comp = service.comps.get(args.competition)

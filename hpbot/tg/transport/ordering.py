@@ -46,12 +46,20 @@ def command_signature(update: object) -> tuple[Any, ...] | None:
     return (message.chat.id, message.from_user.id, " ".join(text.split()))
 
 
+UNBOUNDED = 1 << 30  # PTB's own semaphore: never the limit, so an update reaches `do_process_update` at once
+
+
 class PerChatOrder(BaseUpdateProcessor):
-    __slots__ = ("_arrivals", "_clock", "_locks", "_on_done", "_running", "_users", "chat_limit")
+    """PTB takes its shared slot before handing an update over; here the slot (`_slots`) is taken only once the
+    update's chat lock is held, so waiting updates hold none."""
+
+    __slots__ = ("_arrivals", "_clock", "_locks", "_on_done", "_running", "_slots", "_users", "chat_limit", "slots")
 
     def __init__(self, max_concurrent_updates: int = 256, *, clock: Callable[[], datetime] | None = None,
                  on_done: Callable[[int], None] | None = None, chat_limit: int = CHAT_QUEUE_LIMIT) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(UNBOUNDED)
+        self.slots = max_concurrent_updates
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[tuple[Any, ...], asyncio.Lock] = {}
         self._users: dict[tuple[Any, ...], int] = {}
         self._running: set[tuple[Any, ...]] = set()  # commands waiting or being handled
@@ -62,8 +70,8 @@ class PerChatOrder(BaseUpdateProcessor):
         """When the update reached the bot (its time for scoring a tap), if it is being handled now."""
         return self._arrivals.get(update.update_id)
 
-    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Like PTB's, but a waiting update takes a shared slot only once its chat's turn has come."""
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Order by chat, then take a shared slot; note the arrival first and the update handled last."""
         update_id = update.update_id if isinstance(update, Update) else None
         if update_id is not None and self._clock is not None:
             self._arrivals[update_id] = self._clock()
@@ -78,7 +86,7 @@ class PerChatOrder(BaseUpdateProcessor):
     async def _process(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = order_key(update)
         if key is None:
-            async with self._semaphore:
+            async with self._slots:
                 await coroutine
             return
         signature = command_signature(update)
@@ -95,7 +103,7 @@ class PerChatOrder(BaseUpdateProcessor):
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._users[key] = self._users.get(key, 0) + 1
         try:
-            async with lock, self._semaphore:
+            async with lock, self._slots:
                 await coroutine
         finally:
             if signature is not None:
@@ -103,10 +111,6 @@ class PerChatOrder(BaseUpdateProcessor):
             self._users[key] -= 1
             if not self._users[key]:
                 del self._users[key], self._locks[key]
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Not used: `process_update` orders and limits by itself."""
-        await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""

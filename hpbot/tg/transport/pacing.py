@@ -156,7 +156,7 @@ class MessageRateLimiter(BaseRateLimiter[int]):
                 if attempt == retries:
                     log.warning("%s still limited after %d retries", endpoint, retries)
                     raise
-                pause = _seconds(exc) + 0.1
+                pause = retry_after_seconds(exc) + 0.1
                 log.info("%s: Telegram asked for a pause of %.1f s; every send waits, then this one is retried",
                          endpoint, pause)
                 self._open.clear()
@@ -196,8 +196,9 @@ def _group_id(chat_id: Any) -> int | str | None:
     return chat_id if isinstance(chat_id, int) and chat_id < 0 else None
 
 
-def _seconds(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():  # PTB 22 warns that retry_after will become a timedelta
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """How long Telegram asked to wait: a timedelta with PTB_TIMEDELTA (set by hpbot.tg), seconds without it."""
+    with warnings.catch_warnings():  # PTB 22 warns on every read when PTB_TIMEDELTA is not set
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
