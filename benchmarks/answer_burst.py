@@ -56,15 +56,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def measure(fake: FakeProcess | LocalFake, app: Application, taps: list[list], rate: float, via: str,
-                  before_stop: Callable[[], Awaitable[object]] | None = None) -> dict:
+async def measure(
+    fake: FakeProcess | LocalFake,
+    app: Application,
+    taps: list[list],
+    rate: float,
+    via: str,
+    before_stop: Callable[[], Awaitable[object]] | None = None,
+) -> dict:
     await app.initialize()
     await app.start()
     if via == "webhook":
         port = free_port()
-        await app.updater.start_webhook(listen="127.0.0.1", port=port, url_path="telegram",
-                                        webhook_url=f"http://127.0.0.1:{port}/telegram", secret_token=SECRET,
-                                        allowed_updates=ALLOWED_UPDATES, max_connections=40)
+        await app.updater.start_webhook(
+            listen="127.0.0.1",
+            port=port,
+            url_path="telegram",
+            webhook_url=f"http://127.0.0.1:{port}/telegram",
+            secret_token=SECRET,
+            allowed_updates=ALLOWED_UPDATES,
+            max_connections=40,
+        )
     else:
         await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
     await fake.control("reset")
@@ -77,7 +89,9 @@ async def measure(fake: FakeProcess | LocalFake, app: Application, taps: list[li
         if progress["answered"] >= progress["total"]:
             break
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{progress['answered']} of {progress['total']} taps answered before the deadline")
+            raise TimeoutError(
+                f"{progress['answered']} of {progress['total']} taps answered before the deadline"
+            )
     cpu, fake_cpu = time.process_time() - cpu, process_cpu(fake) - fake_cpu
     result = await fake.control("tap_stats", {"latencies": True})
     if before_stop is not None:
@@ -86,10 +100,18 @@ async def measure(fake: FakeProcess | LocalFake, app: Application, taps: list[li
     await app.stop()
     await app.shutdown()
     latencies = result["latencies_ms"]
-    return {"taps": len(taps), "wall": result["wall_s"], "rate": len(taps) / result["wall_s"],
-            "p50": pct(latencies, 50), "p99": pct(latencies, 99), "offer_s": result["offer_s"],
-            "offer_lag_s": result["offer_lag_s"], "webhook_failures": result["webhook_failures"],
-            "cpu_s": cpu, "fake_cpu_s": fake_cpu}
+    return {
+        "taps": len(taps),
+        "wall": result["wall_s"],
+        "rate": len(taps) / result["wall_s"],
+        "p50": pct(latencies, 50),
+        "p99": pct(latencies, 99),
+        "offer_s": result["offer_s"],
+        "offer_lag_s": result["offer_lag_s"],
+        "webhook_failures": result["webhook_failures"],
+        "cpu_s": cpu,
+        "fake_cpu_s": fake_cpu,
+    }
 
 
 def process_cpu(fake: FakeProcess | LocalFake) -> float:
@@ -102,20 +124,39 @@ def process_cpu(fake: FakeProcess | LocalFake) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def scenario(fake: FakeProcess | LocalFake, chat_ids: list[int], per_group: int, taps_n: int, rate: float,
-                   via: str, workdir: Path, count_edit_seconds: float,
-                   ceilings_of: tuple[str, ...]) -> tuple[dict, dict[str, dict], int]:
+async def scenario(
+    fake: FakeProcess | LocalFake,
+    chat_ids: list[int],
+    per_group: int,
+    taps_n: int,
+    rate: float,
+    via: str,
+    workdir: Path,
+    count_edit_seconds: float,
+    ceilings_of: tuple[str, ...],
+) -> tuple[dict, dict[str, dict], int]:
     """One path (poll or webhook): a fresh database, the morning post in every group, then the same taps to hpbot
     and to the empty application."""
     db = workdir / f"burst-{via}.sqlite3"
     store = Store.open(db)
     with store.db.atomic():
-        store.db.conn.executemany("INSERT INTO groups (chat_id, title, status) VALUES (?, ?, 'active')",
-                                  [(c, f"Chi bộ {c}") for c in chat_ids])
-    config = load_config({"HPBOT_TOKEN": TOKEN, "HPBOT_API_BASE_URL": fake.base_url, "HPBOT_DB": str(db),
-                          "HPBOT_RATE_PER_SECOND": "0", "HPBOT_GROUP_RATE_PER_MINUTE": "0",
-                          "HPBOT_COUNT_EDIT_SECONDS": str(count_edit_seconds)})
-    hp = build(config, clock=FakeClock(local(2026, 11, 30, 7, 5)), bank=load_bank(), store=store, run_jobs=False)
+        store.db.conn.executemany(
+            "INSERT INTO groups (chat_id, title, status) VALUES (?, ?, 'active')",
+            [(c, f"Chi bộ {c}") for c in chat_ids],
+        )
+    config = load_config(
+        {
+            "HPBOT_TOKEN": TOKEN,
+            "HPBOT_API_BASE_URL": fake.base_url,
+            "HPBOT_DB": str(db),
+            "HPBOT_RATE_PER_SECOND": "0",
+            "HPBOT_GROUP_RATE_PER_MINUTE": "0",
+            "HPBOT_COUNT_EDIT_SECONDS": str(count_edit_seconds),
+        }
+    )
+    hp = build(
+        config, clock=FakeClock(local(2026, 11, 30, 7, 5)), bank=load_bank(), store=store, run_jobs=False
+    )
     await hp.application.initialize()
     hp.study.clock.set(local(2026, 11, 30, 7, 0))
     await hp.rounds.run_due()
@@ -131,7 +172,14 @@ async def scenario(fake: FakeProcess | LocalFake, chat_ids: list[int], per_group
         chat = chat_ids[i % groups]
         user = 1 + (i % groups) * per_group + (i // groups) % per_group
         post = posts[chat]
-        taps.append([user, chat, post["message_id"], post["reply_markup"]["inline_keyboard"][0][i % 4]["callback_data"]])
+        taps.append(
+            [
+                user,
+                chat,
+                post["message_id"],
+                post["reply_markup"]["inline_keyboard"][0][i % 4]["callback_data"],
+            ]
+        )
     # the answer-count edits hpbot schedules run before it stops (outside the measured wall time)
     ours = await measure(fake, hp.application, taps, rate, via, before_stop=hp.rounds.drain)
     stored = store.db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
@@ -144,18 +192,30 @@ async def scenario(fake: FakeProcess | LocalFake, chat_ids: list[int], per_group
         builder = ApplicationBuilder().token(TOKEN).base_url(fake.base_url)
         if transport == "aiohttp":  # the HTTP client hpbot uses, so the difference is hpbot's own work
             builder = builder.request(AiohttpRequest(connection_pool_size=64)).get_updates_request(
-                AiohttpRequest(connection_pool_size=1))
-        bare = (builder.concurrent_updates(PerChatOrder(256))
-                .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0)).build())
+                AiohttpRequest(connection_pool_size=1)
+            )
+        bare = (
+            builder.concurrent_updates(PerChatOrder(256))
+            .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0))
+            .build()
+        )
         bare.add_handler(CallbackQueryHandler(ack))
         ceilings[transport] = await measure(fake, bare, taps, rate, via)
     store.close()
     return ours, ceilings, stored
 
 
-async def run(taps_n: int, members: int, groups: int, rate: float, paths: list[str], workdir: Path,
-              in_process: bool, count_edit_seconds: float,
-              ceilings_of: tuple[str, ...]) -> dict[str, tuple[dict, dict[str, dict], int]]:
+async def run(
+    taps_n: int,
+    members: int,
+    groups: int,
+    rate: float,
+    paths: list[str],
+    workdir: Path,
+    in_process: bool,
+    count_edit_seconds: float,
+    ceilings_of: tuple[str, ...],
+) -> dict[str, tuple[dict, dict[str, dict], int]]:
     fake = LocalFake() if in_process else FakeProcess()
     await fake.start()
     try:
@@ -165,11 +225,16 @@ async def run(taps_n: int, members: int, groups: int, rate: float, paths: list[s
         for g, chat in enumerate(chat_ids):
             members_of = list(range(1 + g * per_group, 1 + (g + 1) * per_group))
             users += [{"id": u, "first_name": f"Đảng viên {u}"} for u in members_of]
-            world.append({"chat_id": chat, "title": f"Chi bộ {g}", "admins": [members_of[0]], "members": members_of})
+            world.append(
+                {"chat_id": chat, "title": f"Chi bộ {g}", "admins": [members_of[0]], "members": members_of}
+            )
         await fake.control("world", {"users": users, "groups": world})
-        return {via: await scenario(fake, chat_ids, per_group, taps_n, rate, via, workdir, count_edit_seconds,
-                                    ceilings_of)
-                for via in paths}
+        return {
+            via: await scenario(
+                fake, chat_ids, per_group, taps_n, rate, via, workdir, count_edit_seconds, ceilings_of
+            )
+            for via in paths
+        }
     finally:
         await fake.stop()
 
@@ -180,16 +245,33 @@ def main() -> int:
     parser.add_argument("--members", type=int, default=20_000)
     parser.add_argument("--groups", type=int, default=2_000)
     parser.add_argument("--rate", type=float, default=1_000.0, help="offered taps per second")
-    parser.add_argument("--via", choices=("poll", "webhook", "both"), default="poll",
-                        help="how updates reach the application: getUpdates, the webhook, or one after the other")
-    parser.add_argument("--in-process", action="store_true",
-                        help="run the fake Bot API in this process and event loop (default: a child process)")
-    parser.add_argument("--count-edit-seconds", type=float, default=15.0,
-                        help="HPBOT_COUNT_EDIT_SECONDS: delay of the live answer-count edit of a post")
-    parser.add_argument("--ceilings", default="httpx,aiohttp",
-                        help="the empty PTB apps measured after hpbot, comma-separated: httpx,aiohttp (default) or none")
-    parser.add_argument("--smoke", action="store_true",
-                        help="400 taps, 200 members, 20 groups, count edits after 1 s; both paths")
+    parser.add_argument(
+        "--via",
+        choices=("poll", "webhook", "both"),
+        default="poll",
+        help="how updates reach the application: getUpdates, the webhook, or one after the other",
+    )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run the fake Bot API in this process and event loop (default: a child process)",
+    )
+    parser.add_argument(
+        "--count-edit-seconds",
+        type=float,
+        default=15.0,
+        help="HPBOT_COUNT_EDIT_SECONDS: delay of the live answer-count edit of a post",
+    )
+    parser.add_argument(
+        "--ceilings",
+        default="httpx,aiohttp",
+        help="the empty PTB apps measured after hpbot, comma-separated: httpx,aiohttp (default) or none",
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="400 taps, 200 members, 20 groups, count edits after 1 s; both paths",
+    )
     args = parser.parse_args()
     if args.smoke:
         args.taps, args.members, args.groups, args.rate, args.via = 400, 200, 20, 400.0, "both"
@@ -197,10 +279,23 @@ def main() -> int:
     paths = ["poll", "webhook"] if args.via == "both" else [args.via]
     ceilings_of = tuple(c for c in args.ceilings.split(",") if c and c != "none")
     if unknown := set(ceilings_of) - {"httpx", "aiohttp"}:
-        parser.error(f"--ceilings: unknown client(s) {', '.join(sorted(unknown))}; use httpx, aiohttp or none")
+        parser.error(
+            f"--ceilings: unknown client(s) {', '.join(sorted(unknown))}; use httpx, aiohttp or none"
+        )
     with tempfile.TemporaryDirectory() as tmp:
-        results = eventloop.run(run(args.taps, args.members, args.groups, args.rate, paths, Path(tmp),
-                                    args.in_process, args.count_edit_seconds, ceilings_of))
+        results = eventloop.run(
+            run(
+                args.taps,
+                args.members,
+                args.groups,
+                args.rate,
+                paths,
+                Path(tmp),
+                args.in_process,
+                args.count_edit_seconds,
+                ceilings_of,
+            )
+        )
     print(f"command: python -m benchmarks.answer_burst {' '.join(sys.argv[1:])}")
     print(f"fake Bot API: {'in this process' if args.in_process else 'separate process'}")
     distinct = min(args.taps, args.members)
@@ -210,15 +305,21 @@ def main() -> int:
         rows = [("hpbot (aiohttp client)", ours)]
         rows += [(CEILING_NAMES[c], ceilings[c]) for c in ceilings_of]
         for name, r in rows:
-            print(f"[{path}] {name:<27} taps={r['taps']} handled={r['rate']:.0f}/s p50={r['p50']:.1f}ms "
-                  f"p99={r['p99']:.1f}ms (offered {args.rate:.0f}/s: all offered in {r['offer_s']:.1f}s, "
-                  f"max lag {r['offer_lag_s'] * 1000:.0f}ms; webhook retries {r['webhook_failures']}) "
-                  f"CPU per tap: app {r['cpu_s'] / r['taps'] * 1000:.2f}ms ({r['cpu_s'] / r['wall']:.0%} of a core), "
-                  f"fake {r['fake_cpu_s'] / r['taps'] * 1000:.2f}ms ({r['fake_cpu_s'] / r['wall']:.0%})")
+            print(
+                f"[{path}] {name:<27} taps={r['taps']} handled={r['rate']:.0f}/s p50={r['p50']:.1f}ms "
+                f"p99={r['p99']:.1f}ms (offered {args.rate:.0f}/s: all offered in {r['offer_s']:.1f}s, "
+                f"max lag {r['offer_lag_s'] * 1000:.0f}ms; webhook retries {r['webhook_failures']}) "
+                f"CPU per tap: app {r['cpu_s'] / r['taps'] * 1000:.2f}ms ({r['cpu_s'] / r['wall']:.0%} of a core), "
+                f"fake {r['fake_cpu_s'] / r['taps'] * 1000:.2f}ms ({r['fake_cpu_s'] / r['wall']:.0%})"
+            )
         for c in ceilings_of:
-            print(f"[{path}] hpbot/ceiling rate against {CEILING_NAMES[c]}: {ours['rate'] / ceilings[c]['rate']:.2f}")
-        print(f"[{path}] answers stored: {stored} (distinct members who tapped: {distinct}; later taps are "
-              "'already answered')")
+            print(
+                f"[{path}] hpbot/ceiling rate against {CEILING_NAMES[c]}: {ours['rate'] / ceilings[c]['rate']:.2f}"
+            )
+        print(
+            f"[{path}] answers stored: {stored} (distinct members who tapped: {distinct}; later taps are "
+            "'already answered')"
+        )
         ok = ok and stored == distinct
     return 0 if ok else 1
 

@@ -28,8 +28,10 @@ def run(path: Path, groups: int, checkpoint_every: float | None, pause: float) -
     store = Store.open(path, checkpoint_every=checkpoint_every)
     ids = [-(10**12) - i for i in range(groups)]
     with store.db.atomic():
-        store.db.conn.executemany("INSERT INTO groups (chat_id, title, type, status) VALUES (?, ?, 'group', 'active')",
-                                  [(chat_id, f"Chi bộ {i}") for i, chat_id in enumerate(ids)])
+        store.db.conn.executemany(
+            "INSERT INTO groups (chat_id, title, type, status) VALUES (?, ?, 'group', 'active')",
+            [(chat_id, f"Chi bộ {i}") for i, chat_id in enumerate(ids)],
+        )
     samples = []
     for n, chat_id in enumerate(ids):
         t = time.perf_counter()
@@ -43,13 +45,21 @@ def run(path: Path, groups: int, checkpoint_every: float | None, pause: float) -
     store.close()
     samples.sort()
     count = len(samples)
-    return {"transactions": count, "rounds_open": rounds, "mean_us": sum(samples) / count * 1e6,
-            "p99_us": samples[int(count * 0.99)] * 1e6, "p999_us": samples[int(count * 0.999)] * 1e6,
-            "max_ms": samples[-1] * 1e3, "over_5ms": sum(s > 0.005 for s in samples)}
+    return {
+        "transactions": count,
+        "rounds_open": rounds,
+        "mean_us": sum(samples) / count * 1e6,
+        "p99_us": samples[int(count * 0.99)] * 1e6,
+        "p999_us": samples[int(count * 0.999)] * 1e6,
+        "max_ms": samples[-1] * 1e3,
+        "over_5ms": sum(s > 0.005 for s in samples),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--groups", type=int, default=20000)
     parser.add_argument("--pause", type=float, default=0.0002, help="seconds between groups")
     parser.add_argument("--smoke", action="store_true")
@@ -57,11 +67,15 @@ def main(argv: list[str] | None = None) -> int:
     groups = 200 if args.smoke else args.groups
     print("command: python -m benchmarks.commits " + " ".join(argv if argv is not None else sys.argv[1:]))
     with tempfile.TemporaryDirectory() as tmp:
-        for label, every in (("checkpoints in the commits (SQLite's default)", None),
-                             ("checkpoints on the checkpointer thread", 1.0)):
+        for label, every in (
+            ("checkpoints in the commits (SQLite's default)", None),
+            ("checkpoints on the checkpointer thread", 1.0),
+        ):
             r = run(Path(tmp) / f"{every}.sqlite3", groups, every, args.pause)
-            print(f"{label}: {r['transactions']} transactions, mean {r['mean_us']:.0f} us, p99 {r['p99_us']:.0f} us, "
-                  f"p99.9 {r['p999_us']:.0f} us, max {r['max_ms']:.1f} ms, over 5 ms: {r['over_5ms']}")
+            print(
+                f"{label}: {r['transactions']} transactions, mean {r['mean_us']:.0f} us, p99 {r['p99_us']:.0f} us, "
+                f"p99.9 {r['p999_us']:.0f} us, max {r['max_ms']:.1f} ms, over 5 ms: {r['over_5ms']}"
+            )
             if r["rounds_open"] != groups:
                 print(f"FAIL: {r['rounds_open']} rounds open, expected {groups}")
                 return 1

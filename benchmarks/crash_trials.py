@@ -35,7 +35,9 @@ class Trial:
         self.workdir, self.rng = workdir, rng
         self.fake = FakeTelegram()
         self.groups = [-(5 * 10**12) - g for g in range(groups)]
-        self.members = {chat: [10_000 * (g + 1) + m for m in range(members)] for g, chat in enumerate(self.groups)}
+        self.members = {
+            chat: [10_000 * (g + 1) + m for m in range(members)] for g, chat in enumerate(self.groups)
+        }
         self.process: asyncio.subprocess.Process | None = None
         self.kills = 0
 
@@ -45,13 +47,27 @@ class Trial:
         os.replace(partial, self.workdir / "clock.txt")
 
     async def start(self) -> None:
-        env = {**os.environ, "HPBOT_TOKEN": TOKEN, "HPBOT_API_BASE_URL": self.fake.base_url,
-               "HPBOT_DB": str(self.workdir / "trial.sqlite3"), "HPBOT_CLOCK_FILE": str(self.workdir / "clock.txt"),
-               "HPBOT_TICK_SECONDS": "0.1", "HPBOT_COUNT_EDIT_SECONDS": "0.5", "HPBOT_LOG_LEVEL": "WARNING",
-               "HPBOT_RATE_PER_SECOND": "0", "HPBOT_GROUP_RATE_PER_MINUTE": "0"}
+        env = {
+            **os.environ,
+            "HPBOT_TOKEN": TOKEN,
+            "HPBOT_API_BASE_URL": self.fake.base_url,
+            "HPBOT_DB": str(self.workdir / "trial.sqlite3"),
+            "HPBOT_CLOCK_FILE": str(self.workdir / "clock.txt"),
+            "HPBOT_TICK_SECONDS": "0.1",
+            "HPBOT_COUNT_EDIT_SECONDS": "0.5",
+            "HPBOT_LOG_LEVEL": "WARNING",
+            "HPBOT_RATE_PER_SECOND": "0",
+            "HPBOT_GROUP_RATE_PER_MINUTE": "0",
+        }
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "hpbot", "run", env=env, stdout=asyncio.subprocess.DEVNULL,
-            stderr=open(self.workdir / "bot.log", "ab"))  # noqa: SIM115
+            sys.executable,
+            "-m",
+            "hpbot",
+            "run",
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=open(self.workdir / "bot.log", "ab"),
+        )  # noqa: SIM115
 
     async def kill_after(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
@@ -113,10 +129,13 @@ class Trial:
             await self.process.wait()
             stopped = False
         await self.fake.stop()
-        acknowledged = {(t["callback_query"]["message"]["chat"]["id"], t["callback_query"]["from"]["id"])
-                        for t, q in zip(taps, ids, strict=True)
-                        if self.fake.callback_answers.get(q, {}).get("text", "").startswith(("Đã ghi nhận",
-                                                                                             "Bạn đã chọn"))}
+        acknowledged = {
+            (t["callback_query"]["message"]["chat"]["id"], t["callback_query"]["from"]["id"])
+            for t, q in zip(taps, ids, strict=True)
+            if self.fake.callback_answers.get(q, {})
+            .get("text", "")
+            .startswith(("Đã ghi nhận", "Bạn đã chọn"))
+        }
         with sqlite3.connect(self.workdir / "trial.sqlite3") as conn:
             stored = set(conn.execute("SELECT chat_id, user_id FROM answers").fetchall())
             integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -124,15 +143,22 @@ class Trial:
             "kills": self.kills,
             "posts": sorted({len(self.posts(c, day)) for c in self.groups}),
             "reveals": sorted({self.reveals(c, day) for c in self.groups}),
-            "acknowledged": len(acknowledged), "stored": len(stored), "lost": len(acknowledged - stored),
-            "integrity": integrity, "stopped": stopped,
+            "acknowledged": len(acknowledged),
+            "stored": len(stored),
+            "lost": len(acknowledged - stored),
+            "integrity": integrity,
+            "stopped": stopped,
         }
 
 
-async def main_async(trials: int, groups: int, members: int, seed: int, tolerate_duplicate_posts: bool) -> int:
+async def main_async(
+    trials: int, groups: int, members: int, seed: int, tolerate_duplicate_posts: bool
+) -> int:
     import logging
 
-    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)  # a killed client's broken request is expected
+    logging.getLogger("aiohttp.server").setLevel(
+        logging.CRITICAL
+    )  # a killed client's broken request is expected
     rng = random.Random(seed)
     failures = 0
     totals = {"kills": 0, "acknowledged": 0, "lost": 0, "dup_posts": 0, "dup_reveals": 0}
@@ -140,24 +166,34 @@ async def main_async(trials: int, groups: int, members: int, seed: int, tolerate
     for n in range(trials):
         with tempfile.TemporaryDirectory(prefix="hpbot-trial-") as tmp:
             result = await Trial(Path(tmp), groups, members, rng).run(date(2026, 12, 1) + timedelta(days=n))
-        posts_ok = result["posts"] == [1] or (tolerate_duplicate_posts and max(result["posts"]) <= 2
-                                              and min(result["posts"]) == 1)
-        bad = (not posts_ok or result["reveals"] != [1] or result["lost"] or result["integrity"] != "ok"
-               or not result["stopped"])
+        posts_ok = result["posts"] == [1] or (
+            tolerate_duplicate_posts and max(result["posts"]) <= 2 and min(result["posts"]) == 1
+        )
+        bad = (
+            not posts_ok
+            or result["reveals"] != [1]
+            or result["lost"]
+            or result["integrity"] != "ok"
+            or not result["stopped"]
+        )
         failures += bool(bad)
         totals["kills"] += result["kills"]
         totals["acknowledged"] += result["acknowledged"]
         totals["lost"] += result["lost"]
         totals["dup_posts"] += result["posts"] != [1]
         totals["dup_reveals"] += result["reveals"] != [1]
-        print(f"trial {n + 1:2d}: kills={result['kills']} posts/group={result['posts']} "
-              f"reveals/group={result['reveals']} acknowledged={result['acknowledged']} stored={result['stored']} "
-              f"lost={result['lost']} integrity={result['integrity']}"
-              f"{'' if result['stopped'] else ' (did not stop on SIGTERM within 30 s)'}{'  <-- FAIL' if bad else ''}",
-              flush=True)
-    print(f"{trials} trials, {totals['kills']} kill -9, {totals['acknowledged']} acknowledged answers, "
-          f"{totals['lost']} lost, trials with a duplicated post: {totals['dup_posts']}, with a duplicated reveal: "
-          f"{totals['dup_reveals']}, failed trials: {failures}, {time.perf_counter() - started:.0f}s")
+        print(
+            f"trial {n + 1:2d}: kills={result['kills']} posts/group={result['posts']} "
+            f"reveals/group={result['reveals']} acknowledged={result['acknowledged']} stored={result['stored']} "
+            f"lost={result['lost']} integrity={result['integrity']}"
+            f"{'' if result['stopped'] else ' (did not stop on SIGTERM within 30 s)'}{'  <-- FAIL' if bad else ''}",
+            flush=True,
+        )
+    print(
+        f"{trials} trials, {totals['kills']} kill -9, {totals['acknowledged']} acknowledged answers, "
+        f"{totals['lost']} lost, trials with a duplicated post: {totals['dup_posts']}, with a duplicated reveal: "
+        f"{totals['dup_reveals']}, failed trials: {failures}, {time.perf_counter() - started:.0f}s"
+    )
     return 1 if failures else 0
 
 
@@ -167,13 +203,17 @@ def main() -> int:
     parser.add_argument("--groups", type=int, default=30)
     parser.add_argument("--members", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--tolerate-duplicate-posts", action="store_true",
-                        help="count a second post (the known send-then-commit window, docs/reliability.md) but do "
-                             "not fail on it; lost or duplicated reveals, lost answers and corruption still fail")
+    parser.add_argument(
+        "--tolerate-duplicate-posts",
+        action="store_true",
+        help="count a second post (the known send-then-commit window, docs/reliability.md) but do "
+        "not fail on it; lost or duplicated reveals, lost answers and corruption still fail",
+    )
     args = parser.parse_args()
     print(f"command: python -m benchmarks.crash_trials {' '.join(sys.argv[1:])}")
-    return asyncio.run(main_async(args.trials, args.groups, args.members, args.seed,
-                                   args.tolerate_duplicate_posts))
+    return asyncio.run(
+        main_async(args.trials, args.groups, args.members, args.seed, args.tolerate_duplicate_posts)
+    )
 
 
 if __name__ == "__main__":

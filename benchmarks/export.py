@@ -31,8 +31,9 @@ def build(path: Path, members: int, groups: int, days: int, share: float) -> tup
     items = [(q.number, bank.items_for(q.number)[0].id) for q in bank.questions]
     answers = generate(path, members, groups, days, share, items=items)
     store = Store.open(path)
-    comp = store.competitions.create("Thi đua học tập", START, START + timedelta(days=days - 1), 1,
-                                     datetime.now(UTC))
+    comp = store.competitions.create(
+        "Thi đua học tập", START, START + timedelta(days=days - 1), 1, datetime.now(UTC)
+    )
     store.competitions.join_all_active(comp.id, datetime.now(UTC))
     store.close()
     return comp.id, answers
@@ -41,8 +42,21 @@ def build(path: Path, members: int, groups: int, days: int, share: float) -> tup
 def run_export(path: Path, comp_id: int, out: Path) -> float:
     env = {**os.environ, "HPBOT_DB": str(path)}
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "hpbot", "export", "--competition", str(comp_id), "--out", str(out),
-                    "--quiet"], check=True, env=env)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hpbot",
+            "export",
+            "--competition",
+            str(comp_id),
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        check=True,
+        env=env,
+    )
     return time.perf_counter() - t
 
 
@@ -55,16 +69,26 @@ def one_size(members: int, groups: int, days: int, share: float, workdir: Path) 
     xlsx_s = run_export(path, comp_id, xlsx)
     csv_s = run_export(path, comp_id, workdir / f"results-{members}.csv")
     book = load_workbook(xlsx, read_only=True)
-    group_rows, member_rows, day_rows = (sum(1 for _ in book[name].iter_rows(min_row=2, values_only=True))
-                                         for name in ("Nhóm", "Thành viên", "Theo ngày"))
+    group_rows, member_rows, day_rows = (
+        sum(1 for _ in book[name].iter_rows(min_row=2, values_only=True))
+        for name in ("Nhóm", "Thành viên", "Theo ngày")
+    )
     with_answers = Store.open(path)
     expected_members = with_answers.db.execute("SELECT COUNT(*) FROM member_stats").fetchone()[0]
     with_answers.close()
     assert group_rows == groups, (group_rows, groups)
     assert member_rows == expected_members, (member_rows, expected_members)
     assert day_rows == groups * days, (day_rows, groups * days)
-    return {"members": members, "groups": groups, "answers": answers, "generate_s": generated, "xlsx_s": xlsx_s,
-            "csv_s": csv_s, "xlsx_mb": xlsx.stat().st_size / 1e6, "member_rows": member_rows}
+    return {
+        "members": members,
+        "groups": groups,
+        "answers": answers,
+        "generate_s": generated,
+        "xlsx_s": xlsx_s,
+        "csv_s": csv_s,
+        "xlsx_mb": xlsx.stat().st_size / 1e6,
+        "member_rows": member_rows,
+    }
 
 
 def main() -> int:
@@ -81,12 +105,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for members in args.members:
             r = one_size(members, max(1, members // args.per_group), args.days, args.share, Path(tmp))
-            print(f"members {r['members']:>7,} | groups {r['groups']:>6,} | answers {r['answers']:>9,} | "
-                  f"generated {r['generate_s']:5.1f} s | export .xlsx {r['xlsx_s']:5.2f} s ({r['xlsx_mb']:.1f} MB) | "
-                  f".csv {r['csv_s']:5.2f} s | rows checked: {r['member_rows']:,} members")
+            print(
+                f"members {r['members']:>7,} | groups {r['groups']:>6,} | answers {r['answers']:>9,} | "
+                f"generated {r['generate_s']:5.1f} s | export .xlsx {r['xlsx_s']:5.2f} s ({r['xlsx_mb']:.1f} MB) | "
+                f".csv {r['csv_s']:5.2f} s | rows checked: {r['member_rows']:,} members"
+            )
             if not args.smoke:
-                print(f"  target < 10 s for 10,000 members: {'holds' if r['xlsx_s'] < 10 else 'missed'}"
-                      if members >= 10_000 else "")
+                print(
+                    f"  target < 10 s for 10,000 members: {'holds' if r['xlsx_s'] < 10 else 'missed'}"
+                    if members >= 10_000
+                    else ""
+                )
     return 0
 
 

@@ -31,15 +31,29 @@ async def measure(groups: int, workdir: Path) -> dict:
     with store.db.atomic():
         store.db.conn.executemany(
             "INSERT INTO groups (chat_id, title, status, post_time, reveal_time) VALUES (?, ?, 'active', '23:58', '23:59')",
-            [(-(10**12) - i, f"Chi bộ {i}") for i in range(groups)])
+            [(-(10**12) - i, f"Chi bộ {i}") for i in range(groups)],
+        )
     store.close()
     fake = FakeTelegram()
     await fake.start()
-    env = {**os.environ, "HPBOT_TOKEN": TOKEN, "HPBOT_API_BASE_URL": fake.base_url, "HPBOT_DB": str(db),
-           "HPBOT_LOG_LEVEL": "WARNING", "HPBOT_TICK_SECONDS": "0.5"}
+    env = {
+        **os.environ,
+        "HPBOT_TOKEN": TOKEN,
+        "HPBOT_API_BASE_URL": fake.base_url,
+        "HPBOT_DB": str(db),
+        "HPBOT_LOG_LEVEL": "WARNING",
+        "HPBOT_TICK_SECONDS": "0.5",
+    }
     started = time.perf_counter()
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "hpbot", "run", env=env,
-                                                   stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "hpbot",
+        "run",
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     await fake.wait_for(lambda: fake.calls_to("getUpdates"), timeout=60, interval=0.005)
     ready = time.perf_counter() - started
     await asyncio.sleep(3)  # several due-checks over the N groups

@@ -32,8 +32,15 @@ from hpbot.store import Store
 START = date(2025, 12, 1)
 
 
-def generate(path: Path, members: int, groups: int, days: int, share: float, seed: int = 1,
-             items: list[tuple[int, str]] | None = None) -> int:
+def generate(
+    path: Path,
+    members: int,
+    groups: int,
+    days: int,
+    share: float,
+    seed: int = 1,
+    items: list[tuple[int, str]] | None = None,
+) -> int:
     """Write the synthetic database; returns the number of answers. `items` are (question, item id) pairs asked
     in turn (default: made-up ids, enough for boards that never read the bank)."""
     rng = random.Random(seed)
@@ -44,22 +51,39 @@ def generate(path: Path, members: int, groups: int, days: int, share: float, see
     per_group = members // groups
     answers_total = 0
     with db.atomic():
-        conn.executemany("INSERT INTO groups (chat_id, title, status, member_count) VALUES (?, ?, 'active', ?)",
-                         [(-1_000_000 - g, f"Chi bộ {g}", per_group) for g in range(groups)])
-        conn.executemany("INSERT INTO users (user_id, first_name) VALUES (?, ?)",
-                         [(u, f"Đảng viên {u}") for u in range(1, members + 1)])
+        conn.executemany(
+            "INSERT INTO groups (chat_id, title, status, member_count) VALUES (?, ?, 'active', ?)",
+            [(-1_000_000 - g, f"Chi bộ {g}", per_group) for g in range(groups)],
+        )
+        conn.executemany(
+            "INSERT INTO users (user_id, first_name) VALUES (?, ?)",
+            [(u, f"Đảng viên {u}") for u in range(1, members + 1)],
+        )
     round_id = 0
     for g in range(groups):
         chat_id = -1_000_000 - g
         users = range(g * per_group + 1, (g + 1) * per_group + 1)
         rounds, answers, days_rows = [], [], []
-        stats = {u: [0, 0, 0, 0, 0, 0, 0, ""] for u in users}  # points answers correct ms streak best last when
+        stats = {
+            u: [0, 0, 0, 0, 0, 0, 0, ""] for u in users
+        }  # points answers correct ms streak best last when
         for d in range(days):
             round_id += 1
             day = (START + timedelta(days=d)).isoformat()
             question, item_id = items[d % len(items)] if items else (d % 41 + 1, f"q{d % 41 + 1:02d}-x")
-            rounds.append((round_id, chat_id, day, d + 1, question, item_id, "revealed",
-                           f"{day}T13:00:00.000+00:00", per_group))
+            rounds.append(
+                (
+                    round_id,
+                    chat_id,
+                    day,
+                    d + 1,
+                    question,
+                    item_id,
+                    "revealed",
+                    f"{day}T13:00:00.000+00:00",
+                    per_group,
+                )
+            )
             for u in users:
                 if rng.random() >= share:
                     continue
@@ -79,12 +103,17 @@ def generate(path: Path, members: int, groups: int, days: int, share: float, see
                 s[6] = d + 1
                 s[7] = when
         with db.atomic():
-            conn.executemany("INSERT INTO rounds (id, chat_id, study_date, seq, question, item_id, status, reveal_at, "
-                             "member_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rounds)
+            conn.executemany(
+                "INSERT INTO rounds (id, chat_id, study_date, seq, question, item_id, status, reveal_at, "
+                "member_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rounds,
+            )
             conn.executemany("INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)", answers)
             conn.executemany("INSERT INTO score_days VALUES (?, ?, ?, ?, ?, ?, ?)", days_rows)
-            conn.executemany("INSERT INTO member_stats VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             [(chat_id, u, *s) for u, s in stats.items() if s[1]])
+            conn.executemany(
+                "INSERT INTO member_stats VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(chat_id, u, *s) for u, s in stats.items() if s[1]],
+            )
         answers_total += len(answers)
     db.execute("ANALYZE")
     store.close()
@@ -99,7 +128,9 @@ def baseline(store: Store, chat_ids: list[int], start: date | None, end: date | 
     rows = store.db.execute(
         f"SELECT a.user_id, SUM(a.points) AS p, SUM(a.elapsed_ms) AS ms FROM answers a "  # noqa: S608
         f"JOIN rounds r ON r.id = a.round_id WHERE {where} AND r.status = 'revealed' GROUP BY a.chat_id, a.user_id "
-        "ORDER BY p DESC, ms ASC, a.user_id", params).fetchall()
+        "ORDER BY p DESC, ms ASC, a.user_id",
+        params,
+    ).fetchall()
     return rows
 
 
@@ -138,9 +169,13 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--share", type=float, default=0.2, help="share of members answering each day")
     parser.add_argument("--samples", type=int, default=200)
-    parser.add_argument("--city-samples", type=int, default=5,
-                        help="GROUP BY samples of the city-wide competition board (each reads a month of every "
-                             "group's answers)")
+    parser.add_argument(
+        "--city-samples",
+        type=int,
+        default=5,
+        help="GROUP BY samples of the city-wide competition board (each reads a month of every "
+        "group's answers)",
+    )
     parser.add_argument("--db", type=Path, help="keep/reuse the generated database here")
     parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args()
@@ -152,8 +187,10 @@ def main() -> int:
     if not path.exists():
         t = time.perf_counter()
         n = generate(path, args.members, args.groups, args.days, args.share)
-        print(f"generated {n:,} answers, {args.members:,} members, {args.groups:,} groups, {args.days} days "
-              f"in {time.perf_counter() - t:.1f}s ({path.stat().st_size / 1e9:.2f} GB)")
+        print(
+            f"generated {n:,} answers, {args.members:,} members, {args.groups:,} groups, {args.days} days "
+            f"in {time.perf_counter() - t:.1f}s ({path.stat().st_size / 1e9:.2f} GB)"
+        )
     store = Store.open(path)
     rng = random.Random(2)
     today = START + timedelta(days=args.days - 3)
@@ -164,13 +201,17 @@ def main() -> int:
     all_groups = [-1_000_000 - g for g in range(args.groups)]
     now = datetime(2026, 1, 1, tzinfo=UTC)
     comps = {}
-    for name, members_of in (("competition board, 50 groups", comp_groups), ("competition board, city-wide",
-                                                                           all_groups)):
+    for name, members_of in (
+        ("competition board, 50 groups", comp_groups),
+        ("competition board, city-wide", all_groups),
+    ):
         comp = store.competitions.create(name, month[0], month[1], 1, now)
         t = time.perf_counter()
         store.competitions.join_many(comp.id, members_of, now)  # builds the competition's maintained totals
-        print(f"competition of {len(members_of):,} groups over {month[0]} .. {month[1]}: totals built in "
-              f"{time.perf_counter() - t:.2f}s")
+        print(
+            f"competition of {len(members_of):,} groups over {month[0]} .. {month[1]}: totals built in "
+            f"{time.perf_counter() - t:.2f}s"
+        )
         comps[name] = (comp, members_of)
     bank = load_bank()
     tz = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -187,9 +228,13 @@ def main() -> int:
         "/toi": (lambda c: study.me(c, member_of(c)), lambda c: rank_rows(baseline(store, [c], None, None))),
     }
     for name, (comp, members_of) in comps.items():
-        cases[name] = (partial(lambda comp, c: service.board(comp, c, member_of(c)), comp),
-                       partial(lambda members_of, c: rank_rows(baseline(store, members_of, *month)), members_of))
-    print(f"{'query':<30}{'p50 ms':>9}{'p99 ms':>9}{'GROUP BY p50':>14}{'GROUP BY p99':>14}{'speed-up p50':>14}")
+        cases[name] = (
+            partial(lambda comp, c: service.board(comp, c, member_of(c)), comp),
+            partial(lambda members_of, c: rank_rows(baseline(store, members_of, *month)), members_of),
+        )
+    print(
+        f"{'query':<30}{'p50 ms':>9}{'p99 ms':>9}{'GROUP BY p50':>14}{'GROUP BY p99':>14}{'speed-up p50':>14}"
+    )
     ok = True
     for name, (fast, slow) in cases.items():
         fast_ms, slow_ms = [], []
@@ -209,11 +254,19 @@ def main() -> int:
                 ok &= fr is not None and ranks.get(member_of(chat_id)) == (fr.rank, fr.standing.points)
             else:  # the board's lines and the caller's rank, as GROUP BY ranks them
                 ranks = {(r[0], r[1], r[2]): position for position, r in sr}
-                ok &= all(ranks.get((m.standing.user_id, m.standing.points, m.standing.answer_ms)) == position
-                          for position, m in fr.top + ([fr.mine] if fr.mine else []))
-                ok &= fr.group is not None and fr.group[1].chat_id == chat_id and fr.groups == len(comps[name][1])
-        print(f"{name:<30}{pct(fast_ms, 50):>9.2f}{pct(fast_ms, 99):>9.2f}{pct(slow_ms, 50):>14.2f}"
-              f"{pct(slow_ms, 99):>14.2f}{speedup(pct(slow_ms, 50), pct(fast_ms, 50)):>14}")
+                ok &= all(
+                    ranks.get((m.standing.user_id, m.standing.points, m.standing.answer_ms)) == position
+                    for position, m in fr.top + ([fr.mine] if fr.mine else [])
+                )
+                ok &= (
+                    fr.group is not None
+                    and fr.group[1].chat_id == chat_id
+                    and fr.groups == len(comps[name][1])
+                )
+        print(
+            f"{name:<30}{pct(fast_ms, 50):>9.2f}{pct(fast_ms, 99):>9.2f}{pct(slow_ms, 50):>14.2f}"
+            f"{pct(slow_ms, 99):>14.2f}{speedup(pct(slow_ms, 50), pct(fast_ms, 50)):>14}"
+        )
     print(f"members per group: {per_group}; standings agree with GROUP BY: {ok}")
     store.close()
     return 0 if ok else 1

@@ -7,13 +7,17 @@ import sys
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hpbot", description="hpbot: a daily study bot for Telegram groups.")
+    parser = argparse.ArgumentParser(
+        prog="hpbot", description="hpbot: a daily study bot for Telegram groups."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot (polling, or webhook when HPBOT_WEBHOOK_URL is set)")
     demo = sub.add_parser("demo", help="play a compressed study day against a simulated Telegram (no token)")
     demo.add_argument("--days", type=int, default=1, help="study days to play (default 1; 7 shows a week)")
-    for name, help_text in (("backup", "copy the live database consistently to PATH"),
-                            ("restore", "replace the database with the checked backup at PATH (stop the bot first)")):
+    for name, help_text in (
+        ("backup", "copy the live database consistently to PATH"),
+        ("restore", "replace the database with the checked backup at PATH (stop the bot first)"),
+    ):
         command = sub.add_parser(name, help=help_text)
         command.add_argument("path", help="backup file")
         command.add_argument("--db", help="database file (default: HPBOT_DB or db/hpbot.sqlite3)")

@@ -44,8 +44,10 @@ class Config:
 
     @property
     def api_base_file_url(self) -> str:
-        return self.api_base_url.replace("/bot", "/file/bot", 1) if self.api_base_url.endswith("/bot") else (
-            self.api_base_url.rstrip("/") + "/file/bot"
+        return (
+            self.api_base_url.replace("/bot", "/file/bot", 1)
+            if self.api_base_url.endswith("/bot")
+            else (self.api_base_url.rstrip("/") + "/file/bot")
         )
 
 
@@ -60,7 +62,9 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
 
     token = env.get("HPBOT_TOKEN", "").strip()
     if not token:
-        raise ConfigError("HPBOT_TOKEN is not set: create a bot with @BotFather and put its token in HPBOT_TOKEN.")
+        raise ConfigError(
+            "HPBOT_TOKEN is not set: create a bot with @BotFather and put its token in HPBOT_TOKEN."
+        )
     if not TOKEN_PATTERN.match(token):
         raise ConfigError(
             "HPBOT_TOKEN is malformed: expected '<digits>:<letters, digits, - or _>' as given by @BotFather."
@@ -92,7 +96,9 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
     webhook_url = env.get("HPBOT_WEBHOOK_URL", "").strip() or None
     secret = env.get("HPBOT_WEBHOOK_SECRET", "").strip() or None
     if webhook_url and not secret:
-        raise ConfigError("HPBOT_WEBHOOK_URL is set but HPBOT_WEBHOOK_SECRET is not: webhook mode needs a secret.")
+        raise ConfigError(
+            "HPBOT_WEBHOOK_URL is set but HPBOT_WEBHOOK_SECRET is not: webhook mode needs a secret."
+        )
     if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
         raise ConfigError("HPBOT_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1 to 256 characters).")
 

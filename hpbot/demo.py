@@ -37,13 +37,23 @@ class Member:
 
 
 GROUPS = {
-    -1001001: ("Chi bộ Khu dân cư số 3 — phường Hồng Bàng", [
-        Member(501, "Nguyễn Thị", "Lan", 0.95), Member(502, "Trần Văn", "Hùng", 0.7),
-        Member(503, "Phạm Minh", "Tuấn", 0.5), Member(504, "Lê Thu", "Hà <b>&_*", 0.8),
-    ]),
-    -1001002: ("Chi bộ Trường THCS Lê Lợi", [
-        Member(601, "Vũ Đức", "Anh", 0.9), Member(602, "Đỗ Thị", "Mai", 0.6), Member(603, "Hoàng", "Nam", 0.4),
-    ]),
+    -1001001: (
+        "Chi bộ Khu dân cư số 3 — phường Hồng Bàng",
+        [
+            Member(501, "Nguyễn Thị", "Lan", 0.95),
+            Member(502, "Trần Văn", "Hùng", 0.7),
+            Member(503, "Phạm Minh", "Tuấn", 0.5),
+            Member(504, "Lê Thu", "Hà <b>&_*", 0.8),
+        ],
+    ),
+    -1001002: (
+        "Chi bộ Trường THCS Lê Lợi",
+        [
+            Member(601, "Vũ Đức", "Anh", 0.9),
+            Member(602, "Đỗ Thị", "Mai", 0.6),
+            Member(603, "Hoàng", "Nam", 0.4),
+        ],
+    ),
 }
 SECRETARIES = {-1001001: Member(500, "Bí thư", "Khu 3", 1.0), -1001002: Member(600, "Bí thư", "Lê Lợi", 1.0)}
 
@@ -92,14 +102,28 @@ class Demo:
         os.replace(partial, self.clock_file)  # the bot never reads a half-written time
 
     async def start_bot(self) -> None:
-        env = {**os.environ, "HPBOT_TOKEN": DEMO_TOKEN, "HPBOT_API_BASE_URL": self.fake.base_url,
-               "HPBOT_DB": str(self.workdir / "demo.sqlite3"), "HPBOT_CLOCK_FILE": str(self.clock_file),
-               "HPBOT_TICK_SECONDS": "0.2", "HPBOT_COUNT_EDIT_SECONDS": "0.2",
-               # the simulated Telegram has no flood limits, and a compressed day would hit the real ones
-               "HPBOT_RATE_PER_SECOND": "0", "HPBOT_GROUP_RATE_PER_MINUTE": "0", "HPBOT_LOG_LEVEL": "WARNING"}
+        env = {
+            **os.environ,
+            "HPBOT_TOKEN": DEMO_TOKEN,
+            "HPBOT_API_BASE_URL": self.fake.base_url,
+            "HPBOT_DB": str(self.workdir / "demo.sqlite3"),
+            "HPBOT_CLOCK_FILE": str(self.clock_file),
+            "HPBOT_TICK_SECONDS": "0.2",
+            "HPBOT_COUNT_EDIT_SECONDS": "0.2",
+            # the simulated Telegram has no flood limits, and a compressed day would hit the real ones
+            "HPBOT_RATE_PER_SECOND": "0",
+            "HPBOT_GROUP_RATE_PER_MINUTE": "0",
+            "HPBOT_LOG_LEVEL": "WARNING",
+        }
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "hpbot", "run", env=env, cwd=str(self.workdir),
-            stdout=asyncio.subprocess.DEVNULL, stderr=open(self.workdir / "bot.log", "wb"),  # noqa: SIM115
+            sys.executable,
+            "-m",
+            "hpbot",
+            "run",
+            env=env,
+            cwd=str(self.workdir),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=open(self.workdir / "bot.log", "wb"),  # noqa: SIM115
         )
 
     async def stop_bot(self) -> int:
@@ -142,10 +166,14 @@ class Demo:
             secretary = SECRETARIES[chat_id]
             for person in (secretary, *members):
                 self.fake.add_user(person.user_id, person.first_name, person.last_name)
-            self.fake.add_group(chat_id, title, admins=[secretary.user_id], members=[m.user_id for m in members])
+            self.fake.add_group(
+                chat_id, title, admins=[secretary.user_id], members=[m.user_id for m in members]
+            )
         day0 = datetime.combine(START_DAY, datetime.min.time(), tzinfo=TZ)
         self.set_time(day0.replace(hour=6, minute=30))
-        self.p.progress("Khởi động Telegram mô phỏng và tiến trình hpbot thật (không cần token, không cần mạng)")
+        self.p.progress(
+            "Khởi động Telegram mô phỏng và tiến trình hpbot thật (không cần token, không cần mạng)"
+        )
         await self.start_bot()
         try:
             await self.until(lambda: self.fake.calls_to("getUpdates"), "the bot to start polling", timeout=30)
@@ -190,8 +218,11 @@ class Demo:
                     continue
                 minute += self.random.randint(2, 25)
                 self.set_time(day.replace(hour=7) + timedelta(minutes=minute))
-                pick = right if self.random.random() < member.skill else self.random.choice(
-                    [i for i in range(4) if i != right])
+                pick = (
+                    right
+                    if self.random.random() < member.skill
+                    else self.random.choice([i for i in range(4) if i != right])
+                )
                 await self.tap(chat_id, member, post, data[pick])
                 if index == 0 and offset == 0:  # one double tap: only the first counts
                     other = data[(pick + 1) % 4]
@@ -217,7 +248,7 @@ class Demo:
         return 0
 
     def _revealed(self, chat_id: int) -> bool:
-        fresh = self.fake.messages(chat_id)[self.seen.get(chat_id, 0):]
+        fresh = self.fake.messages(chat_id)[self.seen.get(chat_id, 0) :]
         return any("Kết quả ngày" in (m.text or "") for m in fresh)
 
     async def tap(self, chat_id: int, member: Member, post, button: dict, again: bool = False) -> None:

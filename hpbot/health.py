@@ -30,7 +30,9 @@ def check(db_path: Path | str, now: float | None = None, max_age: float = MAX_AG
         return f"no heartbeat at {path}: the bot has not completed a scheduling round yet"
     age = (time.time() if now is None else now) - path.stat().st_mtime
     if age > max_age:
-        return f"heartbeat is {age:.0f}s old (limit {max_age:.0f}s): the scheduler is stuck or the bot stopped"
+        return (
+            f"heartbeat is {age:.0f}s old (limit {max_age:.0f}s): the scheduler is stuck or the bot stopped"
+        )
     return None
 
 

@@ -69,12 +69,18 @@ async def serve(application, config, allowed_updates: list[str]) -> None:
             return
         if config.webhook_url:
             await application.updater.start_webhook(
-                listen=config.webhook_listen, port=config.webhook_port, url_path="telegram",
-                webhook_url=config.webhook_url.rstrip("/") + "/telegram", secret_token=config.webhook_secret,
-                allowed_updates=allowed_updates, drop_pending_updates=False,
+                listen=config.webhook_listen,
+                port=config.webhook_port,
+                url_path="telegram",
+                webhook_url=config.webhook_url.rstrip("/") + "/telegram",
+                secret_token=config.webhook_secret,
+                allowed_updates=allowed_updates,
+                drop_pending_updates=False,
             )
         else:
-            await application.updater.start_polling(allowed_updates=allowed_updates, drop_pending_updates=False)
+            await application.updater.start_polling(
+                allowed_updates=allowed_updates, drop_pending_updates=False
+            )
         await application.start()
         await stop.wait()
         log.info("stop signal received; shutting down")

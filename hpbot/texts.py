@@ -51,7 +51,9 @@ HELP = (
 
 GROUP_ONLY = "Lệnh này dùng trong nhóm chi bộ. Hãy thêm tôi vào nhóm rồi gửi lệnh ở đó."
 ADMIN_ONLY = "Xin lỗi, chỉ quản trị viên nhóm mới dùng được lệnh này."
-UNKNOWN_MEMBER = "Tôi không xác định được tài khoản của bạn (đang ẩn danh?). Hãy gửi lệnh bằng tài khoản cá nhân."
+UNKNOWN_MEMBER = (
+    "Tôi không xác định được tài khoản của bạn (đang ẩn danh?). Hãy gửi lệnh bằng tài khoản cá nhân."
+)
 
 SUBSCRIBED = (
     "✅ Nhóm đã đăng ký học tập hằng ngày.\n"
@@ -59,7 +61,9 @@ SUBSCRIBED = (
     "Đổi giờ: /caidat 06:30 21:00"
 )
 ALREADY_SUBSCRIBED = "Nhóm đã đăng ký từ trước. Câu hỏi đăng lúc <b>{post}</b>, công bố lúc <b>{reveal}</b>."
-UNSUBSCRIBED = "🛑 Nhóm đã ngừng nhận câu hỏi hằng ngày. Điểm và lịch sử vẫn được giữ. Gửi /dangky để học tiếp."
+UNSUBSCRIBED = (
+    "🛑 Nhóm đã ngừng nhận câu hỏi hằng ngày. Điểm và lịch sử vẫn được giữ. Gửi /dangky để học tiếp."
+)
 NOT_SUBSCRIBED = "Nhóm chưa đăng ký. Quản trị viên gửi /dangky để bắt đầu."
 SETTINGS = (
     "⚙️ <b>Cài đặt của nhóm</b>\n"
@@ -114,9 +118,21 @@ RESULTS_NONE = "\n\nHôm nay chưa có ai trả lời. Hẹn gặp lại ở câ
 RESULTS_FOOTER = "\n\nXem bảng xếp hạng: /bxh"
 
 # the words a member may type after /bxh, for each period the boards know (tuan, thang, tatca)
-PERIOD_WORDS = {"tuan": "tuan", "tuần": "tuan", "week": "tuan", "w": "tuan",
-                "thang": "thang", "tháng": "thang", "month": "thang", "m": "thang",
-                "tatca": "tatca", "tất cả": "tatca", "tấtcả": "tatca", "all": "tatca", "alltime": "tatca"}
+PERIOD_WORDS = {
+    "tuan": "tuan",
+    "tuần": "tuan",
+    "week": "tuan",
+    "w": "tuan",
+    "thang": "thang",
+    "tháng": "thang",
+    "month": "thang",
+    "m": "thang",
+    "tatca": "tatca",
+    "tất cả": "tatca",
+    "tấtcả": "tatca",
+    "all": "tatca",
+    "alltime": "tatca",
+}
 BOARD_TITLES = {"tuan": "tuần này ({start} – {end})", "thang": "tháng {month}", "tatca": "từ trước đến nay"}
 BOARD_HEADER = "🏆 <b>Bảng xếp hạng {title}</b>\n"
 BOARD_LINE = "{medal} {name} — <b>{points}</b> điểm · chuỗi {streak}"
@@ -183,7 +199,9 @@ COMP_CREATED = (
 )
 COMP_STATUS = {"active": "đang diễn ra", "ended": "đã kết thúc"}
 COMP_LIST_HEADER = "🏁 <b>Các cuộc thi</b>\n"
-COMP_LIST_LINE = "<b>{id}.</b> {name}\n    {start} – {end} · {status} · mã <code>{code}</code> · {groups} nhóm"
+COMP_LIST_LINE = (
+    "<b>{id}.</b> {name}\n    {start} – {end} · {status} · mã <code>{code}</code> · {groups} nhóm"
+)
 COMP_LIST_FOOTER = (
     "\n\nLệnh (thay số bằng số cuộc thi): /ketqua số · /xuat số · /cuocthi_themtatca số · "
     "/cuocthi_ketthuc số · /cuocthi_xoa số"
@@ -215,10 +233,14 @@ JOIN_USAGE = "Gửi mã tham gia do ban tổ chức cung cấp, ví dụ: /thamg
 JOIN_UNKNOWN = "⚠️ Không có cuộc thi nào với mã «{code}». Hãy kiểm tra lại mã với ban tổ chức."
 JOIN_ENDED = "Cuộc thi <b>{name}</b> đã kết thúc, không thể tham gia nữa."
 JOINED = "✅ Nhóm đã tham gia cuộc thi <b>{name}</b> ({start} – {end}).\nXem bảng xếp hạng: /bxh cuocthi"
-JOINED_NOT_SUBSCRIBED = "\n⚠️ Nhóm chưa đăng ký nhận câu hỏi hằng ngày: quản trị viên gửi /dangky để bắt đầu tính điểm."
+JOINED_NOT_SUBSCRIBED = (
+    "\n⚠️ Nhóm chưa đăng ký nhận câu hỏi hằng ngày: quản trị viên gửi /dangky để bắt đầu tính điểm."
+)
 JOIN_ALREADY = "Nhóm đã tham gia cuộc thi <b>{name}</b> từ trước. Xem bảng xếp hạng: /bxh cuocthi"
 
-COMP_BOARD_NONE = "Nhóm chưa tham gia cuộc thi nào. Quản trị viên gửi /thamgia MÃ (mã do ban tổ chức cung cấp)."
+COMP_BOARD_NONE = (
+    "Nhóm chưa tham gia cuộc thi nào. Quản trị viên gửi /thamgia MÃ (mã do ban tổ chức cung cấp)."
+)
 COMP_BOARD_HEADER = (
     "🏆 <b>Cuộc thi: {name}</b>\n{start} – {end} · {status} · {groups} nhóm tham gia\n\n"
     "<b>Thành viên dẫn đầu</b>\n"
@@ -240,7 +262,9 @@ COMPETITION_WORDS = ("cuocthi", "cuộc thi", "cuộcthi", "cuoc thi", "thi", "c
 STATS_NONE = "Nhóm chưa có câu hỏi nào được công bố đáp án trong 30 ngày qua."
 STATS_CAPTION = "📈 30 ngày qua: {days} ngày có câu hỏi, {answers} lượt trả lời, trả lời đúng {right}%."
 
-BULLETIN_STATE = "📰 Bản tin tuần của cuộc thi (sáng thứ Hai): <b>{state}</b>.\nBật: /bantin bat · Tắt: /bantin tat"
+BULLETIN_STATE = (
+    "📰 Bản tin tuần của cuộc thi (sáng thứ Hai): <b>{state}</b>.\nBật: /bantin bat · Tắt: /bantin tat"
+)
 BULLETIN_STATE_ON = "đang bật"
 BULLETIN_STATE_OFF = "đang tắt"
 BULLETIN_SAVED_ON = "✅ Đã bật bản tin tuần: nhóm nhận bản tin vào sáng thứ Hai, lúc đăng câu hỏi."
@@ -317,7 +341,11 @@ REPORT_INFO_MEMBERS = "Số thành viên có điểm"
 REPORT_INFO_GENERATED = "Thời điểm xuất"
 REPORT_INFO_GROUP_RULE = "Cách xếp hạng nhóm"
 REPORT_INFO_MEMBER_RULE = "Cách xếp hạng thành viên"
-REPORT_GROUP_RULE = ("Tỷ lệ tham gia = lượt trả lời ÷ (số thành viên × số ngày có câu hỏi), số thành viên đếm lúc "
-                     "đăng mỗi câu; bằng nhau thì theo điểm bình quân mỗi thành viên.")
-REPORT_MEMBER_RULE = ("Điểm trong thời gian cuộc thi; bằng điểm thì tổng thời gian trả lời ít hơn xếp trên, rồi "
-                      "người trả lời lần cuối sớm hơn.")
+REPORT_GROUP_RULE = (
+    "Tỷ lệ tham gia = lượt trả lời ÷ (số thành viên × số ngày có câu hỏi), số thành viên đếm lúc "
+    "đăng mỗi câu; bằng nhau thì theo điểm bình quân mỗi thành viên."
+)
+REPORT_MEMBER_RULE = (
+    "Điểm trong thời gian cuộc thi; bằng điểm thì tổng thời gian trả lời ít hơn xếp trên, rồi "
+    "người trả lời lần cuối sớm hơn."
+)

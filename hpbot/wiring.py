@@ -38,8 +38,15 @@ class Hpbot:
     db_path: str = ":memory:"
 
 
-def build(config: Config, *, clock: Clock | None = None, bank: Bank | None = None, store: Store | None = None,
-          rate_limiter: BaseRateLimiter[Any] | None = None, run_jobs: bool = True) -> Hpbot:
+def build(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    bank: Bank | None = None,
+    store: Store | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
+    run_jobs: bool = True,
+) -> Hpbot:
     """Build the bot. `run_jobs=False` leaves the due job out (tests drive `rounds.run_due()` with a fake clock).
 
     Raises a StartupError (hpbot.errors) when the study bank or the database cannot be used.
@@ -56,7 +63,15 @@ def build(config: Config, *, clock: Clock | None = None, bank: Bank | None = Non
     rounds = RoundLifecycle(outbound, study, count_edit_seconds=config.count_edit_seconds)
     bulletins = BulletinRun(outbound, competitions)
     rounds.after_due.append(bulletins.run_due)
-    tg_app.install(application, EdgeState(
-        edge=Edge(study, rounds, competitions), organizers=sorted(config.organizers), run_jobs=run_jobs,
-        tick_seconds=config.tick_seconds, db_path=str(config.db_path), on_shutdown=store.close))
+    tg_app.install(
+        application,
+        EdgeState(
+            edge=Edge(study, rounds, competitions),
+            organizers=sorted(config.organizers),
+            run_jobs=run_jobs,
+            tick_seconds=config.tick_seconds,
+            db_path=str(config.db_path),
+            on_shutdown=store.close,
+        ),
+    )
     return Hpbot(application, rounds, study, competitions, bulletins, store, str(config.db_path))

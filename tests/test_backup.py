@@ -79,7 +79,9 @@ def test_cli_backup_of_a_file_that_is_not_a_database_is_one_line(tmp_path, capsy
     junk.write_bytes(b"this is not sqlite" * 300)
     assert main(["backup", str(tmp_path / "b.sqlite3"), "--db", str(junk)]) == 1
     err = capsys.readouterr().err
-    assert err.splitlines() == [f"hpbot backup: cannot back up {junk} to {tmp_path / 'b.sqlite3'}: file is not a database"]
+    assert err.splitlines() == [
+        f"hpbot backup: cannot back up {junk} to {tmp_path / 'b.sqlite3'}: file is not a database"
+    ]
     assert not (tmp_path / "b.sqlite3").exists() and not (tmp_path / "b.sqlite3.partial").exists()
 
 
@@ -90,4 +92,6 @@ def test_cli_restore_to_a_place_that_cannot_hold_the_database_is_one_line(tmp_pa
     (tmp_path / "afile").write_text("not a directory")
     assert main(["restore", str(tmp_path / "b.sqlite3"), "--db", str(tmp_path / "afile" / "db.sqlite3")]) == 1
     lines = capsys.readouterr().err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"hpbot restore: cannot restore {tmp_path / 'b.sqlite3'} to ")
+    assert len(lines) == 1 and lines[0].startswith(
+        f"hpbot restore: cannot restore {tmp_path / 'b.sqlite3'} to "
+    )

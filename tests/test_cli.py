@@ -10,8 +10,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(args, env=None, timeout=90):
     clean = {k: v for k, v in os.environ.items() if not k.startswith("HPBOT_")}
-    return subprocess.run(args, cwd=ROOT, env={**clean, **(env or {})}, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    return subprocess.run(
+        args,
+        cwd=ROOT,
+        env={**clean, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def test_bot_without_token_exits_2_with_a_clear_message(tmp_path):
@@ -31,8 +38,18 @@ def test_demo_plays_a_whole_day_and_exits_0():
     result = run([sys.executable, "-m", "hpbot", "demo"])
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
-    for expected in ("/dangky", "Câu hỏi ngày", "bấm [ ", "Đã ghi nhận", "lần nữa", "chỉ lần bấm đầu tiên",
-                     "Trả lời chính thức — Câu 1", "Kết quả ngày", "Bảng xếp hạng", "Xong: 1 ngày học"):
+    for expected in (
+        "/dangky",
+        "Câu hỏi ngày",
+        "bấm [ ",
+        "Đã ghi nhận",
+        "lần nữa",
+        "chỉ lần bấm đầu tiên",
+        "Trả lời chính thức — Câu 1",
+        "Kết quả ngày",
+        "Bảng xếp hạng",
+        "Xong: 1 ngày học",
+    ):
         assert expected.lower() in out.lower(), expected
     assert "Lê Thu Hà <b>&_*" in out  # a name with markup characters shows as typed, never as markup
 

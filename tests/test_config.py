@@ -16,10 +16,16 @@ def test_defaults():
 
 
 def test_every_setting_is_read():
-    config = load_config({
-        "HPBOT_TOKEN": TOKEN, "HPBOT_API_BASE_URL": "http://127.0.0.1:8081/bot", "HPBOT_DB": "/data/x.sqlite3",
-        "HPBOT_TZ": "UTC", "HPBOT_ORGANIZERS": "1, 22,333", "HPBOT_LOG_LEVEL": "debug",
-    })
+    config = load_config(
+        {
+            "HPBOT_TOKEN": TOKEN,
+            "HPBOT_API_BASE_URL": "http://127.0.0.1:8081/bot",
+            "HPBOT_DB": "/data/x.sqlite3",
+            "HPBOT_TZ": "UTC",
+            "HPBOT_ORGANIZERS": "1, 22,333",
+            "HPBOT_LOG_LEVEL": "debug",
+        }
+    )
     assert config.api_base_url == "http://127.0.0.1:8081/bot"
     assert config.organizers == frozenset({1, 22, 333})
     assert config.log_level == "DEBUG" and config.tz.key == "UTC"
@@ -44,8 +50,13 @@ def test_bad_settings_name_the_variable(env, fragment):
 
 
 def test_token_never_in_repr_or_str():
-    config = load_config({"HPBOT_TOKEN": TOKEN, "HPBOT_WEBHOOK_URL": "https://x.example.org",
-                          "HPBOT_WEBHOOK_SECRET": "s3cret-value"})
+    config = load_config(
+        {
+            "HPBOT_TOKEN": TOKEN,
+            "HPBOT_WEBHOOK_URL": "https://x.example.org",
+            "HPBOT_WEBHOOK_SECRET": "s3cret-value",
+        }
+    )
     for text in (repr(config), str(config), f"{config}"):
         assert TOKEN not in text and "s3cret-value" not in text
 

@@ -72,7 +72,8 @@ def test_crlf_bom_and_nbsp_import_the_same(tmp_path):
     imported = import_document(path).bank.questions
     assert [q.number for q in imported] == [q.number for q in original]
     assert [squash(q.answer_text()) for q in imported] == [
-        squash(q.answer_text()).replace("\u00a0", " ") for q in original]
+        squash(q.answer_text()).replace("\u00a0", " ") for q in original
+    ]
 
 
 SMALL = """ĐỀ CƯƠNG THỬ
@@ -92,10 +93,13 @@ Hết.
 """
 
 
-@pytest.mark.parametrize(("h1", "a", "h2", "h3"), [
-    ("Câu 1.", "Trả lời :", "Câu hỏi 2 -", "CÂU HỎI 3:"),
-    ("Câu hỏi1:", "Trả lời:", "Câu 2:", "Câu hỏi 3:"),
-])
+@pytest.mark.parametrize(
+    ("h1", "a", "h2", "h3"),
+    [
+        ("Câu 1.", "Trả lời :", "Câu hỏi 2 -", "CÂU HỎI 3:"),
+        ("Câu hỏi1:", "Trả lời:", "Câu 2:", "Câu hỏi 3:"),
+    ],
+)
 def test_heading_variants_are_accepted(tmp_path, h1, a, h2, h3):
     path = tmp_path / "small.txt"
     path.write_text(SMALL.format(h1=h1, a=a, h2=h2, h3=h3), encoding="utf-8")
@@ -113,13 +117,16 @@ def test_numbering_gaps_and_repeats_are_warnings_with_the_line(tmp_path):
     assert any("line 10" in w and "repeated" in w for w in warnings)
 
 
-@pytest.mark.parametrize(("content", "fragment"), [
-    (b"", "empty"),
-    ("PHẦN I\nTiêu đề\nKhông có câu hỏi nào.\n".encode(), "line"),
-    ("PHẦN I\nTiêu đề\nCâu 1: Hỏi?\nKhông có trả lời\nCâu 2: Hỏi?\nTrả lời:\nx\n".encode(), "line 3"),
-    (bytes(range(256)) * 20, "binary"),
-    (b"\xff\xfe\xfa not utf8 \xc3\x28", "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"", "empty"),
+        ("PHẦN I\nTiêu đề\nKhông có câu hỏi nào.\n".encode(), "line"),
+        ("PHẦN I\nTiêu đề\nCâu 1: Hỏi?\nKhông có trả lời\nCâu 2: Hỏi?\nTrả lời:\nx\n".encode(), "line 3"),
+        (bytes(range(256)) * 20, "binary"),
+        (b"\xff\xfe\xfa not utf8 \xc3\x28", "not UTF-8"),
+    ],
+)
 def test_malformed_documents_fail_naming_the_line_and_write_nothing(tmp_path, capsys, content, fragment):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
@@ -177,7 +184,8 @@ BREAKS = {
     "not found verbatim": lambda i, d: i.update(quote=i["quote"] + " thêm chữ"),
     "fact is not in the quote": lambda i, d: i.update(fact="không có trong trích dẫn"),
     "fact is not in the correct option": lambda i, d: i.update(
-        answer="ABCD"[("ABCD".index(i["answer"]) + 1) % 4]),
+        answer="ABCD"[("ABCD".index(i["answer"]) + 1) % 4]
+    ),
 }
 
 
@@ -193,8 +201,12 @@ def test_check_names_the_file_item_and_problem(broken_bank, capsys, problem):
 
 def test_check_reports_a_question_with_too_few_items(broken_bank, capsys):
     def keep_two(item, data):
-        data["items"] = [i for i in data["items"] if i["question"] != 3][:0] + [
-            i for i in data["items"] if i["question"] != 3] + [i for i in data["items"] if i["question"] == 3][:2]
+        data["items"] = (
+            [i for i in data["items"] if i["question"] != 3][:0]
+            + [i for i in data["items"] if i["question"] != 3]
+            + [i for i in data["items"] if i["question"] == 3][:2]
+        )
+
     edit_first_item(broken_bank, keep_two)
     assert main(["content", "check", str(broken_bank)]) == 1
     assert "question 3: has 2 valid reviewed items" in capsys.readouterr().err

@@ -13,7 +13,15 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 @pytest.mark.parametrize(
     ("elapsed", "points"),
-    [(0, 15), (29 * 60 + 59, 15), (30 * 60, 14), (61 * 60, 13), (149 * 60, 11), (150 * 60, 10), (10 * 3600, 10)],
+    [
+        (0, 15),
+        (29 * 60 + 59, 15),
+        (30 * 60, 14),
+        (61 * 60, 13),
+        (149 * 60, 11),
+        (150 * 60, 10),
+        (10 * 3600, 10),
+    ],
 )
 def test_correct_answer_points_fall_with_time(elapsed, points):
     assert scoring.points_for(True, elapsed) == points
@@ -230,7 +238,9 @@ async def test_message_limiter_retries_after_the_pause_and_lets_lookups_through(
             raise failures.pop()
         return kwargs["text"]
 
-    assert await limiter.process_request(send, (), {"text": "hi"}, "sendMessage", {"chat_id": -5}, None) == "hi"
+    assert (
+        await limiter.process_request(send, (), {"text": "hi"}, "sendMessage", {"chat_id": -5}, None) == "hi"
+    )
     assert [round(s, 3) for s in slept] == [3.1]
     failures[:] = [RetryAfter(timedelta(seconds=1))] * 3
     with pytest.raises(RetryAfter):

@@ -33,21 +33,31 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)  # Monday 08:00 in Hai Phong
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Thi đua | 01/12/2026 | 31/12/2026", ("Thi đua", date(2026, 12, 1), date(2026, 12, 31))),
-    ("  Quý   IV |1/12/2026|1-12-2026 ", ("Quý IV", date(2026, 12, 1), date(2026, 12, 1))),
-    ("A | 29.02.2028 | 01.03.2028", ("A", date(2028, 2, 29), date(2028, 3, 1))),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Thi đua | 01/12/2026 | 31/12/2026", ("Thi đua", date(2026, 12, 1), date(2026, 12, 31))),
+        ("  Quý   IV |1/12/2026|1-12-2026 ", ("Quý IV", date(2026, 12, 1), date(2026, 12, 1))),
+        ("A | 29.02.2028 | 01.03.2028", ("A", date(2028, 2, 29), date(2028, 3, 1))),
+    ],
+)
 def test_competition_spec_reads_what_organizers_type(text, expected):
     spec = parse_spec(text)
     assert (spec.name, spec.start, spec.end) == expected
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("Thi đua 01/12/2026 31/12/2026", "format"), ("A | B | C | D", "format"), (" | 01/12/2026 | 02/12/2026", "name"),
-    ("A | 2026-12-01 | 02/12/2026", "date"), ("A | 31/11/2026 | 02/12/2026", "date"),
-    ("A | 03/12/2026 | 02/12/2026", "order"), ("X" * 121 + " | 01/12/2026 | 02/12/2026", "name_long"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("Thi đua 01/12/2026 31/12/2026", "format"),
+        ("A | B | C | D", "format"),
+        (" | 01/12/2026 | 02/12/2026", "name"),
+        ("A | 2026-12-01 | 02/12/2026", "date"),
+        ("A | 31/11/2026 | 02/12/2026", "date"),
+        ("A | 03/12/2026 | 02/12/2026", "order"),
+        ("X" * 121 + " | 01/12/2026 | 02/12/2026", "name_long"),
+    ],
+)
 def test_competition_spec_errors_name_the_problem(text, reason):
     with pytest.raises(CompetitionInputError) as err:
         parse_spec(text)
@@ -84,12 +94,21 @@ def seeded(tmp_path):
         day = date(2026, 11, 30) + timedelta(days=offset)
         for chat_id in (-1, -2):
             item = bank.items_for(1)[0]
-            rnd = store.insert_round(chat_id, day, 1, item.id, datetime(day.year, day.month, day.day, 13, tzinfo=UTC))
+            rnd = store.insert_round(
+                chat_id, day, 1, item.id, datetime(day.year, day.month, day.day, 13, tzinfo=UTC)
+            )
             store.mark_posted(rnd.id, 100 + rnd.seq, datetime(day.year, day.month, day.day, 0, tzinfo=UTC))
             store.set_member_count(rnd.id, chat_id, 4)
             rnd = store.round(rnd.id)
-            store.record_answer(rnd, 7 if chat_id == -1 else 8, item.answer, True, 15,
-                                datetime(day.year, day.month, day.day, 0, 5, tzinfo=UTC), 300_000)
+            store.record_answer(
+                rnd,
+                7 if chat_id == -1 else 8,
+                item.answer,
+                True,
+                15,
+                datetime(day.year, day.month, day.day, 0, 5, tzinfo=UTC),
+                300_000,
+            )
             store.close_round(rnd.id, datetime(day.year, day.month, day.day, 13, tzinfo=UTC))
             store.finish_reveal(rnd.id)
     comp = store.competitions.create("Tuần đầu", date(2026, 11, 30), date(2026, 12, 6), 1, NOW)
@@ -102,16 +121,23 @@ def seeded(tmp_path):
 def test_windows_reports_and_bulletin_claims(tmp_path):
     store, service, comp = seeded(tmp_path)
     st = service.standings(comp)
-    assert [(m.standing.user_id, m.standing.points, m.standing.answers) for _, m in st.members] == [(7, 105, 7),
-                                                                                                  (8, 105, 7)]
-    assert [(g.answers, g.member_days) for _, g in st.groups] == [(7, 28), (7, 28)]  # 28/11 and 29/11 left out
+    assert [(m.standing.user_id, m.standing.points, m.standing.answers) for _, m in st.members] == [
+        (7, 105, 7),
+        (8, 105, 7),
+    ]
+    assert [(g.answers, g.member_days) for _, g in st.groups] == [
+        (7, 28),
+        (7, 28),
+    ]  # 28/11 and 29/11 left out
     report = service.report(comp)
     assert len(report.days) == 14 and len(report.answer_key) == 7
     assert {k.groups for k in report.answer_key} == {2}
 
     due = service.bulletins_due()
-    assert sorted((c.id, chat, week) for c, chat, week in due) == [(comp.id, -2, date(2026, 11, 30)),
-                                                                  (comp.id, -1, date(2026, 11, 30))]
+    assert sorted((c.id, chat, week) for c, chat, week in due) == [
+        (comp.id, -2, date(2026, 11, 30)),
+        (comp.id, -1, date(2026, 11, 30)),
+    ]
     assert service.claim_bulletin(comp, -1, date(2026, 11, 30))
     assert not service.claim_bulletin(comp, -1, date(2026, 11, 30))  # at most once
     assert [chat for _, chat, _ in service.bulletins_due()] == [-2]
@@ -156,40 +182,101 @@ def test_workbook_and_csv_keep_text_as_text(tmp_path):
 
 SHEETS = {  # sheet name: (.csv file-name part, headers in order)
     "Thông tin": ("thong-tin", ["Mục", "Nội dung"]),
-    "Nhóm": ("nhom", ["Hạng", "Nhóm", "Mã nhóm Telegram", "Số thành viên", "Lượt trả lời", "Lượt có thể trả lời",
-                      "Tỷ lệ tham gia (%)", "Tổng điểm", "Điểm bình quân/thành viên",
-                      "Tổng thời gian trả lời (giây)"]),
-    "Thành viên": ("thanh-vien", ["Hạng", "Họ và tên", "Mã thành viên Telegram", "Nhóm", "Điểm", "Số câu trả lời",
-                                  "Số câu đúng", "Tổng thời gian trả lời (giây)", "Lần trả lời cuối"]),
-    "Theo ngày": ("theo-ngay", ["Ngày", "Nhóm", "Câu", "Số thành viên", "Số người trả lời",
-                                "Số người trả lời đúng", "Tỷ lệ tham gia (%)"]),
-    "Đáp án": ("dap-an", ["Ngày", "Câu", "Câu hỏi (đề cương)", "Câu hỏi trắc nghiệm", "Đáp án đúng",
-                          "Nội dung đáp án", "Số nhóm"]),
+    "Nhóm": (
+        "nhom",
+        [
+            "Hạng",
+            "Nhóm",
+            "Mã nhóm Telegram",
+            "Số thành viên",
+            "Lượt trả lời",
+            "Lượt có thể trả lời",
+            "Tỷ lệ tham gia (%)",
+            "Tổng điểm",
+            "Điểm bình quân/thành viên",
+            "Tổng thời gian trả lời (giây)",
+        ],
+    ),
+    "Thành viên": (
+        "thanh-vien",
+        [
+            "Hạng",
+            "Họ và tên",
+            "Mã thành viên Telegram",
+            "Nhóm",
+            "Điểm",
+            "Số câu trả lời",
+            "Số câu đúng",
+            "Tổng thời gian trả lời (giây)",
+            "Lần trả lời cuối",
+        ],
+    ),
+    "Theo ngày": (
+        "theo-ngay",
+        [
+            "Ngày",
+            "Nhóm",
+            "Câu",
+            "Số thành viên",
+            "Số người trả lời",
+            "Số người trả lời đúng",
+            "Tỷ lệ tham gia (%)",
+        ],
+    ),
+    "Đáp án": (
+        "dap-an",
+        [
+            "Ngày",
+            "Câu",
+            "Câu hỏi (đề cương)",
+            "Câu hỏi trắc nghiệm",
+            "Đáp án đúng",
+            "Nội dung đáp án",
+            "Số nhóm",
+        ],
+    ),
 }
 
 
 def test_every_sheet_has_a_header_a_width_and_a_value_for_each_column(tmp_path):
     store, service, comp = seeded(tmp_path)
     tables = workbook.tables(service.report(comp), TZ)
-    assert {t.name: (t.slug, t.headers) for t in tables} == SHEETS and [t.name for t in tables] == list(SHEETS)
+    assert {t.name: (t.slug, t.headers) for t in tables} == SHEETS and [t.name for t in tables] == list(
+        SHEETS
+    )
     for table in tables:
-        assert table.rows, table.name  # every sheet has lines in the seeded report, so row lengths are checked
+        assert table.rows, (
+            table.name
+        )  # every sheet has lines in the seeded report, so row lengths are checked
         assert len(table.widths) == len(table.headers), table.name
         assert {len(row) for row in table.rows} == {len(table.headers)}, table.name
     info = tables[0]
-    assert [row[0] for row in info.rows] == ["Cuộc thi", "Mã tham gia", "Từ ngày", "Đến ngày", "Trạng thái",
-                                             "Số nhóm tham gia", "Số thành viên có điểm", "Thời điểm xuất",
-                                             "Cách xếp hạng nhóm", "Cách xếp hạng thành viên"]
+    assert [row[0] for row in info.rows] == [
+        "Cuộc thi",
+        "Mã tham gia",
+        "Từ ngày",
+        "Đến ngày",
+        "Trạng thái",
+        "Số nhóm tham gia",
+        "Số thành viên có điểm",
+        "Thời điểm xuất",
+        "Cách xếp hạng nhóm",
+        "Cách xếp hạng thành viên",
+    ]
 
 
 def test_charts_render_vietnamese_without_missing_glyphs():
-    days = [DayStat(date(2026, 11, 1) + timedelta(days=i), *((i % 5, i % 3, 6) if i % 4 else (None, None, None)))
-            for i in range(30)]
+    days = [
+        DayStat(date(2026, 11, 1) + timedelta(days=i), *((i % 5, i % 3, 6) if i % 4 else (None, None, None)))
+        for i in range(30)
+    ]
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font"; make that a failure
         png = charts.group_activity(days, "Chi bộ Khu phố Đông Hải $5$ — Lê Chân ỹ ự ễ")
         ranking = charts.group_ranking(
-            [(i + 1, GroupTotals(-i, f"Chi bộ {i} Ngô Quyền", 10 - i, 20, 50, 5)) for i in range(25)], "Xếp hạng")
+            [(i + 1, GroupTotals(-i, f"Chi bộ {i} Ngô Quyền", 10 - i, 20, 50, 5)) for i in range(25)],
+            "Xếp hạng",
+        )
     for data, min_height in ((png, 500), (ranking, 900)):
         image = Image.open(io.BytesIO(data)).convert("L")
         assert image.size[0] == 1000 and image.size[1] >= min_height
@@ -216,16 +303,29 @@ def test_export_command(tmp_path, capsys):
 
 
 def lines(members):
-    return sorted((m.chat_id, m.standing.user_id, m.standing.points, m.standing.answers, m.standing.correct,
-                   m.standing.answer_ms, m.standing.last_answer_at) for m in members)
+    return sorted(
+        (
+            m.chat_id,
+            m.standing.user_id,
+            m.standing.points,
+            m.standing.answers,
+            m.standing.correct,
+            m.standing.answer_ms,
+            m.standing.last_answer_at,
+        )
+        for m in members
+    )
 
 
 def points_counts(store):
     """The per-points line counts the triggers keep, and the same counted from the lines themselves."""
-    kept = store.db.execute("SELECT competition_id, points, lines FROM competition_points "
-                            "ORDER BY competition_id, points").fetchall()
-    counted = store.db.execute("SELECT competition_id, points, COUNT(*) FROM competition_scores "
-                               "GROUP BY competition_id, points ORDER BY competition_id, points").fetchall()
+    kept = store.db.execute(
+        "SELECT competition_id, points, lines FROM competition_points ORDER BY competition_id, points"
+    ).fetchall()
+    counted = store.db.execute(
+        "SELECT competition_id, points, COUNT(*) FROM competition_scores "
+        "GROUP BY competition_id, points ORDER BY competition_id, points"
+    ).fetchall()
     return kept, counted
 
 
@@ -264,7 +364,9 @@ def test_maintained_totals_match_the_daily_rows_through_joins_reveals_endings_an
 
     # the caller's line outside the top, with its rank (equal points and time share a rank)
     board = service.board(comp, -2, 8, top=1)
-    assert len(board.top) == 1 and board.mine is not None and board.mine[0] == 1 and board.mine[1].chat_id == -2
+    assert (
+        len(board.top) == 1 and board.mine is not None and board.mine[0] == 1 and board.mine[1].chat_id == -2
+    )
 
     # ending early recomputes from the daily rows
     service.clock.set(datetime(2026, 12, 2, 3, 0, tzinfo=UTC))
@@ -290,8 +392,18 @@ def test_maintained_totals_match_the_daily_rows_through_joins_reveals_endings_an
     assert points_counts(store) == ([], [])
 
 
-group_rows = st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(0, 600), st.integers(0, 12),
-                                st.integers(0, 10**6), st.booleans()), min_size=1, max_size=25)
+group_rows = st.lists(
+    st.tuples(
+        st.integers(0, 40),
+        st.integers(0, 40),
+        st.integers(0, 600),
+        st.integers(0, 12),
+        st.integers(0, 10**6),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=25,
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -305,13 +417,19 @@ def test_one_groups_rank_counted_in_the_store_agrees_with_the_ranking_of_all_gro
         chat_id = -1 - index
         store.touch_group(chat_id, f"Chi bộ {index}", "group", NOW)
         store.db.execute("UPDATE groups SET member_count = ? WHERE chat_id = ?", [members, chat_id])
-        store.db.execute("INSERT INTO competition_groups (competition_id, chat_id, joined_at) VALUES (?, ?, ?)",
-                         [comp.id, chat_id, NOW.isoformat()])
+        store.db.execute(
+            "INSERT INTO competition_groups (competition_id, chat_id, joined_at) VALUES (?, ?, ?)",
+            [comp.id, chat_id, NOW.isoformat()],
+        )
         if scored:
-            store.db.execute("INSERT INTO competition_group_scores (competition_id, chat_id, answers, member_days, "
-                             "points, answer_ms) VALUES (?, ?, ?, ?, ?, ?)",
-                             [comp.id, chat_id, answers, member_days, points, answer_ms])
-    expected = {g.chat_id: (position, g) for position, g in rank_groups(store.competitions.group_totals(comp))}
+            store.db.execute(
+                "INSERT INTO competition_group_scores (competition_id, chat_id, answers, member_days, "
+                "points, answer_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                [comp.id, chat_id, answers, member_days, points, answer_ms],
+            )
+    expected = {
+        g.chat_id: (position, g) for position, g in rank_groups(store.competitions.group_totals(comp))
+    }
     for chat_id, (position, totals) in expected.items():
         assert store.competitions.group_standing(comp, chat_id) == (position, len(rows), totals)
     assert store.competitions.group_standing(comp, -999) is None
@@ -320,6 +438,14 @@ def test_one_groups_rank_counted_in_the_store_agrees_with_the_ranking_of_all_gro
 
 def test_groups_tie_only_when_participation_and_mean_points_are_equal():
     half = GroupTotals(-1, "A", answers=3, member_days=6, points=30, members=3)
-    also_half = GroupTotals(-2, "B", answers=4, member_days=8, points=40, members=4)  # 1/2 and 10 points each too
-    a_hair_less = GroupTotals(-3, "C", answers=4_999_999, member_days=10_000_000, points=10, members=1)  # 0.5 at 6 places
-    assert [(r, g.title) for r, g in rank_groups([a_hair_less, also_half, half])] == [(1, "B"), (1, "A"), (3, "C")]
+    also_half = GroupTotals(
+        -2, "B", answers=4, member_days=8, points=40, members=4
+    )  # 1/2 and 10 points each too
+    a_hair_less = GroupTotals(
+        -3, "C", answers=4_999_999, member_days=10_000_000, points=10, members=1
+    )  # 0.5 at 6 places
+    assert [(r, g.title) for r, g in rank_groups([a_hair_less, also_half, half])] == [
+        (1, "B"),
+        (1, "A"),
+        (3, "C"),
+    ]

@@ -89,10 +89,31 @@ def test_a_stop_signal_during_start_up_stops_the_bot_before_it_receives_updates(
 def test_a_stop_signal_once_running_stops_updates_then_the_application(loop):
     app = StubApplication(signal_in="start")
     run = asyncio.run if loop == "asyncio" else eventloop.run
-    run(asyncio.wait_for(serve(app, SimpleNamespace(webhook_url="http://127.0.0.1:8443/", webhook_listen="127.0.0.1",
-                                                    webhook_port=8443, webhook_secret="s"), []), 5))
-    assert app.calls == ["initialize", "post_init", "start_webhook http://127.0.0.1:8443/telegram", "start",
-                         "updater.stop", "stop", "shutdown", "post_shutdown"]
+    run(
+        asyncio.wait_for(
+            serve(
+                app,
+                SimpleNamespace(
+                    webhook_url="http://127.0.0.1:8443/",
+                    webhook_listen="127.0.0.1",
+                    webhook_port=8443,
+                    webhook_secret="s",
+                ),
+                [],
+            ),
+            5,
+        )
+    )
+    assert app.calls == [
+        "initialize",
+        "post_init",
+        "start_webhook http://127.0.0.1:8443/telegram",
+        "start",
+        "updater.stop",
+        "stop",
+        "shutdown",
+        "post_shutdown",
+    ]
 
 
 def test_uvloop_drops_a_signal_that_arrives_between_two_runs_of_its_loop():

@@ -33,11 +33,22 @@ def closed_port() -> int:
 
 def start(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("HPBOT_")}
-    settings = {"HPBOT_TOKEN": TOKEN, "HPBOT_API_BASE_URL": f"http://127.0.0.1:{closed_port()}/bot",
-                "HPBOT_DB": str(tmp_path / "hpbot.sqlite3"), **env}
+    settings = {
+        "HPBOT_TOKEN": TOKEN,
+        "HPBOT_API_BASE_URL": f"http://127.0.0.1:{closed_port()}/bot",
+        "HPBOT_DB": str(tmp_path / "hpbot.sqlite3"),
+        **env,
+    }
     # cwd: a directory without a .env file, so that only these settings count
-    return subprocess.run([sys.executable, "-m", "hpbot", "run"], cwd=tmp_path, env={**clean, **settings},
-                          capture_output=True, text=True, timeout=90, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "hpbot", "run"],
+        cwd=tmp_path,
+        env={**clean, **settings},
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
 
 
 def one_line(result: subprocess.CompletedProcess[str], *fragments: str) -> str:
@@ -60,7 +71,9 @@ def migrated_db(path: Path) -> Path:
 
 # the tree ---------------------------------------------------------------------------------------------------
 def test_every_error_is_an_hpbot_error():
-    classes = [value for value in vars(errors).values() if isinstance(value, type) and issubclass(value, Exception)]
+    classes = [
+        value for value in vars(errors).values() if isinstance(value, type) and issubclass(value, Exception)
+    ]
     assert len(classes) >= 16
     for cls in classes:
         assert issubclass(cls, errors.HpbotError), cls
@@ -137,10 +150,18 @@ def bank_copy(tmp_path):
 @pytest.mark.parametrize(
     ("file", "text", "fragments"),
     [
-        ("quiz/zz-bad.yaml", "items:\n  - {id: q01-bad, question: 1, difficulty: de, stem: s, options: [a, b, c, d], "
-         "answer: E, fact: a, explanation: e, quote: q}\n", ("zz-bad.yaml: q01-bad: answer 'E'", "hpbot content check")),
+        (
+            "quiz/zz-bad.yaml",
+            "items:\n  - {id: q01-bad, question: 1, difficulty: de, stem: s, options: [a, b, c, d], "
+            "answer: E, fact: a, explanation: e, quote: q}\n",
+            ("zz-bad.yaml: q01-bad: answer 'E'", "hpbot content check"),
+        ),
         ("quiz/zz-list.yaml", "- just\n- a list\n", ("zz-list.yaml: expected a mapping",)),
-        ("errata.yaml", "errata:\n  - {question: 1, source: x}\n", ("errata.yaml: not an errata list", "suggested")),
+        (
+            "errata.yaml",
+            "errata:\n  - {question: 1, source: x}\n",
+            ("errata.yaml: not an errata list", "suggested"),
+        ),
     ],
 )
 def test_a_broken_bank_file_is_a_content_error_naming_it(bank_copy, file, text, fragments):
@@ -163,8 +184,9 @@ def root_logging_restored():
     root.handlers[:], root.level = handlers, level
 
 
-def test_a_migrations_directory_that_is_not_there_stops_the_runner(tmp_path, monkeypatch, capsys,
-                                                                   root_logging_restored):
+def test_a_migrations_directory_that_is_not_there_stops_the_runner(
+    tmp_path, monkeypatch, capsys, root_logging_restored
+):
     """The migrations directory is the package's, not a setting: the runner is driven in-process here."""
     from hpbot import runner
     from hpbot.store import migrations
@@ -180,7 +202,8 @@ def test_a_migrations_directory_that_is_not_there_stops_the_runner(tmp_path, mon
     assert runner.run() == 2
     err = capsys.readouterr().err
     assert [line for line in err.splitlines() if line.strip()] == [
-        f"hpbot: migrations directory not found: {missing}"]
+        f"hpbot: migrations directory not found: {missing}"
+    ]
 
 
 def test_migrations_must_exist_and_run_without_gaps(tmp_path):
@@ -196,11 +219,16 @@ def test_migrations_must_exist_and_run_without_gaps(tmp_path):
 
 def test_a_failing_step_is_a_migration_error_and_is_rolled_back(tmp_path):
     store = Store.open(tmp_path / "a.sqlite3", checkpoint_every=None)
-    steps = [*discover(), Migration(len(discover()) + 1, "broken", "CREATE TABLE fine (x);\nCREATE TABLE oops (;\n")]
+    steps = [
+        *discover(),
+        Migration(len(discover()) + 1, "broken", "CREATE TABLE fine (x);\nCREATE TABLE oops (;\n"),
+    ]
     with pytest.raises(MigrationError, match=rf"migration {len(steps):04d}_broken.sql failed on .*a.sqlite3"):
         migrate(store.db, steps)
     assert "fine" not in store.db.table_names()
-    assert max(r["version"] for r in store.db.query("SELECT version FROM schema_migrations")) == len(steps) - 1
+    assert (
+        max(r["version"] for r in store.db.query("SELECT version FROM schema_migrations")) == len(steps) - 1
+    )
     store.close()
 
 
@@ -208,7 +236,9 @@ def test_a_schema_newer_than_the_code_is_refused_before_any_step(tmp_path):
     store = Store.open(tmp_path / "a.sqlite3", checkpoint_every=None)
     store.db.execute("INSERT INTO schema_migrations VALUES (999, 'future', '2030-01-01')")
     store.db.conn.commit()
-    with pytest.raises(DatabaseError, match=rf"newer hpbot \(schema 999, this build knows {len(discover())}\)"):
+    with pytest.raises(
+        DatabaseError, match=rf"newer hpbot \(schema 999, this build knows {len(discover())}\)"
+    ):
         migrate(store.db)
     store.close()
 
@@ -218,8 +248,12 @@ def test_a_file_that_is_not_a_database(tmp_path):
     db = tmp_path / "hpbot.sqlite3"
     db.write_bytes(b"not an SQLite file, just text " * 200)
     before = db.read_bytes()
-    one_line(start(tmp_path, HPBOT_DB=str(db)), str(db), "not an SQLite database",
-             f"`hpbot restore BACKUP --db {db}`")
+    one_line(
+        start(tmp_path, HPBOT_DB=str(db)),
+        str(db),
+        "not an SQLite database",
+        f"`hpbot restore BACKUP --db {db}`",
+    )
     assert db.read_bytes() == before  # never replaced by a new, empty database
 
 
@@ -228,7 +262,12 @@ def test_a_truncated_database(tmp_path):
     db = tmp_path / "hpbot.sqlite3"
     data = good.read_bytes()
     db.write_bytes(data[: len(data) // 2])
-    one_line(start(tmp_path, HPBOT_DB=str(db)), str(db), "corrupt or truncated", f"`hpbot restore BACKUP --db {db}`")
+    one_line(
+        start(tmp_path, HPBOT_DB=str(db)),
+        str(db),
+        "corrupt or truncated",
+        f"`hpbot restore BACKUP --db {db}`",
+    )
     assert db.read_bytes() == data[: len(data) // 2]
 
 
@@ -239,10 +278,16 @@ def test_a_corrupt_page_is_found_by_the_quick_check_at_open(tmp_path):
         root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'rounds_status'").fetchone()[0]
     conn.close()
     data = bytearray(db.read_bytes())
-    data[(root - 1) * page_size:root * page_size] = b"\xab" * page_size  # an index page: the schema still reads
+    data[(root - 1) * page_size : root * page_size] = (
+        b"\xab" * page_size
+    )  # an index page: the schema still reads
     db.write_bytes(bytes(data))
-    one_line(start(tmp_path, HPBOT_DB=str(db)), str(db), "is corrupt (quick_check:",
-             f"`hpbot restore BACKUP --db {db}`")
+    one_line(
+        start(tmp_path, HPBOT_DB=str(db)),
+        str(db),
+        "is corrupt (quick_check:",
+        f"`hpbot restore BACKUP --db {db}`",
+    )
 
 
 def test_a_place_the_bot_cannot_write(tmp_path):
@@ -260,8 +305,11 @@ def test_a_place_the_bot_cannot_write(tmp_path):
     locked_dir.chmod(0o500)
     read_only.chmod(0o400)
     try:
-        one_line(start(tmp_path, HPBOT_DB=str(locked_dir / "hpbot.sqlite3")), str(locked_dir / "hpbot.sqlite3"),
-                 f"the directory {locked_dir} is not writable")
+        one_line(
+            start(tmp_path, HPBOT_DB=str(locked_dir / "hpbot.sqlite3")),
+            str(locked_dir / "hpbot.sqlite3"),
+            f"the directory {locked_dir} is not writable",
+        )
         one_line(start(tmp_path, HPBOT_DB=str(read_only)), str(read_only), "cannot be read and written")
     finally:
         locked_dir.chmod(0o700)
@@ -287,11 +335,17 @@ def test_a_database_another_process_keeps_locked(tmp_path):
 def test_a_database_written_by_a_newer_hpbot(tmp_path):
     db = migrated_db(tmp_path / "hpbot.sqlite3")
     with sqlite3.connect(db) as conn:
-        conn.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'later')")
+        conn.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'later')"
+        )
     conn.close()
-    one_line(start(tmp_path, HPBOT_DB=str(db)), str(db),
-             f"was written by a newer hpbot (schema 999, this build knows {len(discover())})",
-             "upgrade hpbot", "hpbot restore")
+    one_line(
+        start(tmp_path, HPBOT_DB=str(db)),
+        str(db),
+        f"was written by a newer hpbot (schema 999, this build knows {len(discover())})",
+        "upgrade hpbot",
+        "hpbot restore",
+    )
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == 999
     conn.close()

@@ -22,7 +22,9 @@ def new_round(store, chat_id=-100, day=DAY, question=1, item="q01-a"):
 
 def test_fresh_database_has_every_migration(tmp_path):
     store = Store.open(tmp_path / "a.sqlite3")
-    versions = [r["version"] for r in store.db.query("SELECT version FROM schema_migrations ORDER BY version")]
+    versions = [
+        r["version"] for r in store.db.query("SELECT version FROM schema_migrations ORDER BY version")
+    ]
     assert versions == [m.version for m in discover()]
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -39,15 +41,22 @@ def test_old_database_upgrades_in_place_and_keeps_its_data(tmp_path):
             "INSERT INTO rounds (id, chat_id, study_date, seq, question, item_id, status, reveal_at) "
             "VALUES (1, -5, '2026-11-20', 1, 1, 'q01-a', 'revealed', '2026-11-20T13:00:00+00:00')"
         )
-        db.execute(
-            "INSERT INTO answers VALUES (1, 7, -5, 2, 1, '2026-11-20T01:00:00+00:00', 60000, 15)"
-        )
+        db.execute("INSERT INTO answers VALUES (1, 7, -5, 2, 1, '2026-11-20T01:00:00+00:00', 60000, 15)")
     db.close()
 
     store = Store.open(path)
     rows = list(store.db.query("SELECT * FROM score_days"))
-    assert rows == [{"chat_id": -5, "user_id": 7, "study_date": "2026-11-20", "points": 15, "answer_ms": 60000,
-                     "correct": 1, "answered_at": "2026-11-20T01:00:00+00:00"}]
+    assert rows == [
+        {
+            "chat_id": -5,
+            "user_id": 7,
+            "study_date": "2026-11-20",
+            "points": 15,
+            "answer_ms": 60000,
+            "correct": 1,
+            "answered_at": "2026-11-20T01:00:00+00:00",
+        }
+    ]
     assert store.group(-5).title == "Chi bộ cũ"
     assert "migrated_to" in store.db["groups"].columns_dict
 
@@ -121,7 +130,9 @@ def test_a_known_name_is_not_written_again_a_changed_one_is(tmp_path):
     row = store.db.execute("SELECT first_name, updated_at FROM users WHERE user_id = 7").fetchone()
     assert row == ("Lan", NOW.isoformat(timespec="milliseconds"))
     store.touch_user(7, "Nguyễn Thị Lan", None, "lan", NOW + timedelta(hours=2))
-    assert store.db.execute("SELECT first_name FROM users WHERE user_id = 7").fetchone()[0] == "Nguyễn Thị Lan"
+    assert (
+        store.db.execute("SELECT first_name FROM users WHERE user_id = 7").fetchone()[0] == "Nguyễn Thị Lan"
+    )
 
 
 def test_wal_checkpoints_run_off_the_writing_connection(tmp_path):
@@ -137,11 +148,15 @@ def test_wal_checkpoints_run_off_the_writing_connection(tmp_path):
     size = path.stat().st_size
     runs = checkpointer.runs
     with store.db.atomic():
-        store.db.conn.executemany("INSERT INTO users (user_id, first_name) VALUES (?, ?)",
-                                  [(u, "Đảng viên " + "x" * 500) for u in range(1, 501)])
+        store.db.conn.executemany(
+            "INSERT INTO users (user_id, first_name) VALUES (?, ?)",
+            [(u, "Đảng viên " + "x" * 500) for u in range(1, 501)],
+        )
     assert path.with_name(path.name + "-wal").stat().st_size > 250_000  # the commit went to the log
     deadline = time.monotonic() + 10  # a checkpoint counts itself once it has copied the log
-    while (path.stat().st_size <= size + 250_000 or checkpointer.runs <= runs) and time.monotonic() < deadline:
+    while (
+        path.stat().st_size <= size + 250_000 or checkpointer.runs <= runs
+    ) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert path.stat().st_size > size + 250_000
     assert checkpointer.runs > runs

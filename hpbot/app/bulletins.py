@@ -46,8 +46,12 @@ class BulletinRun:
                 log.error("bulletin of competition %s to chat %s refused: %s", comp.id, chat_id, exc.detail)
                 return
             except DeliveryError as exc:
-                log.warning("bulletin of competition %s to chat %s not sent (%s); will retry", comp.id, chat_id,
-                            exc.detail)
+                log.warning(
+                    "bulletin of competition %s to chat %s not sent (%s); will retry",
+                    comp.id,
+                    chat_id,
+                    exc.detail,
+                )
                 self.service.release_bulletin(comp, chat_id, week_start)
                 return
             self.service.bulletin_sent(comp, delivered.chat_id, week_start, delivered.message_id)

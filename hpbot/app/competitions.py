@@ -119,11 +119,16 @@ class _WeekCache:
 
 
 def _newest_active(newest_first: list[Competition]) -> Competition | None:
-    return next((c for c in newest_first if c.status == CompetitionStatus.ACTIVE), newest_first[0] if newest_first else None)
+    return next(
+        (c for c in newest_first if c.status == CompetitionStatus.ACTIVE),
+        newest_first[0] if newest_first else None,
+    )
 
 
 class CompetitionService:
-    def __init__(self, store: Store, bank: Bank, clock: Clock, tz: ZoneInfo, organizers: frozenset[int]) -> None:
+    def __init__(
+        self, store: Store, bank: Bank, clock: Clock, tz: ZoneInfo, organizers: frozenset[int]
+    ) -> None:
         self.store, self.bank, self.clock, self.tz, self.organizers = store, bank, clock, tz, organizers
         self.comps = store.competitions
 
@@ -180,8 +185,14 @@ class CompetitionService:
         return _newest_active(self.comps.competitions_of(chat_id, active_only=False))
 
     # standings and reports ----------------------------------------------------------------------------------
-    def standings(self, comp: Competition, start: date | None = None, end: date | None = None,
-                  chat_id: int | None = None, groups: list[tuple[int, GroupTotals]] | None = None) -> Standings:
+    def standings(
+        self,
+        comp: Competition,
+        start: date | None = None,
+        end: date | None = None,
+        chat_id: int | None = None,
+        groups: list[tuple[int, GroupTotals]] | None = None,
+    ) -> Standings:
         start, end = start or comp.start, end or comp.end
         members = rank(self.comps.member_totals(comp, start, end, chat_id), lambda m: m.standing)
         if groups is None:
@@ -195,7 +206,9 @@ class CompetitionService:
         lines = self.comps.top_members(comp, top)
         ranked = rank(lines, lambda m: m.standing)
         mine = None
-        if user_id is not None and not any(m.standing.user_id == user_id and m.chat_id == chat_id for m in lines):
+        if user_id is not None and not any(
+            m.standing.user_id == user_id and m.chat_id == chat_id for m in lines
+        ):
             mine = self.comps.member_line(comp, chat_id, user_id)
         standing = self.comps.group_standing(comp, chat_id)
         group = (standing[0], standing[2]) if standing else None
@@ -204,23 +217,58 @@ class CompetitionService:
 
     def report(self, comp: Competition) -> Report:
         standings = self.standings(comp)
-        days = [DayRow(date.fromisoformat(r["study_date"]), r["chat_id"], r["title"], r["question"], r["members"],
-                       r["answers"], r["correct"]) for r in self.comps.daily_participation(comp)]
+        days = [
+            DayRow(
+                date.fromisoformat(r["study_date"]),
+                r["chat_id"],
+                r["title"],
+                r["question"],
+                r["members"],
+                r["answers"],
+                r["correct"],
+            )
+            for r in self.comps.daily_participation(comp)
+        ]
         return Report(standings, days, self.answer_key(comp), self.now())
 
-    def answer_key(self, comp: Competition, start: date | None = None, end: date | None = None,
-                   chat_id: int | None = None) -> list[AnswerKeyRow]:
+    def answer_key(
+        self,
+        comp: Competition,
+        start: date | None = None,
+        end: date | None = None,
+        chat_id: int | None = None,
+    ) -> list[AnswerKeyRow]:
         rows = []
         for r in self.comps.answer_key(comp, start, end, chat_id):
             try:
                 item = self.bank.item(r["item_id"])
                 question = self.bank.question(r["question"])
-            except KeyError:  # an item retired from the bank since: the day stays in the report without its text
-                rows.append(AnswerKeyRow(date.fromisoformat(r["study_date"]), r["question"], "", r["item_id"],
-                                         "?", "", r["groups"]))
+            except (
+                KeyError
+            ):  # an item retired from the bank since: the day stays in the report without its text
+                rows.append(
+                    AnswerKeyRow(
+                        date.fromisoformat(r["study_date"]),
+                        r["question"],
+                        "",
+                        r["item_id"],
+                        "?",
+                        "",
+                        r["groups"],
+                    )
+                )
                 continue
-            rows.append(AnswerKeyRow(date.fromisoformat(r["study_date"]), r["question"], question.text, item.stem,
-                                     LETTERS[item.answer], item.correct_option, r["groups"]))
+            rows.append(
+                AnswerKeyRow(
+                    date.fromisoformat(r["study_date"]),
+                    r["question"],
+                    question.text,
+                    item.stem,
+                    LETTERS[item.answer],
+                    item.correct_option,
+                    r["groups"],
+                )
+            )
         return rows
 
     def group_days(self, chat_id: int, days: int = CHART_DAYS) -> list[DayStat]:
@@ -232,7 +280,11 @@ class CompetitionService:
         for offset in range(days):
             day = start + timedelta(days=offset)
             r = found.get(day.isoformat())
-            out.append(DayStat(day, r["answers"], r["correct"], r["members"]) if r else DayStat(day, None, None, None))
+            out.append(
+                DayStat(day, r["answers"], r["correct"], r["members"])
+                if r
+                else DayStat(day, None, None, None)
+            )
         return out
 
     def last_revealed_round(self, chat_id: int) -> int:
@@ -264,8 +316,9 @@ class CompetitionService:
     def new_week_cache(self) -> _WeekCache:
         return _WeekCache()
 
-    def bulletin(self, comp: Competition, chat_id: int, week_start: date, cache: _WeekCache | None = None,
-                 top: int = 5) -> Bulletin:
+    def bulletin(
+        self, comp: Competition, chat_id: int, week_start: date, cache: _WeekCache | None = None, top: int = 5
+    ) -> Bulletin:
         start, end = rules.clamp_window(comp.start, comp.end, week_start, week_start + timedelta(days=6))
         key = (comp.id, week_start)
         if cache is not None and key in cache.ranked:
@@ -276,9 +329,17 @@ class CompetitionService:
                 cache.ranked[key] = ranked
         mine = next(((r, g) for r, g in ranked if g.chat_id == chat_id), None)
         members = self.standings(comp, start, end, chat_id=chat_id, groups=ranked).members[:top]
-        return Bulletin(comp, chat_id, week_start, week_start + timedelta(days=6), mine[1] if mine else None,
-                        mine[0] if mine else None, len(ranked), members,
-                        self.answer_key(comp, start, end, chat_id))
+        return Bulletin(
+            comp,
+            chat_id,
+            week_start,
+            week_start + timedelta(days=6),
+            mine[1] if mine else None,
+            mine[0] if mine else None,
+            len(ranked),
+            members,
+            self.answer_key(comp, start, end, chat_id),
+        )
 
     def claim_bulletin(self, comp: Competition, chat_id: int, week_start: date) -> bool:
         return self.comps.claim_bulletin(comp.id, chat_id, week_start, self.now())

@@ -30,8 +30,9 @@ class UpdateInbox:
         batch = [u for u in updates if isinstance(u.get("update_id"), int)]
         if not batch:
             return []
-        fresh = self.inbox.receive(((u["update_id"], json.dumps(u, ensure_ascii=False)) for u in batch),
-                                   self.clock.now())
+        fresh = self.inbox.receive(
+            ((u["update_id"], json.dumps(u, ensure_ascii=False)) for u in batch), self.clock.now()
+        )
         return [u for u in batch if u["update_id"] in fresh]
 
     def done(self, update_id: int) -> None:

@@ -19,12 +19,9 @@ MESSAGE_LIMIT = 4096
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
 
-
-
 def citation(bank: Bank, question: Question) -> str:
     part = bank.part(question.part)
     return texts.CITATION.format(number=question.number, roman=part.roman, part_title=part.title)
-
 
 
 def question_post(bank: Bank, rnd: Round, reveal_hhmm: str, *, count: int = 0, closed: bool = False) -> str:
@@ -77,7 +74,10 @@ def _cut(paragraph: str, room: int) -> list[str]:
         while utf16_len(sentence) > room:  # no sentence end in reach: cut at a space, never inside an entity
             cut = sentence.rfind(" ", 0, room)
             cut = cut if cut > 0 else room
-            while "&" in sentence[max(0, cut - 6):cut] and ";" not in sentence[sentence.rfind("&", 0, cut):cut]:
+            while (
+                "&" in sentence[max(0, cut - 6) : cut]
+                and ";" not in sentence[sentence.rfind("&", 0, cut) : cut]
+            ):
                 cut -= 1
             out.append((current + " " + sentence[:cut]).strip() if current else sentence[:cut])
             current, sentence = "", sentence[cut:].lstrip()
@@ -92,18 +92,23 @@ def _cut(paragraph: str, room: int) -> list[str]:
     return out
 
 
-
 def results(item: QuizItem, rnd: Round, answers: list[RoundAnswer], top: int = 5) -> str:
     right = [a for a in answers if a.correct]
     text = texts.RESULTS.format(
-        date=day(rnd.study_date), answered=len(answers), right=len(right), letter=LETTERS[item.answer],
-        option=escape(item.correct_option), explanation=escape(item.explanation),
+        date=day(rnd.study_date),
+        answered=len(answers),
+        right=len(right),
+        letter=LETTERS[item.answer],
+        option=escape(item.correct_option),
+        explanation=escape(item.explanation),
     )
     if not answers:
         return text + texts.RESULTS_NONE
     if right:
         lines = [
-            texts.RESULTS_FASTEST_LINE.format(rank=i + 1, name=escape(a.name), elapsed=elapsed(a.elapsed_ms), points=a.points)
+            texts.RESULTS_FASTEST_LINE.format(
+                rank=i + 1, name=escape(a.name), elapsed=elapsed(a.elapsed_ms), points=a.points
+            )
             for i, a in enumerate(sorted(right, key=lambda a: (a.elapsed_ms, a.user_id))[:top])
         ]
         text += texts.RESULTS_FASTEST.format(lines="\n".join(lines))
@@ -128,16 +133,26 @@ def board(title: str, ranked: list[tuple[int, Standing]], caller_id: int | None,
 
 # competitions -------------------------------------------------------------------------------------------------
 def competition_created(comp: Competition) -> str:
-    return texts.COMP_CREATED.format(name=escape(comp.name), id=comp.id, start=day(comp.start), end=day(comp.end),
-                                     code=comp.code)
+    return texts.COMP_CREATED.format(
+        name=escape(comp.name), id=comp.id, start=day(comp.start), end=day(comp.end), code=comp.code
+    )
 
 
 def competition_list(items: list[tuple[Competition, int]]) -> str:
     if not items:
         return texts.COMP_NONE
-    lines = [texts.COMP_LIST_LINE.format(id=c.id, name=escape(short(c.name, 80)), start=day(c.start), end=day(c.end),
-                                         status=texts.COMP_STATUS.get(c.status, c.status), code=c.code, groups=n)
-             for c, n in items]
+    lines = [
+        texts.COMP_LIST_LINE.format(
+            id=c.id,
+            name=escape(short(c.name, 80)),
+            start=day(c.start),
+            end=day(c.end),
+            status=texts.COMP_STATUS.get(c.status, c.status),
+            code=c.code,
+            groups=n,
+        )
+        for c, n in items
+    ]
     return fit(texts.COMP_LIST_HEADER, lines, texts.COMP_LIST_FOOTER)
 
 
@@ -153,20 +168,32 @@ def fit(header: str, lines: list[str], footer: str = "", limit: int = MESSAGE_LI
 
 
 def member_line(rank: int, m: MemberTotals) -> str:
-    return texts.COMP_BOARD_LINE.format(medal=MEDALS.get(rank, f"{rank}."), name=escape(short(m.standing.name, 40)),
-                                        group=escape(short(m.group_title, 40)), points=m.standing.points)
+    return texts.COMP_BOARD_LINE.format(
+        medal=MEDALS.get(rank, f"{rank}."),
+        name=escape(short(m.standing.name, 40)),
+        group=escape(short(m.group_title, 40)),
+        points=m.standing.points,
+    )
 
 
 def group_line(rank: int, g: GroupTotals) -> str:
-    return texts.COMP_GROUP_LINE.format(medal=MEDALS.get(rank, f"{rank}."), group=escape(short(g.title, 50)),
-                                        rate=number(100 * g.participation), mean=number(g.mean_points))
+    return texts.COMP_GROUP_LINE.format(
+        medal=MEDALS.get(rank, f"{rank}."),
+        group=escape(short(g.title, 50)),
+        rate=number(100 * g.participation),
+        mean=number(g.mean_points),
+    )
 
 
 def competition_board(board: Board) -> str:
     comp = board.competition
-    text = texts.COMP_BOARD_HEADER.format(name=escape(comp.name), start=day(comp.start), end=day(comp.end),
-                                          status=texts.COMP_STATUS.get(comp.status, comp.status),
-                                          groups=board.groups)
+    text = texts.COMP_BOARD_HEADER.format(
+        name=escape(comp.name),
+        start=day(comp.start),
+        end=day(comp.end),
+        status=texts.COMP_STATUS.get(comp.status, comp.status),
+        groups=board.groups,
+    )
     if not board.top:
         text += texts.COMP_BOARD_NO_SCORES
     else:
@@ -175,17 +202,29 @@ def competition_board(board: Board) -> str:
             text += texts.COMP_BOARD_SELF.format(line=member_line(*board.mine))
     if board.group:
         rank_, g = board.group
-        text += texts.COMP_BOARD_GROUP.format(group=escape(short(g.title, 60)), rank=rank_, total=board.groups,
-                                              rate=number(100 * g.participation), answers=g.answers,
-                                              possible=g.member_days, mean=number(g.mean_points))
+        text += texts.COMP_BOARD_GROUP.format(
+            group=escape(short(g.title, 60)),
+            rank=rank_,
+            total=board.groups,
+            rate=number(100 * g.participation),
+            answers=g.answers,
+            possible=g.member_days,
+            mean=number(g.mean_points),
+        )
     return text + texts.COMP_BOARD_RULE
 
 
 def competition_results(st: Standings, top_groups: int = 20, top_members: int = 10) -> str:
     comp = st.competition
     header = texts.COMP_RESULTS_HEADER.format(
-        name=escape(comp.name), id=comp.id, start=day(comp.start), end=day(comp.end),
-        status=texts.COMP_STATUS.get(comp.status, comp.status), groups=len(st.groups), members=len(st.members))
+        name=escape(comp.name),
+        id=comp.id,
+        start=day(comp.start),
+        end=day(comp.end),
+        status=texts.COMP_STATUS.get(comp.status, comp.status),
+        groups=len(st.groups),
+        members=len(st.members),
+    )
     if not st.groups:
         return header + texts.COMP_RESULTS_EMPTY.format(code=comp.code)
     groups = [group_line(r, g) for r, g in st.groups[:top_groups]]
@@ -199,18 +238,39 @@ def competition_results(st: Standings, top_groups: int = 20, top_members: int = 
 def bulletin(b: Bulletin) -> str:
     comp, g = b.competition, b.group
     text = texts.BULLETIN.format(
-        start=day(b.week_start)[:5], end=day(b.week_end), name=escape(comp.name),
-        answers=g.answers if g else 0, possible=g.member_days if g else 0,
-        rate=number(100 * g.participation) if g else "0", rank=b.rank or "–", total=b.total_groups,
-        mean=number(g.mean_points) if g else "0")
+        start=day(b.week_start)[:5],
+        end=day(b.week_end),
+        name=escape(comp.name),
+        answers=g.answers if g else 0,
+        possible=g.member_days if g else 0,
+        rate=number(100 * g.participation) if g else "0",
+        rank=b.rank or "–",
+        total=b.total_groups,
+        mean=number(g.mean_points) if g else "0",
+    )
     if b.top_members:
-        text += texts.BULLETIN_TOP.format(lines="\n".join(
-            texts.BULLETIN_TOP_LINE.format(medal=MEDALS.get(r, f"{r}."), name=escape(short(m.standing.name, 40)),
-                                           points=m.standing.points) for r, m in b.top_members))
+        text += texts.BULLETIN_TOP.format(
+            lines="\n".join(
+                texts.BULLETIN_TOP_LINE.format(
+                    medal=MEDALS.get(r, f"{r}."),
+                    name=escape(short(m.standing.name, 40)),
+                    points=m.standing.points,
+                )
+                for r, m in b.top_members
+            )
+        )
     if b.answer_key:
-        text += texts.BULLETIN_KEY.format(lines="\n".join(
-            texts.BULLETIN_KEY_LINE.format(date=day(k.study_date)[:5], question=k.question, letter=k.letter,
-                                           option=escape(short(k.option, 160))) for k in b.answer_key))
+        text += texts.BULLETIN_KEY.format(
+            lines="\n".join(
+                texts.BULLETIN_KEY_LINE.format(
+                    date=day(k.study_date)[:5],
+                    question=k.question,
+                    letter=k.letter,
+                    option=escape(short(k.option, 160)),
+                )
+                for k in b.answer_key
+            )
+        )
     else:
         text += texts.BULLETIN_NO_DAYS
     return text + texts.BULLETIN_FOOTER

@@ -31,13 +31,22 @@ T = TypeVar("T")
 
 def keyboard_data(round_id: int) -> Keyboard:
     """The answer buttons of a post, as the Bot API takes them (one row: A B C D)."""
-    return {"inline_keyboard": [[{"text": letter, "callback_data": f"a:{round_id}:{i}"}
-                                 for i, letter in enumerate(LETTERS)]]}
+    return {
+        "inline_keyboard": [
+            [{"text": letter, "callback_data": f"a:{round_id}:{i}"} for i, letter in enumerate(LETTERS)]
+        ]
+    }
 
 
 class RoundLifecycle:
-    def __init__(self, outbound: Outbound, study: StudyService, *, count_edit_seconds: float = 15.0,
-                 concurrency: int = 32) -> None:
+    def __init__(
+        self,
+        outbound: Outbound,
+        study: StudyService,
+        *,
+        count_edit_seconds: float = 15.0,
+        concurrency: int = 32,
+    ) -> None:
         self.outbound, self.study = outbound, study
         self.store, self.bank = study.store, study.bank
         self.count_edit_seconds = count_edit_seconds
@@ -89,7 +98,9 @@ class RoundLifecycle:
             self.store.drop_round(rnd.id)
             return False
         except DeliveryError as exc:
-            log.warning("could not post round %s to chat %s (%s); will retry", rnd.id, rnd.chat_id, exc.detail)
+            log.warning(
+                "could not post round %s to chat %s (%s); will retry", rnd.id, rnd.chat_id, exc.detail
+            )
             return False
         finally:
             self._busy.discard(rnd.id)
@@ -184,8 +195,9 @@ class RoundLifecycle:
         try:
             if rnd.reveal_sent == 0:
                 if rnd.message_id is not None:
-                    closed = messages.question_post(self.bank, rnd, self.reveal_hhmm(rnd), count=rnd.answer_count,
-                                                    closed=True)
+                    closed = messages.question_post(
+                        self.bank, rnd, self.reveal_hhmm(rnd), count=rnd.answer_count, closed=True
+                    )
                     async with self._slots:
                         try:  # without a keyboard: the buttons go
                             chat_id = await self.outbound.edit(chat_id, rnd.message_id, closed)
@@ -207,9 +219,13 @@ class RoundLifecycle:
         """Post what is due and reveal what is due. Called by the repeating job and at start."""
         posts = self.study.due_posts()
         reveals = self.study.due_reveals()
-        reveals += [rnd for rnd in self.store.rounds_with_status(RoundStatus.REVEALING) if rnd.id not in self._busy]
+        reveals += [
+            rnd for rnd in self.store.rounds_with_status(RoundStatus.REVEALING) if rnd.id not in self._busy
+        ]
         if posts or reveals:
-            await asyncio.gather(self._in_workers(posts, self.post_for), self._in_workers(reveals, self.reveal))
+            await asyncio.gather(
+                self._in_workers(posts, self.post_for), self._in_workers(reveals, self.reveal)
+            )
         for index, job in enumerate(self.after_due):
             running = self._background.get(index)
             if running is None or running.done():

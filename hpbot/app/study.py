@@ -81,7 +81,9 @@ class StudyService:
         return self.store.group(chat_id)  # type: ignore[return-value]
 
     def set_times(self, chat_id: int, times: schedule.Times) -> Group:
-        self.store.set_times(chat_id, schedule.format_time(times.post), schedule.format_time(times.reveal), self.now())
+        self.store.set_times(
+            chat_id, schedule.format_time(times.post), schedule.format_time(times.reveal), self.now()
+        )
         self.store.set_reveal_at(chat_id, self.today(), schedule.reveal_at(self.today(), self.tz, times))
         return self.store.group(chat_id)  # type: ignore[return-value]
 

@@ -3,4 +3,14 @@
 from hpbot.content.bank import load_bank
 from hpbot.content.model import AnswerBlock, Bank, ContentError, Document, Erratum, Part, Question, QuizItem
 
-__all__ = ["AnswerBlock", "Bank", "ContentError", "Document", "Erratum", "Part", "Question", "QuizItem", "load_bank"]
+__all__ = [
+    "AnswerBlock",
+    "Bank",
+    "ContentError",
+    "Document",
+    "Erratum",
+    "Part",
+    "Question",
+    "QuizItem",
+    "load_bank",
+]

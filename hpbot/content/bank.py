@@ -39,7 +39,9 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 def _mapping(dumper: yaml.SafeDumper, value: dict[Any, Any]) -> yaml.MappingNode:
-    pairs = [(yaml.ScalarNode("tag:yaml.org,2002:str", str(k)), dumper.represent_data(v)) for k, v in value.items()]
+    pairs = [
+        (yaml.ScalarNode("tag:yaml.org,2002:str", str(k)), dumper.represent_data(v)) for k, v in value.items()
+    ]
     return yaml.MappingNode("tag:yaml.org,2002:map", pairs, flow_style=False)
 
 
@@ -53,13 +55,21 @@ def dump_yaml(data: Any) -> str:
 
 def questions_to_data(bank: Bank) -> dict[str, Any]:
     return {
-        "document": {"title": bank.document.title, "issuer": bank.document.issuer,
-                     "source_file": bank.document.source_file, "sha256": bank.document.sha256},
+        "document": {
+            "title": bank.document.title,
+            "issuer": bank.document.issuer,
+            "source_file": bank.document.source_file,
+            "sha256": bank.document.sha256,
+        },
         "introduction": list(bank.introduction),
         "parts": [{"number": p.number, "roman": p.roman, "title": p.title} for p in bank.parts],
         "questions": [
-            {"number": q.number, "part": q.part, "text": q.text,
-             "answer": [{"kind": b.kind, "marker": b.marker, "text": b.text} for b in q.answer]}
+            {
+                "number": q.number,
+                "part": q.part,
+                "text": q.text,
+                "answer": [{"kind": b.kind, "marker": b.marker, "text": b.text} for b in q.answer],
+            }
             for q in bank.questions
         ],
         "conclusion": list(bank.conclusion),
@@ -72,7 +82,9 @@ def write_questions(bank: Bank, directory: Path) -> Path:
     target = directory / QUESTIONS_FILE
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".questions-", suffix=".yaml")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write("# Imported by `hpbot content import`: do not edit by hand; re-import the source instead.\n")
+        handle.write(
+            "# Imported by `hpbot content import`: do not edit by hand; re-import the source instead.\n"
+        )
         handle.write(dump_yaml(questions_to_data(bank)))
     os.replace(tmp, target)
     return target
@@ -92,14 +104,26 @@ def questions_from_data(
 ) -> tuple[Document, tuple[Part, ...], tuple[Question, ...], tuple[str, ...], tuple[str, ...]]:
     try:
         doc = data["document"]
-        document = Document(str(doc["title"]), str(doc["issuer"]), str(doc["source_file"]), str(doc["sha256"]))
+        document = Document(
+            str(doc["title"]), str(doc["issuer"]), str(doc["source_file"]), str(doc["sha256"])
+        )
         parts = tuple(Part(int(p["number"]), str(p["roman"]), str(p["title"])) for p in data["parts"])
         questions = tuple(
-            Question(int(q["number"]), int(q["part"]), str(q["text"]),
-                     tuple(AnswerBlock(str(b["kind"]), str(b["marker"]), str(b["text"])) for b in q["answer"]))
+            Question(
+                int(q["number"]),
+                int(q["part"]),
+                str(q["text"]),
+                tuple(AnswerBlock(str(b["kind"]), str(b["marker"]), str(b["text"])) for b in q["answer"]),
+            )
             for q in data["questions"]
         )
-        return document, parts, questions, tuple(data.get("introduction") or ()), tuple(data.get("conclusion") or ())
+        return (
+            document,
+            parts,
+            questions,
+            tuple(data.get("introduction") or ()),
+            tuple(data.get("conclusion") or ()),
+        )
     except (KeyError, TypeError, ValueError) as exc:
         raise ContentError(f"{path}: not a question bank ({exc.__class__.__name__}: {exc})") from exc
 
@@ -110,9 +134,16 @@ def item_from_data(raw: dict[str, Any]) -> QuizItem:
     if answer not in tuple(LETTERS):  # a single letter, not a substring such as "AB"
         raise ValueError(f"answer {raw['answer']!r} is not one of A, B, C, D")
     return QuizItem(
-        id=str(raw["id"]), question=int(raw["question"]), difficulty=str(raw["difficulty"]), stem=str(raw["stem"]),
-        options=tuple(str(o) for o in raw["options"]), answer=LETTERS.index(answer), fact=str(raw["fact"]),
-        explanation=str(raw["explanation"]), quote=str(raw["quote"]), status=str(raw.get("status", "reviewed")),
+        id=str(raw["id"]),
+        question=int(raw["question"]),
+        difficulty=str(raw["difficulty"]),
+        stem=str(raw["stem"]),
+        options=tuple(str(o) for o in raw["options"]),
+        answer=LETTERS.index(answer),
+        fact=str(raw["fact"]),
+        explanation=str(raw["explanation"]),
+        quote=str(raw["quote"]),
+        status=str(raw.get("status", "reviewed")),
     )
 
 
@@ -132,7 +163,9 @@ def load_bank(directory: Path | None = None) -> Bank:
     for quiz_path in quiz_files(directory):
         data = read_yaml(quiz_path) or {}
         if not isinstance(data, dict):
-            raise ContentError(f"{quiz_path}: expected a mapping with a list under 'items' (run `hpbot content check`)")
+            raise ContentError(
+                f"{quiz_path}: expected a mapping with a list under 'items' (run `hpbot content check`)"
+            )
         for raw in data.get("items") or []:
             try:
                 item = item_from_data(raw)
@@ -148,8 +181,16 @@ def load_bank(directory: Path | None = None) -> Bank:
     if errata_path.is_file():
         raw_errata = read_yaml(errata_path) or {}
         try:
-            errata = tuple(Erratum(e.get("question"), str(e["source"]), str(e["suggested"]))
-                           for e in raw_errata.get("errata") or [])
-        except (AttributeError, KeyError, TypeError) as exc:  # not a mapping, an entry without source/suggested
-            raise ContentError(f"{errata_path}: not an errata list ({exc.__class__.__name__}: {exc})") from exc
+            errata = tuple(
+                Erratum(e.get("question"), str(e["source"]), str(e["suggested"]))
+                for e in raw_errata.get("errata") or []
+            )
+        except (
+            AttributeError,
+            KeyError,
+            TypeError,
+        ) as exc:  # not a mapping, an entry without source/suggested
+            raise ContentError(
+                f"{errata_path}: not an errata list ({exc.__class__.__name__}: {exc})"
+            ) from exc
     return Bank(document, parts, questions, tuple(items), intro, conclusion, errata)

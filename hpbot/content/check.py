@@ -50,7 +50,9 @@ def check_bank(directory: Path) -> Report:
         return Report([Problem(str(qpath), "bank", str(exc))])
     numbers = [q.number for q in questions]
     if numbers != list(range(1, len(numbers) + 1)):
-        problems.append(Problem(str(qpath), "bank", f"questions must be numbered 1..N without gaps, found {numbers}"))
+        problems.append(
+            Problem(str(qpath), "bank", f"questions must be numbered 1..N without gaps, found {numbers}")
+        )
     answers = {q.number: normalise(q.answer_text()) for q in questions}
     seen: dict[str, str] = {}
     reviewed: Counter[int] = Counter()
@@ -82,8 +84,13 @@ def check_bank(directory: Path) -> Report:
                     drafts += 1
     for number in numbers:
         if reviewed[number] < MIN_ITEMS_PER_QUESTION:
-            problems.append(Problem(str(directory / "quiz"), f"question {number}",
-                                    f"has {reviewed[number]} valid reviewed items, needs at least {MIN_ITEMS_PER_QUESTION}"))
+            problems.append(
+                Problem(
+                    str(directory / "quiz"),
+                    f"question {number}",
+                    f"has {reviewed[number]} valid reviewed items, needs at least {MIN_ITEMS_PER_QUESTION}",
+                )
+            )
     return Report(problems, len(questions), items, drafts, difficulties)
 
 
@@ -115,7 +122,11 @@ def check_item(raw: object, answers: dict[int, str]) -> list[str]:
     if raw["difficulty"] not in DIFFICULTIES:
         out.append(f"difficulty must be one of {', '.join(DIFFICULTIES)}")
     options = raw["options"]
-    if not isinstance(options, list) or len(options) != 4 or not all(isinstance(o, str) and o.strip() for o in options):
+    if (
+        not isinstance(options, list)
+        or len(options) != 4
+        or not all(isinstance(o, str) and o.strip() for o in options)
+    ):
         out.append("options must be a list of exactly 4 non-empty strings")
         options = None
     else:

@@ -44,8 +44,10 @@ def _import(path: Path, out: Path) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     target = write_questions(result.bank, out)
     bank = result.bank
-    print(f"imported {path.name}: {len(bank.parts)} parts, {len(bank.questions)} questions "
-          f"(sha256 {bank.document.sha256[:12]}…) -> {target}")
+    print(
+        f"imported {path.name}: {len(bank.parts)} parts, {len(bank.questions)} questions "
+        f"(sha256 {bank.document.sha256[:12]}…) -> {target}"
+    )
     return 0
 
 
@@ -59,7 +61,9 @@ def _check(path: Path) -> int:
         print(f"{len(report.problems)} problem(s) found", file=sys.stderr)
         return 1
     levels = ", ".join(f"{k} {v}" for k, v in sorted((report.difficulties or {}).items()))
-    print(f"ok: {report.questions} questions, {report.items} reviewed items ({levels}), {report.drafts} drafts")
+    print(
+        f"ok: {report.questions} questions, {report.items} reviewed items ({levels}), {report.drafts} drafts"
+    )
     return 0
 
 

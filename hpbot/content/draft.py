@@ -57,19 +57,29 @@ def draft_items(bank: Bank, seed: int = 1) -> list[dict[str, Any]]:
                 options = [fact, *wrong]
                 rng.shuffle(options)
                 made += 1
-                items.append({
-                    "id": f"q{question.number:02d}-draft-{made}", "question": question.number,
-                    "difficulty": "trung_binh", "stem": "Điền vào chỗ trống: " + sentence.replace(fact, "…", 1),
-                    "options": options, "answer": LETTERS[options.index(fact)], "fact": fact,
-                    "explanation": f"Theo Câu {question.number}: {fact}."[:EXPLANATION_MAX],
-                    "quote": sentence, "status": "draft",
-                })
+                items.append(
+                    {
+                        "id": f"q{question.number:02d}-draft-{made}",
+                        "question": question.number,
+                        "difficulty": "trung_binh",
+                        "stem": "Điền vào chỗ trống: " + sentence.replace(fact, "…", 1),
+                        "options": options,
+                        "answer": LETTERS[options.index(fact)],
+                        "fact": fact,
+                        "explanation": f"Theo Câu {question.number}: {fact}."[:EXPLANATION_MAX],
+                        "quote": sentence,
+                        "status": "draft",
+                    }
+                )
     return items
 
 
 def write_drafts(bank: Bank, out: Path) -> int:
     items = draft_items(bank)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("# Draft items from `hpbot content draft-quiz`: review, set status: reviewed, move to quiz/.\n"
-                   + dump_yaml({"items": items}), encoding="utf-8")
+    out.write_text(
+        "# Draft items from `hpbot content draft-quiz`: review, set status: reviewed, move to quiz/.\n"
+        + dump_yaml({"items": items}),
+        encoding="utf-8",
+    )
     return len(items)

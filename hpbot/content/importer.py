@@ -52,7 +52,9 @@ def read_lines(path: Path) -> tuple[list[str], bytes]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ContentError(f"{path.name}: line {line}: not UTF-8 text (binary data or another encoding)") from exc
+        raise ContentError(
+            f"{path.name}: line {line}: not UTF-8 text (binary data or another encoding)"
+        ) from exc
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return [_clean(line) for line in text.split("\n")], raw
 
@@ -108,10 +110,19 @@ def parse(lines: list[str], source_name: str, sha256: str) -> ImportResult:
                 raise fail(lineno, "a question comes before any 'PHẦN' heading")
             if number != expected:
                 kind = "repeated" if any(q["number"] == number for q in questions) else "out of sequence"
-                warnings.append(f"{source_name}: line {lineno}: question {number} is {kind} (expected {expected})")
+                warnings.append(
+                    f"{source_name}: line {lineno}: question {number} is {kind} (expected {expected})"
+                )
             expected = number + 1
-            questions.append({"number": number, "part": parts[-1].number, "text": question.group(2).strip(),
-                              "answer": None, "line": lineno})
+            questions.append(
+                {
+                    "number": number,
+                    "part": parts[-1].number,
+                    "text": question.group(2).strip(),
+                    "answer": None,
+                    "line": lineno,
+                }
+            )
             section = "question"
             continue
         answer = ANSWER.match(line)
@@ -139,8 +150,10 @@ def parse(lines: list[str], source_name: str, sha256: str) -> ImportResult:
             raise fail(lineno, f"text outside any question: {line[:60]!r}")
 
     if not questions:
-        raise ContentError(f"{source_name}: line {len(lines)}: no questions found "
-                           "(expected headings such as 'Câu hỏi 1: …' followed by 'Trả lời:')")
+        raise ContentError(
+            f"{source_name}: line {len(lines)}: no questions found "
+            "(expected headings such as 'Câu hỏi 1: …' followed by 'Trả lời:')"
+        )
     if questions[-1]["answer"] is None:
         raise fail(questions[-1]["line"], f"question {questions[-1]['number']} has no 'Trả lời:'")
     for q in questions:

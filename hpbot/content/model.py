@@ -93,8 +93,9 @@ class Bank:
     _questions: dict[int, Question] = field(default_factory=dict, init=False, repr=False, compare=False)
     _parts: dict[int, Part] = field(default_factory=dict, init=False, repr=False, compare=False)
     _items: dict[str, QuizItem] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _by_question: dict[int, tuple[QuizItem, ...]] = field(default_factory=dict, init=False, repr=False,
-                                                          compare=False)
+    _by_question: dict[int, tuple[QuizItem, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self._questions.update((q.number, q) for q in self.questions)

@@ -21,10 +21,10 @@ def new_code(length: int = 6) -> str:
 class GroupTotals:
     chat_id: int
     title: str
-    answers: int          # answers given in the window
-    member_days: int      # sum over the group's study days of its member count at the post
+    answers: int  # answers given in the window
+    member_days: int  # sum over the group's study days of its member count at the post
     points: int
-    members: int          # latest known member count (at least 1)
+    members: int  # latest known member count (at least 1)
     answer_ms: int = 0
 
     @property
@@ -47,8 +47,10 @@ def group_order(g: GroupTotals) -> tuple[Fraction, Fraction]:
 def rank_groups(groups: list[GroupTotals]) -> list[tuple[int, GroupTotals]]:
     """By participation rate, then mean points per member (equal on both: the same rank), then less total answer
     time, then chat id for a stable order."""
-    keyed = sorted(((group_order(g), g) for g in groups),
-                   key=lambda kg: (-kg[0][0], -kg[0][1], kg[1].answer_ms, kg[1].chat_id))
+    keyed = sorted(
+        ((group_order(g), g) for g in groups),
+        key=lambda kg: (-kg[0][0], -kg[0][1], kg[1].answer_ms, kg[1].chat_id),
+    )
     ranked: list[tuple[int, GroupTotals]] = []
     for index, (key, g) in enumerate(keyed):
         same = index > 0 and keyed[index - 1][0] == key

@@ -21,7 +21,9 @@ def next_post_instant(now: datetime, tz: ZoneInfo, post_times: Iterable[time]) -
     return best
 
 
-def next_wake(now: datetime, tz: ZoneInfo, post_times: Iterable[time], reveals: Iterable[datetime]) -> datetime | None:
+def next_wake(
+    now: datetime, tz: ZoneInfo, post_times: Iterable[time], reveals: Iterable[datetime]
+) -> datetime | None:
     """The earliest of the next post time and the next reveal after `now`; None when nothing is scheduled."""
     candidates = [r for r in reveals if r > now]
     post = next_post_instant(now, tz, post_times)

@@ -37,7 +37,10 @@ def rank(items: list[Any], standing: Callable[[Any], Standing] = lambda s: s) ->
     result: list[tuple[int, Any]] = []
     for index, item in enumerate(ordered):
         s = standing(item)
-        if result and (standing(result[-1][1]).points, standing(result[-1][1]).answer_ms) == (s.points, s.answer_ms):
+        if result and (standing(result[-1][1]).points, standing(result[-1][1]).answer_ms) == (
+            s.points,
+            s.answer_ms,
+        ):
             result.append((result[-1][0], item))
         else:
             result.append((index + 1, item))

@@ -53,10 +53,20 @@ def group_activity(days: Sequence[DayStat], group_title: str) -> bytes:
         ax = figure.add_subplot()
         xs = list(range(len(days)))
         asked = [(x, d) for x, d in zip(xs, days, strict=True) if d.answers is not None]
-        ax.bar([x for x, _ in asked], [d.members or 0 for _, d in asked], color=GREY, width=0.8,
-               label=texts.CHART_MEMBERS)
-        ax.bar([x for x, _ in asked], [d.answers or 0 for _, d in asked], color=BLUE, width=0.55,
-               label=texts.CHART_ANSWERED)
+        ax.bar(
+            [x for x, _ in asked],
+            [d.members or 0 for _, d in asked],
+            color=GREY,
+            width=0.8,
+            label=texts.CHART_MEMBERS,
+        )
+        ax.bar(
+            [x for x, _ in asked],
+            [d.answers or 0 for _, d in asked],
+            color=BLUE,
+            width=0.55,
+            label=texts.CHART_ANSWERED,
+        )
         ax.set_ylabel(texts.CHART_PEOPLE, fontfamily=FONT)
         ax.set_ylim(0, max([1] + [max(d.members or 0, d.answers or 0) for _, d in asked]) * 1.15)
         people_ticks = AutoLocator()  # the axis' default locator, set explicitly so that it is typed as one
@@ -64,18 +74,36 @@ def group_activity(days: Sequence[DayStat], group_title: str) -> bytes:
         ax.yaxis.set_major_locator(people_ticks)
         right = ax.twinx()
         shares = [(x, 100 * (d.correct or 0) / d.answers) for x, d in asked if d.answers]
-        right.plot([x for x, _ in shares], [s for _, s in shares], color=ORANGE, marker="o", linewidth=2,
-                   label=texts.CHART_RIGHT_SHARE)
+        right.plot(
+            [x for x, _ in shares],
+            [s for _, s in shares],
+            color=ORANGE,
+            marker="o",
+            linewidth=2,
+            label=texts.CHART_RIGHT_SHARE,
+        )
         right.set_ylim(0, 105)
         right.set_ylabel(texts.CHART_RIGHT_SHARE, fontfamily=FONT)
         step = max(1, len(days) // 10)
         ax.set_xticks(xs[::step], [d.study_date.strftime("%d/%m") for d in days][::step], fontfamily=FONT)
         ax.set_xlim(-0.7, len(days) - 0.3)
-        ax.set_title(texts.CHART_ACTIVITY_TITLE.format(
-            group=plain(group_title), start=days[0].study_date.strftime("%d/%m/%Y"),
-            end=days[-1].study_date.strftime("%d/%m/%Y")), fontfamily=FONT, fontsize=13)
+        ax.set_title(
+            texts.CHART_ACTIVITY_TITLE.format(
+                group=plain(group_title),
+                start=days[0].study_date.strftime("%d/%m/%Y"),
+                end=days[-1].study_date.strftime("%d/%m/%Y"),
+            ),
+            fontfamily=FONT,
+            fontsize=13,
+        )
         handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
-        ax.legend(handles, [str(h.get_label()) for h in handles], loc="upper left", prop={"family": FONT}, fontsize=9)
+        ax.legend(
+            handles,
+            [str(h.get_label()) for h in handles],
+            loc="upper left",
+            prop={"family": FONT},
+            fontsize=9,
+        )
         ax.grid(axis="y", alpha=0.3)
         return _png(figure)
 
@@ -94,8 +122,14 @@ def group_ranking(ranked: Sequence[tuple[int, GroupTotals]], title: str, top: in
         ax.set_xlim(0, 118)
         ax.set_xlabel(texts.CHART_PARTICIPATION, fontfamily=FONT)
         for y, value, (_, g) in zip(ys, values, shown, strict=True):
-            ax.text(value + 1, y, texts.CHART_RANK_LABEL.format(rate=number(value, 0), mean=number(g.mean_points)), va="center",
-                    fontfamily=FONT, fontsize=9)
+            ax.text(
+                value + 1,
+                y,
+                texts.CHART_RANK_LABEL.format(rate=number(value, 0), mean=number(g.mean_points)),
+                va="center",
+                fontfamily=FONT,
+                fontsize=9,
+            )
         ax.set_title(plain(title, 90), fontfamily=FONT, fontsize=13)
         ax.grid(axis="x", alpha=0.3)
         return _png(figure)

@@ -19,8 +19,12 @@ FORMATS = (".xlsx", ".csv")
 def add_export_command(sub: argparse._SubParsersAction) -> None:
     export = sub.add_parser("export", help="write a competition's results to .xlsx (or one .csv per table)")
     export.add_argument("--competition", type=int, required=True, help="competition number (see /cuocthi)")
-    export.add_argument("--out", type=Path, required=True,
-                        help="results.xlsx, or results.csv for results-nhom.csv, results-thanh-vien.csv, …")
+    export.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="results.xlsx, or results.csv for results-nhom.csv, results-thanh-vien.csv, …",
+    )
     export.add_argument("--db", help="database file (default: HPBOT_DB or db/hpbot.sqlite3)")
     export.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -68,8 +72,14 @@ def run_export(args: argparse.Namespace) -> int:
     all_tables = workbook.tables(report, tz)
     out.parent.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    with tqdm(total=workbook.row_count(all_tables), unit=" rows", desc=out.name, file=sys.stderr,
-              disable=args.quiet, leave=False) as bar:
+    with tqdm(
+        total=workbook.row_count(all_tables),
+        unit=" rows",
+        desc=out.name,
+        file=sys.stderr,
+        disable=args.quiet,
+        leave=False,
+    ) as bar:
         if out.suffix.lower() == ".xlsx":
             partial = out.with_name(out.name + ".part")
             workbook.write_xlsx(all_tables, partial, progress=bar.update)
@@ -82,9 +92,11 @@ def run_export(args: argparse.Namespace) -> int:
                 bar.update(len(table.rows))
                 written.append(target)
     st = report.standings
-    print(f"hpbot export: competition {comp.id} ({comp.name}): {len(st.groups)} groups, {len(st.members)} members, "
-          f"{len(report.days)} group-days, {len(report.answer_key)} answer-key rows -> "
-          f"{', '.join(str(p) for p in written)} in {time.perf_counter() - started:.1f} s")
+    print(
+        f"hpbot export: competition {comp.id} ({comp.name}): {len(st.groups)} groups, {len(st.members)} members, "
+        f"{len(report.days)} group-days, {len(report.answer_key)} answer-key rows -> "
+        f"{', '.join(str(p) for p in written)} in {time.perf_counter() - started:.1f} s"
+    )
     return 0
 
 

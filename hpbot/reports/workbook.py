@@ -36,8 +36,8 @@ DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 
 @dataclass(frozen=True)
 class Table:
-    name: str        # sheet name (≤ 31 characters)
-    slug: str        # file-name part for CSV
+    name: str  # sheet name (≤ 31 characters)
+    slug: str  # file-name part for CSV
     headers: list[str]
     rows: list[list]
     widths: list[int]
@@ -70,17 +70,24 @@ def local_time(iso_utc: str, tz: ZoneInfo) -> datetime | None:
 def tables(report: Report, tz: ZoneInfo) -> list[Table]:
     """The report's sheets, each from its column list below; names, headers and labels are texts.REPORT_*."""
     s = report.standings
-    return [_table(texts.REPORT_SHEET_INFO, INFO_COLUMNS, info_lines(report, tz)),
-            _table(texts.REPORT_SHEET_GROUPS, GROUP_COLUMNS, s.groups),
-            _table(texts.REPORT_SHEET_MEMBERS, member_columns(tz), s.members),
-            _table(texts.REPORT_SHEET_DAYS, DAY_COLUMNS, report.days),
-            _table(texts.REPORT_SHEET_KEY, KEY_COLUMNS, report.answer_key)]
+    return [
+        _table(texts.REPORT_SHEET_INFO, INFO_COLUMNS, info_lines(report, tz)),
+        _table(texts.REPORT_SHEET_GROUPS, GROUP_COLUMNS, s.groups),
+        _table(texts.REPORT_SHEET_MEMBERS, member_columns(tz), s.members),
+        _table(texts.REPORT_SHEET_DAYS, DAY_COLUMNS, report.days),
+        _table(texts.REPORT_SHEET_KEY, KEY_COLUMNS, report.answer_key),
+    ]
 
 
 def _table(sheet: tuple[str, str], columns: Sequence[Column[RowT]], lines: Iterable[RowT]) -> Table:
     name, slug = sheet
-    return Table(name, slug, [c.header for c in columns], [[c.value(line) for c in columns] for line in lines],
-                 [c.width for c in columns])
+    return Table(
+        name,
+        slug,
+        [c.header for c in columns],
+        [[c.value(line) for c in columns] for line in lines],
+        [c.width for c in columns],
+    )
 
 
 def info_lines(report: Report, tz: ZoneInfo) -> list[tuple[str, object]]:
@@ -134,7 +141,9 @@ def member_columns(tz: ZoneInfo) -> list[Column[tuple[int, MemberTotals]]]:
         Column(texts.REPORT_COL_MEMBER_ANSWERS, 15, lambda line: line[1].standing.answers),
         Column(texts.REPORT_COL_MEMBER_CORRECT, 12, lambda line: line[1].standing.correct),
         Column(texts.REPORT_COL_ANSWER_TIME, 26, lambda line: round(line[1].standing.answer_ms / 1000)),
-        Column(texts.REPORT_COL_LAST_ANSWER, 18, lambda line: local_time(line[1].standing.last_answer_at, tz)),
+        Column(
+            texts.REPORT_COL_LAST_ANSWER, 18, lambda line: local_time(line[1].standing.last_answer_at, tz)
+        ),
     ]
 
 

@@ -26,8 +26,15 @@ class Competition:
 
     @classmethod
     def from_row(cls, row: Row) -> Competition:
-        return cls(row["id"], row["name"], row["code"], date.fromisoformat(row["start_date"]),
-                   date.fromisoformat(row["end_date"]), row["status"], row["created_by"])
+        return cls(
+            row["id"],
+            row["name"],
+            row["code"],
+            date.fromisoformat(row["start_date"]),
+            date.fromisoformat(row["end_date"]),
+            row["status"],
+            row["created_by"],
+        )
 
 
 @dataclass(frozen=True)
@@ -39,13 +46,32 @@ class MemberTotals:
 
 def _member(r: Row) -> MemberTotals:
     name = r["name"] or (f"@{r['username']}" if r["username"] else str(r["user_id"]))
-    return MemberTotals(Standing(r["user_id"], name, r["points"], r["answer_ms"], r["answers"], r["correct"], 0,
-                                 r["last_answer_at"] or ""), r["chat_id"], r["title"] or "")
+    return MemberTotals(
+        Standing(
+            r["user_id"],
+            name,
+            r["points"],
+            r["answer_ms"],
+            r["answers"],
+            r["correct"],
+            0,
+            r["last_answer_at"] or "",
+        ),
+        r["chat_id"],
+        r["title"] or "",
+    )
 
 
 def _group(r: Row) -> GroupTotals:
-    return GroupTotals(r["chat_id"], r["title"], r["answers"], r["member_days"], r["points"], max(1, r["members"]),
-                       r["answer_ms"])
+    return GroupTotals(
+        r["chat_id"],
+        r["title"],
+        r["answers"],
+        r["member_days"],
+        r["points"],
+        max(1, r["members"]),
+        r["answer_ms"],
+    )
 
 
 class Competitions:
@@ -59,8 +85,14 @@ class Competitions:
                     cursor = self.db.execute(
                         "INSERT INTO competitions (name, code, start_date, end_date, created_by, created_at) "
                         "VALUES (?, ?, ?, ?, ?, ?)",
-                        [name, new_code(), start.isoformat(), end.isoformat(), created_by,
-                         now.astimezone(UTC).isoformat(timespec="seconds")],
+                        [
+                            name,
+                            new_code(),
+                            start.isoformat(),
+                            end.isoformat(),
+                            created_by,
+                            now.astimezone(UTC).isoformat(timespec="seconds"),
+                        ],
                     )
                 assert cursor.lastrowid is not None  # an INSERT's row id
                 return self._existing(cursor.lastrowid)
@@ -79,18 +111,26 @@ class Competitions:
         return Competition.from_row(row) if row else None
 
     def by_code(self, code: str) -> Competition | None:
-        row = next(iter(select(self.db, "SELECT * FROM competitions WHERE code = ?", [code.strip().upper()])), None)
+        row = next(
+            iter(select(self.db, "SELECT * FROM competitions WHERE code = ?", [code.strip().upper()])), None
+        )
         return Competition.from_row(row) if row else None
 
     def all(self) -> list[Competition]:
-        return [Competition.from_row(r) for r in select(self.db, "SELECT * FROM competitions ORDER BY id DESC")]
+        return [
+            Competition.from_row(r) for r in select(self.db, "SELECT * FROM competitions ORDER BY id DESC")
+        ]
 
     def end(self, competition_id: int, today: date) -> bool:
         """End an active competition now: its last day becomes today (if that is earlier than planned)."""
         with self.db.atomic():
-            ended = self.db.execute(
-                "UPDATE competitions SET status = 'ended', end_date = MIN(end_date, ?) WHERE id = ? AND status = 'active'",
-                [today.isoformat(), competition_id]).rowcount > 0
+            ended = (
+                self.db.execute(
+                    "UPDATE competitions SET status = 'ended', end_date = MIN(end_date, ?) WHERE id = ? AND status = 'active'",
+                    [today.isoformat(), competition_id],
+                ).rowcount
+                > 0
+            )
             if ended:
                 self._rebuild(self._existing(competition_id))
             return ended
@@ -115,33 +155,54 @@ class Competitions:
         """Add groups; returns how many were new. Their days already revealed inside the window count too: one
         group's totals are built for a single join, the whole competition's for several."""
         with self.db.atomic():
-            new = [chat_id for chat_id in chat_ids if self.db.execute(
-                "INSERT OR IGNORE INTO competition_groups (competition_id, chat_id, joined_at) VALUES (?, ?, ?)",
-                [competition_id, chat_id, now.astimezone(UTC).isoformat(timespec="seconds")]).rowcount]
+            new = [
+                chat_id
+                for chat_id in chat_ids
+                if self.db.execute(
+                    "INSERT OR IGNORE INTO competition_groups (competition_id, chat_id, joined_at) VALUES (?, ?, ?)",
+                    [competition_id, chat_id, now.astimezone(UTC).isoformat(timespec="seconds")],
+                ).rowcount
+            ]
             if new:
                 self._rebuild(self._existing(competition_id), new[0] if len(new) == 1 else None)
             return len(new)
 
     def groups_of(self, competition_id: int) -> list[int]:
-        return [r["chat_id"] for r in select(self.db,
-            "SELECT chat_id FROM competition_groups WHERE competition_id = ? ORDER BY chat_id", [competition_id])]
+        return [
+            r["chat_id"]
+            for r in select(
+                self.db,
+                "SELECT chat_id FROM competition_groups WHERE competition_id = ? ORDER BY chat_id",
+                [competition_id],
+            )
+        ]
 
     def competitions_of(self, chat_id: int, *, active_only: bool = True) -> list[Competition]:
-        rows = select(self.db,
+        rows = select(
+            self.db,
             "SELECT c.* FROM competitions c JOIN competition_groups g ON g.competition_id = c.id "
-            "WHERE g.chat_id = ? AND (c.status = 'active' OR ? = 0) ORDER BY c.id DESC", [chat_id, int(active_only)])
+            "WHERE g.chat_id = ? AND (c.status = 'active' OR ? = 0) ORDER BY c.id DESC",
+            [chat_id, int(active_only)],
+        )
         return [Competition.from_row(r) for r in rows]
 
     # maintained totals -------------------------------------------------------------------------------------
     def fold_round(self, round_id: int, chat_id: int, study_date: str, answers: list[Row]) -> None:
         """Add a revealed round's answers to the totals of every competition the group is in on that day.
         Runs inside the reveal's transaction (Store.close_round), so it happens exactly once per round."""
-        comps = [r[0] for r in self.db.execute(
-            "SELECT c.id FROM competitions c JOIN competition_groups g ON g.competition_id = c.id "
-            "WHERE g.chat_id = ? AND c.start_date <= ? AND c.end_date >= ?", [chat_id, study_date, study_date])]
+        comps = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT c.id FROM competitions c JOIN competition_groups g ON g.competition_id = c.id "
+                "WHERE g.chat_id = ? AND c.start_date <= ? AND c.end_date >= ?",
+                [chat_id, study_date, study_date],
+            )
+        ]
         if not comps:
             return
-        members = self.db.execute("SELECT COALESCE(member_count, 0) FROM rounds WHERE id = ?", [round_id]).fetchone()[0]
+        members = self.db.execute(
+            "SELECT COALESCE(member_count, 0) FROM rounds WHERE id = ?", [round_id]
+        ).fetchone()[0]
         points, answer_ms = sum(a["points"] for a in answers), sum(a["elapsed_ms"] for a in answers)
         for comp_id in comps:
             self.db.conn.executemany(
@@ -150,28 +211,44 @@ class Competitions:
                 "UPDATE SET points = points + excluded.points, answers = answers + 1, "
                 "correct = correct + excluded.correct, answer_ms = answer_ms + excluded.answer_ms, "
                 "last_answer_at = MAX(last_answer_at, excluded.last_answer_at)",
-                [(comp_id, chat_id, a["user_id"], a["points"], a["correct"], a["elapsed_ms"], a["answered_at"])
-                 for a in answers])
+                [
+                    (
+                        comp_id,
+                        chat_id,
+                        a["user_id"],
+                        a["points"],
+                        a["correct"],
+                        a["elapsed_ms"],
+                        a["answered_at"],
+                    )
+                    for a in answers
+                ],
+            )
             self.db.execute(
                 "INSERT INTO competition_group_scores (competition_id, chat_id, answers, member_days, points, answer_ms) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (competition_id, chat_id) DO UPDATE SET "
                 "answers = answers + excluded.answers, member_days = member_days + excluded.member_days, "
                 "points = points + excluded.points, answer_ms = answer_ms + excluded.answer_ms",
-                [comp_id, chat_id, len(answers), members, points, answer_ms])
+                [comp_id, chat_id, len(answers), members, points, answer_ms],
+            )
 
     def _rebuild(self, comp: Competition, chat_id: int | None = None) -> None:
         """Recompute a competition's totals (or one group's) from the daily rows, after groups join or the dates
         change. Call inside a transaction."""
         params = [comp.id, comp.start.isoformat(), comp.end.isoformat(), chat_id]
         for table in ("competition_scores", "competition_group_scores"):
-            self.db.execute(f"DELETE FROM {table} WHERE competition_id = ?1 AND (?2 IS NULL OR chat_id = ?2)",  # noqa: S608
-                            [comp.id, chat_id])
+            self.db.execute(
+                f"DELETE FROM {table} WHERE competition_id = ?1 AND (?2 IS NULL OR chat_id = ?2)",  # noqa: S608
+                [comp.id, chat_id],
+            )
         self.db.execute(
             "INSERT INTO competition_scores (competition_id, chat_id, user_id, points, answers, correct, answer_ms, "
             "last_answer_at) SELECT cg.competition_id, d.chat_id, d.user_id, SUM(d.points), COUNT(*), SUM(d.correct), "
             "SUM(d.answer_ms), MAX(d.answered_at) FROM competition_groups cg JOIN score_days d "
             "ON d.chat_id = cg.chat_id AND d.study_date BETWEEN ?2 AND ?3 WHERE cg.competition_id = ?1 "
-            "AND (?4 IS NULL OR cg.chat_id = ?4) GROUP BY d.chat_id, d.user_id", params)
+            "AND (?4 IS NULL OR cg.chat_id = ?4) GROUP BY d.chat_id, d.user_id",
+            params,
+        )
         self.db.execute(
             "INSERT INTO competition_group_scores (competition_id, chat_id, answers, member_days, points, answer_ms) "
             "SELECT cg.competition_id, cg.chat_id, COALESCE(s.answers, 0), "
@@ -180,20 +257,31 @@ class Competitions:
             "COALESCE(s.points, 0), COALESCE(s.answer_ms, 0) FROM competition_groups cg "
             "LEFT JOIN (SELECT chat_id, SUM(answers) AS answers, SUM(points) AS points, SUM(answer_ms) AS answer_ms "
             "  FROM competition_scores WHERE competition_id = ?1 GROUP BY chat_id) s ON s.chat_id = cg.chat_id "
-            "WHERE cg.competition_id = ?1 AND (?4 IS NULL OR cg.chat_id = ?4)", params)
+            "WHERE cg.competition_id = ?1 AND (?4 IS NULL OR cg.chat_id = ?4)",
+            params,
+        )
 
     def group_count(self, competition_id: int) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM competition_groups WHERE competition_id = ?",
-                                   [competition_id]).fetchone()[0])
+        return int(
+            self.db.execute(
+                "SELECT COUNT(*) FROM competition_groups WHERE competition_id = ?", [competition_id]
+            ).fetchone()[0]
+        )
 
-    def member_totals(self, comp: Competition, start: date | None = None, end: date | None = None,
-                      chat_id: int | None = None) -> list[MemberTotals]:
+    def member_totals(
+        self,
+        comp: Competition,
+        start: date | None = None,
+        end: date | None = None,
+        chat_id: int | None = None,
+    ) -> list[MemberTotals]:
         """Every member's points in the window (default: the whole competition), in every participating group or in
         one; a member of two cells has a line in each. Scores count once revealed (score_days is written then)."""
         if start in (None, comp.start) and end in (None, comp.end) and chat_id is None:
             return self._member_lines("WHERE cs.competition_id = ?", [comp.id])
         start, end = start or comp.start, end or comp.end
-        rows = select(self.db,
+        rows = select(
+            self.db,
             "SELECT d.chat_id, d.user_id, TRIM(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, '')) AS name, "
             "u.username, g.title, SUM(d.points) AS points, SUM(d.answer_ms) AS answer_ms, COUNT(*) AS answers, "
             "SUM(d.correct) AS correct, MAX(d.answered_at) AS last_answer_at "
@@ -216,21 +304,26 @@ class Competitions:
 
     def top_members(self, comp: Competition, limit: int) -> list[MemberTotals]:
         """The best lines of the whole competition, in board order, read through the ranking index."""
-        return self._member_lines("WHERE cs.competition_id = ? ORDER BY cs.points DESC, cs.answer_ms, "
-                                  "cs.last_answer_at, cs.user_id, cs.chat_id LIMIT ?", [comp.id, limit])
+        return self._member_lines(
+            "WHERE cs.competition_id = ? ORDER BY cs.points DESC, cs.answer_ms, "
+            "cs.last_answer_at, cs.user_id, cs.chat_id LIMIT ?",
+            [comp.id, limit],
+        )
 
     def member_line(self, comp: Competition, chat_id: int, user_id: int) -> tuple[int, MemberTotals] | None:
         """A member's line in one group and its rank: 1 + the lines strictly ahead on (points, answer time)
         (db/migrations/0007_competition_points.sql)."""
-        lines = self._member_lines("WHERE cs.competition_id = ? AND cs.chat_id = ? AND cs.user_id = ?",
-                                   [comp.id, chat_id, user_id])
+        lines = self._member_lines(
+            "WHERE cs.competition_id = ? AND cs.chat_id = ? AND cs.user_id = ?", [comp.id, chat_id, user_id]
+        )
         if not lines:
             return None
         s = lines[0].standing
         ahead = self.db.execute(  # lines with more points, from the per-points counts; ties on points, by time
             "SELECT (SELECT COALESCE(SUM(lines), 0) FROM competition_points WHERE competition_id = ?1 AND points > ?2) "
             "+ (SELECT COUNT(*) FROM competition_scores WHERE competition_id = ?1 AND points = ?2 AND answer_ms < ?3)",
-            [comp.id, s.points, s.answer_ms]).fetchone()[0]
+            [comp.id, s.points, s.answer_ms],
+        ).fetchone()[0]
         return ahead + 1, lines[0]
 
     _GROUP_SQL = (
@@ -241,14 +334,17 @@ class Competitions:
         "LEFT JOIN competition_group_scores s ON s.competition_id = cg.competition_id AND s.chat_id = cg.chat_id "
     )
 
-    def group_totals(self, comp: Competition, start: date | None = None, end: date | None = None) -> list[GroupTotals]:
+    def group_totals(
+        self, comp: Competition, start: date | None = None, end: date | None = None
+    ) -> list[GroupTotals]:
         """Each participating group's answers, member-days (members at each post), points and time in the window."""
         if start in (None, comp.start) and end in (None, comp.end):
             rows = select(self.db, self._GROUP_SQL + "WHERE cg.competition_id = ?", [comp.id])  # noqa: S608
             return [_group(r) for r in rows]
         start, end = start or comp.start, end or comp.end
         window = [start.isoformat(), end.isoformat()]
-        rows = select(self.db,
+        rows = select(
+            self.db,
             "SELECT cg.chat_id, COALESCE(g.title, '') AS title, COALESCE(g.member_count, 0) AS members, "
             "(SELECT COALESCE(SUM(COALESCE(r.member_count, 0)), 0) FROM rounds r WHERE r.chat_id = cg.chat_id "
             " AND r.study_date BETWEEN ? AND ? AND r.status IN ('revealing', 'revealed')) AS member_days, "
@@ -270,8 +366,11 @@ class Competitions:
         /bxh cuocthi shows only the caller's group, so this counts in SQL instead of building and sorting every
         group's totals in Python (6 ms a board for 1,000 groups before: docs/performance.md).
         """
-        rows = select(self.db, self._GROUP_SQL + "WHERE cg.competition_id = ? AND cg.chat_id = ?",  # noqa: S608
-                      [comp.id, chat_id])
+        rows = select(
+            self.db,
+            self._GROUP_SQL + "WHERE cg.competition_id = ? AND cg.chat_id = ?",  # noqa: S608
+            [comp.id, chat_id],
+        )
         if not rows:
             return None
         me = _group(rows[0])
@@ -281,50 +380,68 @@ class Competitions:
             "CASE WHEN member_days > 0 THEN member_days ELSE 1 END AS pd, points, MAX(1, members) AS md "
             f"FROM ({self._GROUP_SQL}WHERE cg.competition_id = ?)) "
             "WHERE pn * ? > ? * pd OR (pn * ? = ? * pd AND points * ? > ? * md)",
-            [comp.id, pd, pn, pd, pn, me.members, me.points]).fetchone()[0]
+            [comp.id, pd, pn, pd, pn, me.members, me.points],
+        ).fetchone()[0]
         return ahead + 1, self.group_count(comp.id), me
 
     def daily_participation(self, comp: Competition) -> list[Row]:
         """Per group and revealed study day: members at the post, answers, right answers."""
-        return list(select(self.db,
-            "SELECT r.chat_id, COALESCE(g.title, '') AS title, r.study_date, r.question, r.item_id, "
-            "COALESCE(r.member_count, 0) AS members, "
-            "(SELECT COUNT(*) FROM answers a WHERE a.round_id = r.id) AS answers, "
-            "(SELECT COALESCE(SUM(a.correct), 0) FROM answers a WHERE a.round_id = r.id) AS correct "
-            "FROM competition_groups cg JOIN rounds r ON r.chat_id = cg.chat_id "
-            "LEFT JOIN groups g ON g.chat_id = r.chat_id "
-            "WHERE cg.competition_id = ? AND r.study_date BETWEEN ? AND ? AND r.status IN ('revealing', 'revealed') "
-            "ORDER BY r.study_date, g.title, r.chat_id",
-            [comp.id, comp.start.isoformat(), comp.end.isoformat()],
-        ))
+        return list(
+            select(
+                self.db,
+                "SELECT r.chat_id, COALESCE(g.title, '') AS title, r.study_date, r.question, r.item_id, "
+                "COALESCE(r.member_count, 0) AS members, "
+                "(SELECT COUNT(*) FROM answers a WHERE a.round_id = r.id) AS answers, "
+                "(SELECT COALESCE(SUM(a.correct), 0) FROM answers a WHERE a.round_id = r.id) AS correct "
+                "FROM competition_groups cg JOIN rounds r ON r.chat_id = cg.chat_id "
+                "LEFT JOIN groups g ON g.chat_id = r.chat_id "
+                "WHERE cg.competition_id = ? AND r.study_date BETWEEN ? AND ? AND r.status IN ('revealing', 'revealed') "
+                "ORDER BY r.study_date, g.title, r.chat_id",
+                [comp.id, comp.start.isoformat(), comp.end.isoformat()],
+            )
+        )
 
-    def answer_key(self, comp: Competition, start: date | None = None, end: date | None = None,
-                   chat_id: int | None = None) -> list[Row]:
+    def answer_key(
+        self,
+        comp: Competition,
+        start: date | None = None,
+        end: date | None = None,
+        chat_id: int | None = None,
+    ) -> list[Row]:
         """The questions asked and revealed in the window: one row per study day and quiz item, with the number of
         participating groups that had it. Open rounds are left out: their answers are not public yet."""
         start, end = start or comp.start, end or comp.end
-        return list(select(self.db,
-            "SELECT r.study_date, r.question, r.item_id, COUNT(*) AS groups FROM competition_groups cg "
-            "JOIN rounds r ON r.chat_id = cg.chat_id WHERE cg.competition_id = ? AND (? IS NULL OR cg.chat_id = ?) "
-            "AND r.study_date BETWEEN ? AND ? AND r.status IN ('revealing', 'revealed') "
-            "GROUP BY r.study_date, r.question, r.item_id ORDER BY r.study_date, r.question, r.item_id",
-            [comp.id, chat_id, chat_id, start.isoformat(), end.isoformat()],
-        ))
+        return list(
+            select(
+                self.db,
+                "SELECT r.study_date, r.question, r.item_id, COUNT(*) AS groups FROM competition_groups cg "
+                "JOIN rounds r ON r.chat_id = cg.chat_id WHERE cg.competition_id = ? AND (? IS NULL OR cg.chat_id = ?) "
+                "AND r.study_date BETWEEN ? AND ? AND r.status IN ('revealing', 'revealed') "
+                "GROUP BY r.study_date, r.question, r.item_id ORDER BY r.study_date, r.question, r.item_id",
+                [comp.id, chat_id, chat_id, start.isoformat(), end.isoformat()],
+            )
+        )
 
     def group_days(self, chat_id: int, start: date, end: date) -> list[Row]:
         """A group's revealed study days in the window: members at the post, answers, right answers."""
-        return list(select(self.db,
-            "SELECT r.study_date, COALESCE(r.member_count, 0) AS members, "
-            "(SELECT COUNT(*) FROM answers a WHERE a.round_id = r.id) AS answers, "
-            "(SELECT COALESCE(SUM(a.correct), 0) FROM answers a WHERE a.round_id = r.id) AS correct "
-            "FROM rounds r WHERE r.chat_id = ? AND r.study_date BETWEEN ? AND ? "
-            "AND r.status IN ('revealing', 'revealed') ORDER BY r.study_date",
-            [chat_id, start.isoformat(), end.isoformat()],
-        ))
+        return list(
+            select(
+                self.db,
+                "SELECT r.study_date, COALESCE(r.member_count, 0) AS members, "
+                "(SELECT COUNT(*) FROM answers a WHERE a.round_id = r.id) AS answers, "
+                "(SELECT COALESCE(SUM(a.correct), 0) FROM answers a WHERE a.round_id = r.id) AS correct "
+                "FROM rounds r WHERE r.chat_id = ? AND r.study_date BETWEEN ? AND ? "
+                "AND r.status IN ('revealing', 'revealed') ORDER BY r.study_date",
+                [chat_id, start.isoformat(), end.isoformat()],
+            )
+        )
 
     def last_revealed_round(self, chat_id: int) -> int:
-        row = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM rounds WHERE chat_id = ? "
-                              "AND status IN ('revealing', 'revealed')", [chat_id]).fetchone()
+        row = self.db.execute(
+            "SELECT COALESCE(MAX(id), 0) FROM rounds WHERE chat_id = ? "
+            "AND status IN ('revealing', 'revealed')",
+            [chat_id],
+        ).fetchone()
         return int(row[0])
 
     # weekly bulletins ---------------------------------------------------------------------------------------
@@ -338,29 +455,46 @@ class Competitions:
 
     def bulletin_candidates(self, week_start: date, week_end: date) -> list[Row]:
         """Active groups with the bulletin on, in a competition that overlaps the week, not yet claimed for it."""
-        return list(select(self.db,
-            "SELECT c.id AS competition_id, g.chat_id, g.post_time FROM competitions c "
-            "JOIN competition_groups cg ON cg.competition_id = c.id JOIN groups g ON g.chat_id = cg.chat_id "
-            "WHERE c.start_date <= ? AND c.end_date >= ? AND g.status = 'active' AND g.bulletin = 1 "
-            "AND NOT EXISTS (SELECT 1 FROM bulletins b WHERE b.competition_id = c.id AND b.chat_id = g.chat_id "
-            "AND b.week_start = ?) ORDER BY c.id, g.chat_id",
-            [week_end.isoformat(), week_start.isoformat(), week_start.isoformat()],
-        ))
+        return list(
+            select(
+                self.db,
+                "SELECT c.id AS competition_id, g.chat_id, g.post_time FROM competitions c "
+                "JOIN competition_groups cg ON cg.competition_id = c.id JOIN groups g ON g.chat_id = cg.chat_id "
+                "WHERE c.start_date <= ? AND c.end_date >= ? AND g.status = 'active' AND g.bulletin = 1 "
+                "AND NOT EXISTS (SELECT 1 FROM bulletins b WHERE b.competition_id = c.id AND b.chat_id = g.chat_id "
+                "AND b.week_start = ?) ORDER BY c.id, g.chat_id",
+                [week_end.isoformat(), week_start.isoformat(), week_start.isoformat()],
+            )
+        )
 
     def claim_bulletin(self, competition_id: int, chat_id: int, week_start: date, now: datetime) -> bool:
         with self.db.atomic():
-            return self.db.execute(
-                "INSERT OR IGNORE INTO bulletins (competition_id, chat_id, week_start, claimed_at) VALUES (?, ?, ?, ?)",
-                [competition_id, chat_id, week_start.isoformat(), now.astimezone(UTC).isoformat(timespec="seconds")],
-            ).rowcount > 0
+            return (
+                self.db.execute(
+                    "INSERT OR IGNORE INTO bulletins (competition_id, chat_id, week_start, claimed_at) VALUES (?, ?, ?, ?)",
+                    [
+                        competition_id,
+                        chat_id,
+                        week_start.isoformat(),
+                        now.astimezone(UTC).isoformat(timespec="seconds"),
+                    ],
+                ).rowcount
+                > 0
+            )
 
     def release_bulletin(self, competition_id: int, chat_id: int, week_start: date) -> None:
         """Give a claim back after a send failed in a way worth retrying."""
         with self.db.atomic():
-            self.db.execute("DELETE FROM bulletins WHERE competition_id = ? AND chat_id = ? AND week_start = ? "
-                            "AND message_id IS NULL", [competition_id, chat_id, week_start.isoformat()])
+            self.db.execute(
+                "DELETE FROM bulletins WHERE competition_id = ? AND chat_id = ? AND week_start = ? "
+                "AND message_id IS NULL",
+                [competition_id, chat_id, week_start.isoformat()],
+            )
 
     def bulletin_sent(self, competition_id: int, chat_id: int, week_start: date, message_id: int) -> None:
         with self.db.atomic():
-            self.db.execute("UPDATE bulletins SET message_id = ? WHERE competition_id = ? AND chat_id = ? "
-                            "AND week_start = ?", [message_id, competition_id, chat_id, week_start.isoformat()])
+            self.db.execute(
+                "UPDATE bulletins SET message_id = ? WHERE competition_id = ? AND chat_id = ? "
+                "AND week_start = ?",
+                [message_id, competition_id, chat_id, week_start.isoformat()],
+            )

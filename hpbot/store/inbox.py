@@ -25,15 +25,18 @@ class Inbox:
             for update_id, raw in updates:
                 cursor = self.db.execute(
                     "INSERT OR IGNORE INTO inbox (update_id, raw, received_at) VALUES (?, ?, ?)",
-                    [update_id, raw, _iso(now)])
+                    [update_id, raw, _iso(now)],
+                )
                 if cursor.rowcount:
                     fresh.add(update_id)
         return fresh
 
     def done(self, update_id: int, now: datetime) -> None:
         with self.db.atomic():
-            self.db.execute("UPDATE inbox SET done_at = ?, raw = NULL WHERE update_id = ? AND done_at IS NULL",
-                            [_iso(now), update_id])
+            self.db.execute(
+                "UPDATE inbox SET done_at = ?, raw = NULL WHERE update_id = ? AND done_at IS NULL",
+                [_iso(now), update_id],
+            )
 
     def pending(self) -> list[tuple[int, str]]:
         """Updates received and not handled (a crash came between), oldest first."""
@@ -47,5 +50,7 @@ class Inbox:
     def prune(self, before: datetime) -> int:
         """Forget handled updates received before `before` (Telegram keeps an update for at most 24 hours)."""
         with self.db.atomic():
-            cursor = self.db.execute("DELETE FROM inbox WHERE done_at IS NOT NULL AND received_at < ?", [_iso(before)])
+            cursor = self.db.execute(
+                "DELETE FROM inbox WHERE done_at IS NOT NULL AND received_at < ?", [_iso(before)]
+            )
         return cursor.rowcount

@@ -47,7 +47,9 @@ def applied_versions(db: sqlite_utils.Database) -> set[int]:
     return {int(row["version"]) for row in db.query("SELECT version FROM schema_migrations")}
 
 
-def migrate(db: sqlite_utils.Database, steps: list[Migration] | None = None, *, upto: int | None = None) -> list[int]:
+def migrate(
+    db: sqlite_utils.Database, steps: list[Migration] | None = None, *, upto: int | None = None
+) -> list[int]:
     """Apply every step not applied yet (up to `upto`); return the versions applied now.
 
     Raises DatabaseError for a database a newer hpbot has migrated past these steps (its tables may no longer be
@@ -82,14 +84,25 @@ def migrate(db: sqlite_utils.Database, steps: list[Migration] | None = None, *, 
         except sqlite3.Error as exc:
             if (getattr(exc, "sqlite_errorname", None) or "").startswith(_NOT_THE_STEP):
                 raise  # the file, not the step: the caller (Store.open) names the way out
-            raise MigrationError(f"migration {step.version:04d}_{step.name}.sql failed on {_where(db)}: {exc}") from exc
+            raise MigrationError(
+                f"migration {step.version:04d}_{step.name}.sql failed on {_where(db)}: {exc}"
+            ) from exc
         applied.append(step.version)
     return applied
 
 
 # SQLite errors that come from the file or another process rather than from a step's SQL
-_NOT_THE_STEP = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN",
-                 "SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_PERM")
+_NOT_THE_STEP = (
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+    "SQLITE_READONLY",
+    "SQLITE_FULL",
+    "SQLITE_IOERR",
+    "SQLITE_CANTOPEN",
+    "SQLITE_CORRUPT",
+    "SQLITE_NOTADB",
+    "SQLITE_PERM",
+)
 
 
 def _where(db: sqlite_utils.Database) -> str:

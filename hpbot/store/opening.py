@@ -74,13 +74,17 @@ def open_error(path: Path, exc: sqlite3.Error) -> DatabaseError:
     """The one line an operator needs for an SQLite error met while opening `path`."""
     name: str = getattr(exc, "sqlite_errorname", None) or ""
     if name == "SQLITE_NOTADB":
-        return DatabaseError(f"{path} is not an SQLite database: point HPBOT_DB at hpbot's database, or "
-                             + RESTORE.format(path=path))
+        return DatabaseError(
+            f"{path} is not an SQLite database: point HPBOT_DB at hpbot's database, or "
+            + RESTORE.format(path=path)
+        )
     if name.startswith("SQLITE_CORRUPT"):
         return DatabaseError(f"{path} is corrupt or truncated ({exc}): " + RESTORE.format(path=path))
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return DatabaseError(f"{path} is locked by another process (still after {BUSY_TIMEOUT_MS / 1000:g} s): stop "
-                             "the other hpbot or program that has it open, then start again")
+        return DatabaseError(
+            f"{path} is locked by another process (still after {BUSY_TIMEOUT_MS / 1000:g} s): stop "
+            "the other hpbot or program that has it open, then start again"
+        )
     if name.startswith("SQLITE_FULL"):
         return DatabaseError(f"{path} cannot be written: the disk is full: free some space, then start again")
     reason = why_unwritable(path)
@@ -116,8 +120,10 @@ def why_unwritable(path: Path) -> str | None:
     user = f"uid {os.geteuid()}" if hasattr(os, "geteuid") else "this user"
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         info = path.stat()
-        return (f"the file cannot be read and written by {user} (mode {stat.S_IMODE(info.st_mode):04o}, "
-                f"owner uid {info.st_uid})")
+        return (
+            f"the file cannot be read and written by {user} (mode {stat.S_IMODE(info.st_mode):04o}, "
+            f"owner uid {info.st_uid})"
+        )
     if existing == directory and not os.access(directory, os.W_OK | os.X_OK):
         return f"the directory {directory} is not writable by {user} (SQLite keeps its -wal and -shm files there)"
     return None
@@ -148,7 +154,9 @@ def write_probe(db: sqlite_utils.Database) -> None:
 def quick_check(db: sqlite_utils.Database, path: Path, budget: float = QUICK_CHECK_SECONDS) -> None:
     """`PRAGMA quick_check(1)`, interrupted after `budget` seconds (see QUICK_CHECK_SECONDS). Raises DatabaseError
     for a corrupt file; SQLite errors (not a database, truncated) are left to `translated`."""
-    timer = threading.Timer(budget, db.conn.interrupt)  # interrupting a connection with nothing running is a no-op
+    timer = threading.Timer(
+        budget, db.conn.interrupt
+    )  # interrupting a connection with nothing running is a no-op
     started = time.perf_counter()
     timer.start()
     try:
@@ -156,13 +164,18 @@ def quick_check(db: sqlite_utils.Database, path: Path, budget: float = QUICK_CHE
     except sqlite3.OperationalError as exc:
         if getattr(exc, "sqlite_errorname", None) != "SQLITE_INTERRUPT":
             raise
-        log.info("quick check of %s (%.0f MB) stopped after %.1f s, sound so far; `hpbot backup` checks all of it",
-                 path, path.stat().st_size / 1e6, time.perf_counter() - started)
+        log.info(
+            "quick check of %s (%.0f MB) stopped after %.1f s, sound so far; `hpbot backup` checks all of it",
+            path,
+            path.stat().st_size / 1e6,
+            time.perf_counter() - started,
+        )
         return
     finally:
         timer.cancel()
         timer.join()
     result = str(rows[0][0]) if rows else "no result"
     if result != "ok":
-        raise DatabaseError(f"{path} is corrupt (quick_check: {' '.join(result.split())}): "
-                            + RESTORE.format(path=path))
+        raise DatabaseError(
+            f"{path} is corrupt (quick_check: {' '.join(result.split())}): " + RESTORE.format(path=path)
+        )

@@ -46,7 +46,9 @@ class Group:
 
     @classmethod
     def from_row(cls, row: Row) -> Group:
-        return cls(row["chat_id"], row["title"], row["type"], row["status"], row["post_time"], row["reveal_time"])
+        return cls(
+            row["chat_id"], row["title"], row["type"], row["status"], row["post_time"], row["reveal_time"]
+        )
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,9 @@ class Store:
         except BaseException:
             db.close()
             raise
-        if str(path) == ":memory:" or checkpoint_every is None:  # None: SQLite's own checkpoints, in the commits
+        if (
+            str(path) == ":memory:" or checkpoint_every is None
+        ):  # None: SQLite's own checkpoints, in the commits
             return cls(db)
         db.execute("PRAGMA wal_autocheckpoint = 0")  # checkpoints run on the checkpointer's thread instead
         checkpointer = Checkpointer(path, checkpoint_every)
@@ -110,7 +112,8 @@ class Store:
 
     def groups_due_for_post(self, study_date: date, local_hhmm: str) -> list[Group]:
         """Active groups whose post time has come today, whose reveal time has not, and with no round today."""
-        rows = select(self.db,
+        rows = select(
+            self.db,
             "SELECT g.* FROM groups g LEFT JOIN rounds r ON r.chat_id = g.chat_id AND r.study_date = ? "
             "WHERE g.status = 'active' AND g.post_time <= ? AND g.reveal_time > ? AND r.id IS NULL "
             "ORDER BY g.post_time, g.chat_id",
@@ -137,8 +140,16 @@ class Store:
                 "UPDATE groups SET chat_id = ?, type = 'supergroup', updated_at = ? WHERE chat_id = ?",
                 [new_id, _iso(now), old_id],
             )
-            for table in ("rounds", "answers", "member_stats", "score_days", "competition_groups", "bulletins",
-                          "competition_scores", "competition_group_scores"):
+            for table in (
+                "rounds",
+                "answers",
+                "member_stats",
+                "score_days",
+                "competition_groups",
+                "bulletins",
+                "competition_scores",
+                "competition_group_scores",
+            ):
                 self.db.execute(f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?", [new_id, old_id])  # noqa: S608
             self.db.execute(
                 "INSERT INTO groups (chat_id, title, type, status, migrated_to, updated_at) "
@@ -148,8 +159,9 @@ class Store:
         return True
 
     # users --------------------------------------------------------------------------------------------------
-    def touch_user(self, user_id: int, first_name: str, last_name: str | None, username: str | None,
-                   now: datetime) -> None:
+    def touch_user(
+        self, user_id: int, first_name: str, last_name: str | None, username: str | None, now: datetime
+    ) -> None:
         name = (first_name or "", last_name, username)
         if self._names.get(user_id) == name:
             return
@@ -170,7 +182,9 @@ class Store:
         return Round.from_row(row) if row else None
 
     def round_on(self, chat_id: int, study_date: date) -> Round | None:
-        row = self._one("SELECT * FROM rounds WHERE chat_id = ? AND study_date = ?", [chat_id, study_date.isoformat()])
+        row = self._one(
+            "SELECT * FROM rounds WHERE chat_id = ? AND study_date = ?", [chat_id, study_date.isoformat()]
+        )
         return Round.from_row(row) if row else None
 
     def last_round(self, chat_id: int) -> Round | None:
@@ -185,13 +199,16 @@ class Store:
         return row["seq"] if row else 0
 
     def item_usage(self, chat_id: int, question: int) -> dict[str, int]:
-        rows = select(self.db,
+        rows = select(
+            self.db,
             "SELECT item_id, COUNT(*) AS n FROM rounds WHERE chat_id = ? AND question = ? GROUP BY item_id",
             [chat_id, question],
         )
         return {row["item_id"]: row["n"] for row in rows}
 
-    def insert_round(self, chat_id: int, study_date: date, question: int, item_id: str, reveal_at: datetime) -> Round | None:
+    def insert_round(
+        self, chat_id: int, study_date: date, question: int, item_id: str, reveal_at: datetime
+    ) -> Round | None:
         """Create the day's round (status 'posting'); None if the group already has one that day."""
         with self.db.atomic():
             seq = self._value("SELECT COALESCE(MAX(seq), 0) + 1 FROM rounds WHERE chat_id = ?", [chat_id])
@@ -218,7 +235,9 @@ class Store:
             if message_id is not None:
                 self.db.execute(
                     "UPDATE groups SET last_message_id = MAX(COALESCE(last_message_id, 0), ?) "
-                    "WHERE chat_id = (SELECT chat_id FROM rounds WHERE id = ?)", [message_id, round_id])
+                    "WHERE chat_id = (SELECT chat_id FROM rounds WHERE id = ?)",
+                    [message_id, round_id],
+                )
 
     def set_member_count(self, round_id: int, chat_id: int, count: int) -> None:
         """Members in the group when the round was posted: the denominator of fair participation rates."""
@@ -258,23 +277,38 @@ class Store:
 
     def active_post_times(self) -> list[str]:
         """The distinct post times (HH:MM) of subscribed groups."""
-        return [r["post_time"] for r in select(self.db, "SELECT DISTINCT post_time FROM groups WHERE status = 'active'")]
+        return [
+            r["post_time"]
+            for r in select(self.db, "SELECT DISTINCT post_time FROM groups WHERE status = 'active'")
+        ]
 
     def next_reveal_after(self, now: datetime) -> datetime | None:
         """The earliest reveal time after `now` of a round still taking answers."""
-        row = self._one("SELECT MIN(reveal_at) AS at FROM rounds WHERE status IN ('posting', 'open') AND reveal_at > ?",
-                        [_iso(now)])
+        row = self._one(
+            "SELECT MIN(reveal_at) AS at FROM rounds WHERE status IN ('posting', 'open') AND reveal_at > ?",
+            [_iso(now)],
+        )
         return datetime.fromisoformat(row["at"]) if row and row["at"] else None
 
     def due_reveals(self, now: datetime) -> list[Round]:
-        rows = select(self.db,
-            "SELECT * FROM rounds WHERE status = 'open' AND reveal_at <= ? ORDER BY reveal_at, id", [_iso(now)]
+        rows = select(
+            self.db,
+            "SELECT * FROM rounds WHERE status = 'open' AND reveal_at <= ? ORDER BY reveal_at, id",
+            [_iso(now)],
         )
         return [Round.from_row(row) for row in rows]
 
     # answers ------------------------------------------------------------------------------------------------
-    def record_answer(self, rnd: Round, user_id: int, option: int, correct: bool, points: int,
-                      now: datetime, elapsed_ms: int) -> tuple[bool, int]:
+    def record_answer(
+        self,
+        rnd: Round,
+        user_id: int,
+        option: int,
+        correct: bool,
+        points: int,
+        now: datetime,
+        elapsed_ms: int,
+    ) -> tuple[bool, int]:
         """Store the member's first answer. Returns (stored_now, the option on record)."""
         with self.db.atomic():
             cursor = self.db.execute(
@@ -285,18 +319,30 @@ class Store:
             if cursor.rowcount:
                 self.db.execute("UPDATE rounds SET answer_count = answer_count + 1 WHERE id = ?", [rnd.id])
                 return True, option
-            row = self._one("SELECT option FROM answers WHERE round_id = ? AND user_id = ?", [rnd.id, user_id])
+            row = self._one(
+                "SELECT option FROM answers WHERE round_id = ? AND user_id = ?", [rnd.id, user_id]
+            )
         return False, (row["option"] if row else -1)
 
     def round_answers(self, round_id: int) -> list[RoundAnswer]:
-        rows = select(self.db,
+        rows = select(
+            self.db,
             f"SELECT a.user_id, {_NAME_SQL} AS name, a.option, a.correct, a.elapsed_ms, a.points "  # noqa: S608
             "FROM answers a LEFT JOIN users u ON u.user_id = a.user_id WHERE a.round_id = ? "
             "ORDER BY a.elapsed_ms, a.user_id",
             [round_id],
         )
-        return [RoundAnswer(r["user_id"], r["name"] or str(r["user_id"]), r["option"], bool(r["correct"]),
-                            r["elapsed_ms"], r["points"]) for r in rows]
+        return [
+            RoundAnswer(
+                r["user_id"],
+                r["name"] or str(r["user_id"]),
+                r["option"],
+                bool(r["correct"]),
+                r["elapsed_ms"],
+                r["points"],
+            )
+            for r in rows
+        ]
 
     def close_round(self, round_id: int, now: datetime) -> bool:
         """Close an open round: fold its answers into scores and streaks. False if it was not open."""
@@ -316,8 +362,12 @@ class Store:
         return True
 
     def _fold_answer(self, rnd: Round, answer: Row) -> None:
-        row = self._one("SELECT * FROM member_stats WHERE chat_id = ? AND user_id = ?", [rnd.chat_id, answer["user_id"]])
-        before = streaks.Streak(row["streak"], row["best_streak"], row["last_round"]) if row else streaks.Streak()
+        row = self._one(
+            "SELECT * FROM member_stats WHERE chat_id = ? AND user_id = ?", [rnd.chat_id, answer["user_id"]]
+        )
+        before = (
+            streaks.Streak(row["streak"], row["best_streak"], row["last_round"]) if row else streaks.Streak()
+        )
         after = streaks.after_answer(before, rnd.seq)
         self.db.execute(
             "INSERT INTO member_stats (chat_id, user_id, points, answers, correct, answer_ms, streak, best_streak, "
@@ -326,14 +376,30 @@ class Store:
             "correct = correct + excluded.correct, answer_ms = answer_ms + excluded.answer_ms, "
             "streak = excluded.streak, best_streak = excluded.best_streak, last_round = excluded.last_round, "
             "last_answer_at = excluded.last_answer_at",
-            [rnd.chat_id, answer["user_id"], answer["points"], answer["correct"], answer["elapsed_ms"],
-             after.current, after.best, after.last_round, answer["answered_at"]],
+            [
+                rnd.chat_id,
+                answer["user_id"],
+                answer["points"],
+                answer["correct"],
+                answer["elapsed_ms"],
+                after.current,
+                after.best,
+                after.last_round,
+                answer["answered_at"],
+            ],
         )
         self.db.execute(
             "INSERT OR REPLACE INTO score_days (chat_id, user_id, study_date, points, answer_ms, correct, answered_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [rnd.chat_id, answer["user_id"], rnd.study_date.isoformat(), answer["points"], answer["elapsed_ms"],
-             answer["correct"], answer["answered_at"]],
+            [
+                rnd.chat_id,
+                answer["user_id"],
+                rnd.study_date.isoformat(),
+                answer["points"],
+                answer["elapsed_ms"],
+                answer["correct"],
+                answer["answered_at"],
+            ],
         )
 
     def set_reveal_sent(self, round_id: int, sent: int) -> None:
@@ -342,7 +408,9 @@ class Store:
 
     def finish_reveal(self, round_id: int) -> None:
         with self.db.atomic():
-            self.db.execute("UPDATE rounds SET status = 'revealed' WHERE id = ? AND status = 'revealing'", [round_id])
+            self.db.execute(
+                "UPDATE rounds SET status = 'revealed' WHERE id = ? AND status = 'revealing'", [round_id]
+            )
 
     # leaderboards -------------------------------------------------------------------------------------------
     def standings(self, chat_id: int, start: date | None = None, end: date | None = None) -> list[Standing]:
@@ -368,8 +436,18 @@ class Store:
         result = []
         for r in select(self.db, sql, params):
             shown = streaks.current_streak(streaks.Streak(r["streak"], 0, r["last_round"]), closed)
-            result.append(Standing(r["user_id"], r["name"] or str(r["user_id"]), r["points"], r["answer_ms"],
-                                   r["answers"], r["correct"], shown, r["last_answer_at"] or ""))
+            result.append(
+                Standing(
+                    r["user_id"],
+                    r["name"] or str(r["user_id"]),
+                    r["points"],
+                    r["answer_ms"],
+                    r["answers"],
+                    r["correct"],
+                    shown,
+                    r["last_answer_at"] or "",
+                )
+            )
         return result
 
     def member_stats(self, chat_id: int, user_id: int) -> Row | None:

@@ -30,8 +30,16 @@ from hpbot.testing.world import ANONYMOUS_ADMIN_ID, Call, Limits, SentMessage
 if TYPE_CHECKING:
     from hpbot.testing.process import FakeProcess
 
-__all__ = ["FakeTelegram", "FakeProcess", "LocalFake", "Limits", "Call", "SentMessage", "ApiError",
-           "ANONYMOUS_ADMIN_ID"]
+__all__ = [
+    "FakeTelegram",
+    "FakeProcess",
+    "LocalFake",
+    "Limits",
+    "Call",
+    "SentMessage",
+    "ApiError",
+    "ANONYMOUS_ADMIN_ID",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -42,11 +42,27 @@ class ControlMixin:
     webhook: dict[str, Any]
 
     if TYPE_CHECKING:
+
         def calls_to(self, method: str) -> list[Call]: ...
-        def add_user(self, user_id: int, first_name: str, last_name: str | None = None,
-                     username: str | None = None, *, is_bot: bool = False) -> dict: ...
-        def add_group(self, chat_id: int, title: str, *, type: str = "group",  # noqa: A002
-                      admins: Sequence[int] = (), members: Sequence[int] = (), bot_in: bool = True) -> dict: ...
+        def add_user(
+            self,
+            user_id: int,
+            first_name: str,
+            last_name: str | None = None,
+            username: str | None = None,
+            *,
+            is_bot: bool = False,
+        ) -> dict: ...
+        def add_group(
+            self,
+            chat_id: int,
+            title: str,
+            *,
+            type: str = "group",  # noqa: A002
+            admins: Sequence[int] = (),
+            members: Sequence[int] = (),
+            bot_in: bool = True,
+        ) -> dict: ...
         def messages(self, chat_id: int) -> list[SentMessage]: ...
         def raw_update(self, update: dict) -> dict: ...
         def tap(self, user_id: int, chat_id: int, message_id: int, data: str) -> dict: ...
@@ -56,7 +72,9 @@ class ControlMixin:
     def _init_control(self) -> None:
         self._offer: dict[str, Any] | None = None  # the tap offer under way (control "offer_taps")
         self._offer_task: asyncio.Task | None = None
-        self._answer_after: float | None = None  # members answer each post this long after it (control "answering")
+        self._answer_after: float | None = (
+            None  # members answer each post this long after it (control "answering")
+        )
         self._client: aiohttp.ClientSession | None = None  # webhook deliveries
         self.webhook_failures = 0
 
@@ -102,18 +120,29 @@ class ControlMixin:
         try:
             result = await self.control(request.match_info["action"], payload)
         except ApiError as exc:
-            return web.json_response({"ok": False, "error_code": exc.code, "description": exc.description},
-                                     status=exc.code)
+            return web.json_response(
+                {"ok": False, "error_code": exc.code, "description": exc.description}, status=exc.code
+            )
         return web.json_response({"ok": True, "result": result})
 
     def _c_world(self, p: dict) -> dict:
         for user in p.get("users", []):
-            self.add_user(user["id"], user.get("first_name", f"User {user['id']}"), user.get("last_name"),
-                          user.get("username"), is_bot=user.get("is_bot", False))
+            self.add_user(
+                user["id"],
+                user.get("first_name", f"User {user['id']}"),
+                user.get("last_name"),
+                user.get("username"),
+                is_bot=user.get("is_bot", False),
+            )
         for group in p.get("groups", []):
-            self.add_group(group["chat_id"], group.get("title", str(group["chat_id"])),
-                           type=group.get("type", "group"), admins=group.get("admins", []),
-                           members=group.get("members", []), bot_in=group.get("bot_in", True))
+            self.add_group(
+                group["chat_id"],
+                group.get("title", str(group["chat_id"])),
+                type=group.get("type", "group"),
+                admins=group.get("admins", []),
+                members=group.get("members", []),
+                bot_in=group.get("bot_in", True),
+            )
         return {"users": len(self.users), "chats": len(self.chats)}
 
     def _c_answering(self, p: dict) -> dict:
@@ -130,8 +159,10 @@ class ControlMixin:
         self.limits = Limits(p.get("global_per_second"), p.get("per_chat_per_minute"))
         self._global_window.clear()
         self._chat_windows.clear()
-        return {"global_per_second": self.limits.global_per_second,
-                "per_chat_per_minute": self.limits.per_chat_per_minute}
+        return {
+            "global_per_second": self.limits.global_per_second,
+            "per_chat_per_minute": self.limits.per_chat_per_minute,
+        }
 
     def _c_updates(self, p: dict) -> list[int]:
         return [self.raw_update(update)["update_id"] for update in p.get("updates", [])]
@@ -158,9 +189,13 @@ class ControlMixin:
             for call in calls:
                 by_status[str(call.status)] += 1
             methods[method] = dict(by_status)
-        result: dict[str, Any] = {"requests": self.stats.requests, "too_many_requests": self.stats.too_many_requests,
-                                  "methods": methods, "unknown_methods": sorted(set(self.unknown_methods)),
-                                  "webhook_failures": self.webhook_failures}
+        result: dict[str, Any] = {
+            "requests": self.stats.requests,
+            "too_many_requests": self.stats.too_many_requests,
+            "methods": methods,
+            "unknown_methods": sorted(set(self.unknown_methods)),
+            "webhook_failures": self.webhook_failures,
+        }
         if p.get("sent_by_chat"):
             sent: dict[Any, int] = defaultdict(int)
             for call in self.calls_to("sendMessage"):
@@ -175,7 +210,11 @@ class ControlMixin:
             for m in self.messages(chat_id):
                 if p.get("with_markup") and not m.reply_markup:
                     continue
-                item: dict[str, Any] = {"chat_id": chat_id, "message_id": m.message_id, "reply_markup": m.reply_markup}
+                item: dict[str, Any] = {
+                    "chat_id": chat_id,
+                    "message_id": m.message_id,
+                    "reply_markup": m.reply_markup,
+                }
                 if p.get("text"):
                     item["text"] = m.text
                 found.append(item)
@@ -190,8 +229,14 @@ class ControlMixin:
         if via == "webhook" and not getattr(self, "webhook", {}).get("url"):
             raise ApiError(400, "Bad Request: no webhook is set")
         taps = [tuple(t) for t in p.get("taps", [])]
-        self._offer = {"total": len(taps), "ids": [], "started": time.monotonic(), "lag": 0.0, "last_offer": None,
-                       "via": via}
+        self._offer = {
+            "total": len(taps),
+            "ids": [],
+            "started": time.monotonic(),
+            "lag": 0.0,
+            "last_offer": None,
+            "via": via,
+        }
         self._offer_task = asyncio.create_task(self._run_offer(taps, float(p.get("rate") or 0), via))
         return {"total": len(taps)}
 
@@ -200,7 +245,9 @@ class ControlMixin:
         assert offer is not None
         started, ids = offer["started"], offer["ids"]
         deliveries: set[asyncio.Task] = set()
-        slots = asyncio.Semaphore(int(self.webhook.get("max_connections") or 40)) if via == "webhook" else None
+        slots = (
+            asyncio.Semaphore(int(self.webhook.get("max_connections") or 40)) if via == "webhook" else None
+        )
         for index, (user_id, chat_id, message_id, data) in enumerate(taps):
             if rate:
                 delay = started + index / rate - time.monotonic()
@@ -215,7 +262,9 @@ class ControlMixin:
             if slots is None:
                 self.raw_update(update)
             else:
-                task = asyncio.create_task(self._post_webhook({"update_id": next(self._update_ids), **update}, slots))
+                task = asyncio.create_task(
+                    self._post_webhook({"update_id": next(self._update_ids), **update}, slots)
+                )
                 deliveries.add(task)
                 task.add_done_callback(deliveries.discard)
             offer["last_offer"] = time.monotonic()
@@ -233,7 +282,9 @@ class ControlMixin:
         async with slots:
             for attempt in range(5):
                 try:
-                    async with self._client.post(self.webhook["url"], json=update, headers=headers) as response:
+                    async with self._client.post(
+                        self.webhook["url"], json=update, headers=headers
+                    ) as response:
                         await response.read()
                         if response.status < 300:
                             return
@@ -250,7 +301,10 @@ class ControlMixin:
         answered = [q for q in offer["ids"] if q in answers]
         last_answer = max((answers[q]["at"] for q in answered), default=None)
         result: dict[str, Any] = {
-            "total": offer["total"], "offered": len(offer["ids"]), "answered": len(answered), "via": offer["via"],
+            "total": offer["total"],
+            "offered": len(offer["ids"]),
+            "answered": len(answered),
+            "via": offer["via"],
             "offer_lag_s": offer["lag"],
             "offer_s": (offer["last_offer"] - offer["started"]) if offer["last_offer"] else None,
             "wall_s": (last_answer - offer["started"]) if last_answer else None,

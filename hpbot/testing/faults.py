@@ -43,9 +43,18 @@ class FaultsMixin:
         self._chat_windows: dict[int, deque[float]] = defaultdict(deque)
 
     # faults -------------------------------------------------------------------------------------------------
-    def fail(self, method: str, *, times: int = 1, chat_id: int | None = None, error_code: int = 400,
-             description: str = "Bad Request", retry_after: int | None = None,
-             migrate_to_chat_id: int | None = None, kind: str = "error") -> None:
+    def fail(
+        self,
+        method: str,
+        *,
+        times: int = 1,
+        chat_id: int | None = None,
+        error_code: int = 400,
+        description: str = "Bad Request",
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+        kind: str = "error",
+    ) -> None:
         parameters = {}
         if retry_after is not None:
             parameters["retry_after"] = retry_after
@@ -54,17 +63,29 @@ class FaultsMixin:
         self.faults.append(Fault(method, times, chat_id, kind, error_code, description, parameters or None))
 
     def fail_429(self, method: str, retry_after: int = 1, **kwargs: Any) -> None:
-        self.fail(method, error_code=429, description=f"Too Many Requests: retry after {retry_after}",
-                  retry_after=retry_after, **kwargs)
+        self.fail(
+            method,
+            error_code=429,
+            description=f"Too Many Requests: retry after {retry_after}",
+            retry_after=retry_after,
+            **kwargs,
+        )
 
     def fail_5xx(self, method: str, status: int = 502, **kwargs: Any) -> None:
-        self.fail(method, error_code=status, description="Bad Gateway" if status == 502 else "Internal Server Error",
-                  **kwargs)
+        self.fail(
+            method,
+            error_code=status,
+            description="Bad Gateway" if status == 502 else "Internal Server Error",
+            **kwargs,
+        )
 
     def _take_fault(self, method: str, params: dict) -> Fault | None:
         for fault in self.faults:
-            if fault.method == method and fault.times > 0 and (
-                    fault.chat_id is None or fault.chat_id == params.get("chat_id")):
+            if (
+                fault.method == method
+                and fault.times > 0
+                and (fault.chat_id is None or fault.chat_id == params.get("chat_id"))
+            ):
                 fault.times -= 1
                 return fault
         return None

@@ -42,14 +42,18 @@ class MethodsMixin:
     _answer_after: float | None
 
     if TYPE_CHECKING:
+
         def member_count(self, chat_id: int) -> int: ...
         def _chat_status(self, chat_id: int) -> dict[int, str]: ...
         def _members_answer(self, message: SentMessage) -> None: ...
 
     def _chat_for_send(self, chat_id: Any) -> dict:
         if chat_id in self.migrated:
-            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
-                           {"migrate_to_chat_id": self.migrated[chat_id]})
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self.migrated[chat_id]},
+            )
         chat = self.chats.get(chat_id)
         if chat is None:
             raise ApiError(400, "Bad Request: chat not found")
@@ -81,8 +85,13 @@ class MethodsMixin:
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
 
     def _as_telegram(self, m: SentMessage) -> dict:
-        message = {"message_id": m.message_id, "date": int(time.time()), "chat": self.chats[m.chat_id],
-                   "from": self.users[self.bot_id], "text": m.text}
+        message = {
+            "message_id": m.message_id,
+            "date": int(time.time()),
+            "chat": self.chats[m.chat_id],
+            "from": self.users[self.bot_id],
+            "text": m.text,
+        }
         if m.reply_markup:
             message["reply_markup"] = m.reply_markup
         return message
@@ -94,8 +103,12 @@ class MethodsMixin:
         return None
 
     def _m_getme(self, p: dict) -> dict:
-        return {**self.users[self.bot_id], "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": False}
+        return {
+            **self.users[self.bot_id],
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     async def _m_getupdates(self, p: dict) -> list:
         offset = int(p.get("offset") or 0)
@@ -106,7 +119,9 @@ class MethodsMixin:
         if not self._updates:
             self._new_update.clear()
             try:
-                await asyncio.wait_for(self._new_update.wait(), min(1.0, float(p.get("timeout") or 0)) or 0.01)
+                await asyncio.wait_for(
+                    self._new_update.wait(), min(1.0, float(p.get("timeout") or 0)) or 0.01
+                )
             except TimeoutError:
                 pass
         batch = list(itertools.islice(self._updates, int(p.get("limit") or 100)))
@@ -123,8 +138,11 @@ class MethodsMixin:
         return True
 
     def _m_getwebhookinfo(self, p: dict) -> dict:
-        return {"url": getattr(self, "webhook", {}).get("url", ""), "has_custom_certificate": False,
-                "pending_update_count": len(self._updates)}
+        return {
+            "url": getattr(self, "webhook", {}).get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
 
     def _m_setmycommands(self, p: dict) -> bool:
         return True
@@ -141,9 +159,15 @@ class MethodsMixin:
         text = str(p.get("text", ""))
         self._check_text(text, p.get("parse_mode"))
         self._check_markup(p.get("reply_markup"))
-        m = SentMessage(chat_id, next(self._message_ids[chat_id]), text, p.get("reply_markup"), p.get("parse_mode"))
+        m = SentMessage(
+            chat_id, next(self._message_ids[chat_id]), text, p.get("reply_markup"), p.get("parse_mode")
+        )
         self._messages[chat_id].append(m)
-        if self._answer_after is not None and isinstance(m.reply_markup, dict) and m.reply_markup.get("inline_keyboard"):
+        if (
+            self._answer_after is not None
+            and isinstance(m.reply_markup, dict)
+            and m.reply_markup.get("inline_keyboard")
+        ):
             asyncio.get_running_loop().call_later(self._answer_after, self._members_answer, m)
         return self._as_telegram(m)
 
@@ -159,8 +183,11 @@ class MethodsMixin:
             self._check_text(new_text, p.get("parse_mode"))
         self._check_markup(markup)
         if new_text == m.text and markup == m.reply_markup:
-            raise ApiError(400, "Bad Request: message is not modified: specified new message content and reply "
-                                "markup are exactly the same as a current content and reply markup of the message")
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message",
+            )
         m.history.append(m.text)
         m.text, m.reply_markup = new_text, markup
         return self._as_telegram(m)
@@ -181,12 +208,17 @@ class MethodsMixin:
     def _m_answercallbackquery(self, p: dict) -> bool:
         query_id = str(p.get("callback_query_id"))
         if query_id not in self._open_queries:
-            raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+            raise ApiError(
+                400, "Bad Request: query is too old and response timeout expired or query ID is invalid"
+            )
         if len(str(p.get("text", ""))) > 200:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         self._open_queries.discard(query_id)
-        self.callback_answers[query_id] = {"text": p.get("text", ""), "show_alert": p.get("show_alert", False),
-                                           "at": time.monotonic()}
+        self.callback_answers[query_id] = {
+            "text": p.get("text", ""),
+            "show_alert": p.get("show_alert", False),
+            "at": time.monotonic(),
+        }
         return True
 
     def _m_getchat(self, p: dict) -> dict:
@@ -201,13 +233,27 @@ class MethodsMixin:
         if chat_id not in self.chats:
             raise ApiError(400, "Bad Request: chat not found")
         status = self.status.get((chat_id, user_id), "left")
-        member: dict[str, Any] = {"status": status, "user": self.users.get(user_id, {"id": user_id, "is_bot": False,
-                                                                                     "first_name": "?"})}
+        member: dict[str, Any] = {
+            "status": status,
+            "user": self.users.get(user_id, {"id": user_id, "is_bot": False, "first_name": "?"}),
+        }
         if status == "administrator":
-            member.update({"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
-                           "can_delete_messages": True, "can_manage_video_chats": True, "can_restrict_members": True,
-                           "can_promote_members": False, "can_change_info": True, "can_invite_users": True,
-                           "can_post_stories": False, "can_edit_stories": False, "can_delete_stories": False})
+            member.update(
+                {
+                    "can_be_edited": False,
+                    "is_anonymous": False,
+                    "can_manage_chat": True,
+                    "can_delete_messages": True,
+                    "can_manage_video_chats": True,
+                    "can_restrict_members": True,
+                    "can_promote_members": False,
+                    "can_change_info": True,
+                    "can_invite_users": True,
+                    "can_post_stories": False,
+                    "can_edit_stories": False,
+                    "can_delete_stories": False,
+                }
+            )
         elif status == "creator":
             member["is_anonymous"] = False
         elif status == "kicked":
@@ -216,8 +262,11 @@ class MethodsMixin:
 
     def _m_getchatadministrators(self, p: dict) -> list:
         chat_id: Any = p.get("chat_id")
-        return [self._m_getchatmember({"chat_id": chat_id, "user_id": u})
-                for u, s in list(self._chat_status(chat_id).items()) if s in ("creator", "administrator")]
+        return [
+            self._m_getchatmember({"chat_id": chat_id, "user_id": u})
+            for u, s in list(self._chat_status(chat_id).items())
+            if s in ("creator", "administrator")
+        ]
 
     def _m_getchatmembercount(self, p: dict) -> int:
         chat_id = p.get("chat_id")
@@ -237,7 +286,10 @@ class MethodsMixin:
         if field_name == "photo":
             message["photo"] = [{**file_info, "width": 800, "height": 600}]
         else:
-            message["document"] = {**file_info, "file_name": str(p.get(field_name, {}).get("filename", "file"))}
+            message["document"] = {
+                **file_info,
+                "file_name": str(p.get(field_name, {}).get("filename", "file")),
+            }
         return message
 
     def _m_senddocument(self, p: dict) -> dict:

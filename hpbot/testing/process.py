@@ -23,8 +23,15 @@ class FakeProcess(_OnLoopback):
     runs on a core of its own; driven through its `/_control/` routes (see FakeTelegram.control). It serves with
     Python's cyclic garbage collector off unless `collect_garbage` (see `_serve`)."""
 
-    def __init__(self, *, limits: Limits | None = None, strict_html: bool = True, python: str = sys.executable,
-                 startup_timeout: float = 30.0, collect_garbage: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        limits: Limits | None = None,
+        strict_html: bool = True,
+        python: str = sys.executable,
+        startup_timeout: float = 30.0,
+        collect_garbage: bool = False,
+    ) -> None:
         self.limits, self.strict_html, self.python = limits or Limits(), strict_html, python
         self.collect_garbage = collect_garbage
         self.startup_timeout = startup_timeout
@@ -56,7 +63,7 @@ class FakeProcess(_OnLoopback):
         if not line.startswith(marker):
             await self.stop()
             raise RuntimeError(f"the fake Bot API process did not start: {line!r}")
-        self.port = int(line[len(marker):].split(b"/", 1)[0])
+        self.port = int(line[len(marker) :].split(b"/", 1)[0])
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=600))
         return self
 
@@ -75,15 +82,23 @@ class FakeProcess(_OnLoopback):
 
     async def control(self, action: str, payload: dict | None = None) -> Any:
         assert self._session is not None, "start() the fake process first"
-        async with self._session.post(f"http://127.0.0.1:{self.port}/_control/{action}", json=payload or {}) as r:
+        async with self._session.post(
+            f"http://127.0.0.1:{self.port}/_control/{action}", json=payload or {}
+        ) as r:
             body = await r.json()
         if not body.get("ok"):
             raise RuntimeError(f"control {action} failed: {body.get('description')}")
         return body["result"]
 
 
-async def _serve(port: int, *, empty: bool = False, limits: Limits | None = None, strict_html: bool = True,
-                 collect_garbage: bool = True) -> None:
+async def _serve(
+    port: int,
+    *,
+    empty: bool = False,
+    limits: Limits | None = None,
+    strict_html: bool = True,
+    collect_garbage: bool = True,
+) -> None:
     if not collect_garbage:
         # Telegram counts a send against the limits when it arrives; the fake counts it when its event loop reads
         # it. A pause of Python's cyclic collector walking the fake's record of every call (tens of ms after a few
@@ -116,15 +131,26 @@ if __name__ == "__main__":
     parser.add_argument("--port", type=int, default=8081, help="0: any free port (printed on the first line)")
     parser.add_argument("--empty", action="store_true", help="no demo group: the caller builds the world")
     parser.add_argument("--global-per-second", type=float, default=None, help="overall sends/s before 429")
-    parser.add_argument("--per-chat-per-minute", type=int, default=None, help="sends into one group/min before 429")
+    parser.add_argument(
+        "--per-chat-per-minute", type=int, default=None, help="sends into one group/min before 429"
+    )
     parser.add_argument("--lenient-html", action="store_true", help="do not check HTML the way Telegram does")
-    parser.add_argument("--no-gc", action="store_true",
-                        help="serve with Python's cyclic garbage collector off (its pauses skew the rate limits); "
-                             "the control route `reset` collects")
+    parser.add_argument(
+        "--no-gc",
+        action="store_true",
+        help="serve with Python's cyclic garbage collector off (its pauses skew the rate limits); "
+        "the control route `reset` collects",
+    )
     args = parser.parse_args()
     try:
-        eventloop.run(_serve(args.port, empty=args.empty, strict_html=not args.lenient_html,
-                             limits=Limits(args.global_per_second, args.per_chat_per_minute),
-                             collect_garbage=not args.no_gc))
+        eventloop.run(
+            _serve(
+                args.port,
+                empty=args.empty,
+                strict_html=not args.lenient_html,
+                limits=Limits(args.global_per_second, args.per_chat_per_minute),
+                collect_garbage=not args.no_gc,
+            )
+        )
     except KeyboardInterrupt:
         pass

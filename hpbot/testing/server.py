@@ -45,8 +45,15 @@ class _OnLoopback:
 class FakeTelegram(WorldMixin, FaultsMixin, MethodsMixin, ControlMixin, _OnLoopback):
     """A fake Telegram Bot API on 127.0.0.1, in this event loop (see the `hpbot.testing` package)."""
 
-    def __init__(self, *, bot_id: int = 7000001, bot_username: str = "hpbot_test_bot",
-                 limits: Limits | None = None, timeout_delay: float = 3.0, strict_html: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        bot_id: int = 7000001,
+        bot_username: str = "hpbot_test_bot",
+        limits: Limits | None = None,
+        timeout_delay: float = 3.0,
+        strict_html: bool = True,
+    ) -> None:
         self.bot_id, self.bot_username = bot_id, bot_username
         self.limits = limits or Limits()
         self.timeout_delay, self.strict_html = timeout_delay, strict_html
@@ -121,8 +128,11 @@ class FakeTelegram(WorldMixin, FaultsMixin, MethodsMixin, ControlMixin, _OnLoopb
         raw.update(request.query)
         params = {}
         for key, value in raw.items():
-            if isinstance(value, str) and value[:1] in "[{" or key in ("chat_id", "message_id", "offset", "limit",
-                                                                       "timeout", "user_id"):
+            if (
+                isinstance(value, str)
+                and value[:1] in "[{"
+                or key in ("chat_id", "message_id", "offset", "limit", "timeout", "user_id")
+            ):
                 try:
                     value = json.loads(value)
                 except (TypeError, ValueError):
@@ -155,7 +165,9 @@ class FakeTelegram(WorldMixin, FaultsMixin, MethodsMixin, ControlMixin, _OnLoopb
             return self._error(call, 404, f"Not Found: method {method} is unknown to the fake")
         try:
             if method in SENDS and (limited := self._limited(params.get("chat_id"))):
-                return self._error(call, 429, f"Too Many Requests: retry after {limited}", {"retry_after": limited})
+                return self._error(
+                    call, 429, f"Too Many Requests: retry after {limited}", {"retry_after": limited}
+                )
             result = await handler(params) if asyncio.iscoroutinefunction(handler) else handler(params)
         except ApiError as exc:
             return self._error(call, exc.code, exc.description, exc.parameters)

@@ -101,6 +101,7 @@ class WorldMixin:
     bot_username: str
 
     if TYPE_CHECKING:
+
         def _find(self, chat_id: Any, message_id: int) -> SentMessage | None: ...
         def _as_telegram(self, m: SentMessage) -> dict: ...
 
@@ -113,7 +114,9 @@ class WorldMixin:
         self._messages: dict[int, list[SentMessage]] = defaultdict(list)
         self._message_ids: dict[int, itertools.count] = defaultdict(lambda: itertools.count(1000))
         self.callback_answers: dict[str, dict] = {}  # query id -> text, show_alert, at (time.monotonic())
-        self.tap_times: dict[str, float] = {}  # query id -> when its update became available (time.monotonic())
+        self.tap_times: dict[
+            str, float
+        ] = {}  # query id -> when its update became available (time.monotonic())
         self._open_queries: set[str] = set()
         self._updates: deque[dict] = deque()
         self._update_ids = itertools.count(1)
@@ -123,8 +126,15 @@ class WorldMixin:
         self._new_update = asyncio.Event()
 
     # world --------------------------------------------------------------------------------------------------
-    def add_user(self, user_id: int, first_name: str, last_name: str | None = None, username: str | None = None,
-                 *, is_bot: bool = False) -> dict:
+    def add_user(
+        self,
+        user_id: int,
+        first_name: str,
+        last_name: str | None = None,
+        username: str | None = None,
+        *,
+        is_bot: bool = False,
+    ) -> dict:
         user = {"id": user_id, "is_bot": is_bot, "first_name": first_name}
         if last_name:
             user["last_name"] = last_name
@@ -133,8 +143,16 @@ class WorldMixin:
         self.users[user_id] = user
         return user
 
-    def add_group(self, chat_id: int, title: str, *, type: str = "group", admins: Sequence[int] = (),  # noqa: A002
-                  members: Sequence[int] = (), bot_in: bool = True) -> dict:
+    def add_group(
+        self,
+        chat_id: int,
+        title: str,
+        *,
+        type: str = "group",
+        admins: Sequence[int] = (),  # noqa: A002
+        members: Sequence[int] = (),
+        bot_in: bool = True,
+    ) -> dict:
         self.chats[chat_id] = {"id": chat_id, "type": type, "title": title}
         for i, user_id in enumerate(admins):
             self.users.setdefault(user_id, {"id": user_id, "is_bot": False, "first_name": f"Admin {user_id}"})
@@ -154,7 +172,9 @@ class WorldMixin:
         return chat
 
     def member_count(self, chat_id: int) -> int:
-        humans = sum(1 for s in self._chat_status(chat_id).values() if s in ("creator", "administrator", "member"))
+        humans = sum(
+            1 for s in self._chat_status(chat_id).values() if s in ("creator", "administrator", "member")
+        )
         return humans + (1 if self.bot_status.get(chat_id) == "member" else 0)
 
     # updates ------------------------------------------------------------------------------------------------
@@ -164,14 +184,29 @@ class WorldMixin:
         self._new_update.set()
         return update
 
-    def _message(self, chat_id: int, user_id: int | None, text: str, *, sender_chat: bool = False,
-                 entities: list | None = None) -> dict:
+    def _message(
+        self,
+        chat_id: int,
+        user_id: int | None,
+        text: str,
+        *,
+        sender_chat: bool = False,
+        entities: list | None = None,
+    ) -> dict:
         chat = self.chats[chat_id]
-        message: dict[str, Any] = {"message_id": next(self._message_ids[chat_id]), "date": int(time.time()),
-                                   "chat": chat, "text": text}
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids[chat_id]),
+            "date": int(time.time()),
+            "chat": chat,
+            "text": text,
+        }
         if sender_chat:
-            message["from"] = {"id": ANONYMOUS_ADMIN_ID, "is_bot": True, "first_name": "Group",
-                               "username": "GroupAnonymousBot"}
+            message["from"] = {
+                "id": ANONYMOUS_ADMIN_ID,
+                "is_bot": True,
+                "first_name": "Group",
+                "username": "GroupAnonymousBot",
+            }
             message["sender_chat"] = chat
         elif user_id is not None:
             message["from"] = self.users[user_id]
@@ -179,8 +214,16 @@ class WorldMixin:
             message["entities"] = entities
         return message
 
-    def command(self, chat_id: int, user_id: int | None, text: str, *, mention: bool = True,
-                anonymous_admin: bool = False, edited: bool = False) -> dict:
+    def command(
+        self,
+        chat_id: int,
+        user_id: int | None,
+        text: str,
+        *,
+        mention: bool = True,
+        anonymous_admin: bool = False,
+        edited: bool = False,
+    ) -> dict:
         head, _, rest = text.partition(" ")
         if mention and self.chats[chat_id]["type"] != "private" and "@" not in head:
             head = f"{head}@{self.bot_username}"
@@ -200,21 +243,39 @@ class WorldMixin:
 
     def _tap_update(self, user_id: int, chat_id: int, message_id: int, data: str) -> dict:
         stored = self._find(chat_id, message_id)
-        message = self._as_telegram(stored) if stored else {"message_id": message_id, "date": 0,
-                                                            "chat": self.chats[chat_id]}
+        message = (
+            self._as_telegram(stored)
+            if stored
+            else {"message_id": message_id, "date": 0, "chat": self.chats[chat_id]}
+        )
         query_id = f"q{next(self._query_ids)}"
         self._open_queries.add(query_id)
         self.tap_times[query_id] = time.monotonic()
-        return {"callback_query": {"id": query_id, "from": self.users[user_id], "message": message,
-                                   "chat_instance": str(abs(chat_id)), "data": data}}
+        return {
+            "callback_query": {
+                "id": query_id,
+                "from": self.users[user_id],
+                "message": message,
+                "chat_instance": str(abs(chat_id)),
+                "data": data,
+            }
+        }
 
     def _member_update(self, chat_id: int, by_user_id: int, old: str, new: str) -> dict:
         bot = self.users[self.bot_id]
-        return self.raw_update({"my_chat_member": {
-            "chat": self.chats[chat_id], "from": self.users[by_user_id], "date": int(time.time()),
-            "old_chat_member": {"status": old, "user": bot} | ({"until_date": 0} if old == "kicked" else {}),
-            "new_chat_member": {"status": new, "user": bot} | ({"until_date": 0} if new == "kicked" else {}),
-        }})
+        return self.raw_update(
+            {
+                "my_chat_member": {
+                    "chat": self.chats[chat_id],
+                    "from": self.users[by_user_id],
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": old, "user": bot}
+                    | ({"until_date": 0} if old == "kicked" else {}),
+                    "new_chat_member": {"status": new, "user": bot}
+                    | ({"until_date": 0} if new == "kicked" else {}),
+                }
+            }
+        )
 
     def bot_added(self, chat_id: int, by_user_id: int) -> dict:
         old = self.bot_status.get(chat_id, "left")
@@ -233,7 +294,9 @@ class WorldMixin:
         self.bot_status[new_chat_id] = self.bot_status.get(old_chat_id, "member")
         self.migrated[old_chat_id] = new_chat_id
         if service_messages:
-            first = next(iter(u for (c, u), s in self.status.items() if c == old_chat_id and s == "creator"), None)
+            first = next(
+                iter(u for (c, u), s in self.status.items() if c == old_chat_id and s == "creator"), None
+            )
             m1 = self._message(old_chat_id, first, "")
             m1.pop("text")
             m1["migrate_to_chat_id"] = new_chat_id

@@ -67,7 +67,9 @@ def state(application: AnyApplication) -> EdgeState:
     return found
 
 
-def new_bot(config: Config, rate_limiter: BaseRateLimiter[Any] | None = None, clock: Clock | None = None) -> BotClient:
+def new_bot(
+    config: Config, rate_limiter: BaseRateLimiter[Any] | None = None, clock: Clock | None = None
+) -> BotClient:
     """The bot object: aiohttp for every request, the pacing limiter on message methods (its windows follow the
     bot's clock when that is not the system's: see `pacing.following`)."""
     paced_by = time.monotonic if clock is None or isinstance(clock, SystemClock) else following(clock)
@@ -75,11 +77,12 @@ def new_bot(config: Config, rate_limiter: BaseRateLimiter[Any] | None = None, cl
         config.token,
         base_url=config.api_base_url,
         base_file_url=config.api_base_file_url,
-        request=AiohttpRequest(connection_pool_size=64, connect_timeout=10, read_timeout=20, write_timeout=20,
-                               pool_timeout=10),
+        request=AiohttpRequest(
+            connection_pool_size=64, connect_timeout=10, read_timeout=20, write_timeout=20, pool_timeout=10
+        ),
         get_updates_request=AiohttpRequest(connection_pool_size=1, connect_timeout=10, read_timeout=35),
-        rate_limiter=rate_limiter or MessageRateLimiter(config.rate_per_second, config.group_rate_per_minute,
-                                                        clock=paced_by),
+        rate_limiter=rate_limiter
+        or MessageRateLimiter(config.rate_per_second, config.group_rate_per_minute, clock=paced_by),
     )
 
 
@@ -108,8 +111,9 @@ async def set_command_menus(application: AnyApplication) -> None:
 
     bot = application.bot
     await bot.set_my_commands(menu(texts.COMMANDS_MEMBER), scope=BotCommandScopeAllGroupChats())
-    await bot.set_my_commands(menu(texts.COMMANDS_MEMBER + texts.COMMANDS_ADMIN),
-                              scope=BotCommandScopeAllChatAdministrators())
+    await bot.set_my_commands(
+        menu(texts.COMMANDS_MEMBER + texts.COMMANDS_ADMIN), scope=BotCommandScopeAllChatAdministrators()
+    )
     await bot.set_my_commands(menu(texts.COMMANDS_PRIVATE), scope=BotCommandScopeAllPrivateChats())
     for organizer in state(application).organizers:
         try:  # fails until the organizer has started a chat with the bot; the commands work regardless
@@ -134,8 +138,9 @@ def _wake_at(application: AnyApplication) -> Callable[[float | None], None]:
         for job in job_queue.get_jobs_by_name(WAKE_JOB_ID):
             job.schedule_removal()
         if delay is not None:
-            job_queue.run_once(_due, when=delay, name=WAKE_JOB_ID,
-                               job_kwargs={"misfire_grace_time": 300, "coalesce": True})
+            job_queue.run_once(
+                _due, when=delay, name=WAKE_JOB_ID, job_kwargs={"misfire_grace_time": 300, "coalesce": True}
+            )
 
     return schedule
 
@@ -151,9 +156,17 @@ async def _post_init(application: AnyApplication) -> None:
     await current.edge.rounds.recover()
     if current.run_jobs and application.job_queue is not None:
         application.job_queue.run_repeating(
-            _due, interval=current.tick_seconds, first=1, name=DUE_JOB_ID,
-            job_kwargs={"id": DUE_JOB_ID, "replace_existing": True, "misfire_grace_time": 300, "coalesce": True,
-                        "max_instances": 1},
+            _due,
+            interval=current.tick_seconds,
+            first=1,
+            name=DUE_JOB_ID,
+            job_kwargs={
+                "id": DUE_JOB_ID,
+                "replace_existing": True,
+                "misfire_grace_time": 300,
+                "coalesce": True,
+                "max_instances": 1,
+            },
         )
     log.info("hpbot ready: %d active groups", current.edge.study.active_group_count())
 
@@ -162,5 +175,3 @@ async def _post_shutdown(application: AnyApplication) -> None:
     current = state(application)
     await current.edge.rounds.drain()
     current.on_shutdown()
-
-

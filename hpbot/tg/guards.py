@@ -1,8 +1,8 @@
 """Who may run a handler, as decorators on a feature's methods: the refusal is said once, here.
 
-    @command("dangky", "subscribe")
-    @admins_only
-    async def subscribe(self, update, context) -> None: ...
+@command("dangky", "subscribe")
+@admins_only
+async def subscribe(self, update, context) -> None: ...
 """
 
 from __future__ import annotations

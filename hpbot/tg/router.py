@@ -95,7 +95,9 @@ def _handler(route: Route, callback: Callback) -> BaseHandler[Any, Any, Any]:
     if route.kind == "callback":
         return CallbackQueryHandler(callback, pattern=route.pattern)
     if route.kind == "command":
-        only = ~filters.UpdateType.EDITED if route.filter is None else route.filter & ~filters.UpdateType.EDITED
+        only = (
+            ~filters.UpdateType.EDITED if route.filter is None else route.filter & ~filters.UpdateType.EDITED
+        )
         return CommandHandler(list(route.names), callback, filters=only)
     if route.kind == "message":
         assert route.filter is not None
@@ -103,7 +105,9 @@ def _handler(route: Route, callback: Callback) -> BaseHandler[Any, Any, Any]:
     return ChatMemberHandler(callback, ChatMemberHandler.MY_CHAT_MEMBER)
 
 
-def register(application: Application[Any, Any, Any, Any, Any, Any], features: Iterable[Feature]) -> list[Route]:
+def register(
+    application: Application[Any, Any, Any, Any, Any, Any], features: Iterable[Feature]
+) -> list[Route]:
     """Add every feature's handlers to the Application; returns the routes in the order they were added."""
     routes = [entry for feature in features for entry in feature.routes()]
     added = []

@@ -29,16 +29,29 @@ class BotUnderTest:
         self.hp: Hpbot | None = None
 
     async def start(self) -> Hpbot:
-        config = load_config({
-            "HPBOT_TOKEN": TOKEN, "HPBOT_API_BASE_URL": self.fake.base_url, "HPBOT_DB": str(self.db_path),
-            "HPBOT_COUNT_EDIT_SECONDS": "0.05", **self.env,
-        })
-        self.hp = build(config, clock=self.clock, bank=self.bank,
-                        rate_limiter=MessageRateLimiter(per_second=0, group_per_minute=0, max_retries=3),  # no pacing, retries
-                        run_jobs=False)
+        config = load_config(
+            {
+                "HPBOT_TOKEN": TOKEN,
+                "HPBOT_API_BASE_URL": self.fake.base_url,
+                "HPBOT_DB": str(self.db_path),
+                "HPBOT_COUNT_EDIT_SECONDS": "0.05",
+                **self.env,
+            }
+        )
+        self.hp = build(
+            config,
+            clock=self.clock,
+            bank=self.bank,
+            rate_limiter=MessageRateLimiter(
+                per_second=0, group_per_minute=0, max_retries=3
+            ),  # no pacing, retries
+            run_jobs=False,
+        )
         app = self.hp.application
         await app.initialize()
-        await app.post_init(app)  # the runner (hpbot.runner.serve) calls it; recovery and command menus live there
+        await app.post_init(
+            app
+        )  # the runner (hpbot.runner.serve) calls it; recovery and command menus live there
         await app.start()
         await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
         return self.hp

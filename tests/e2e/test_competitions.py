@@ -27,11 +27,17 @@ async def cup(fake, clock, bank, tmp_path):
     fake.private_chat(ORGANIZER)
     fake.private_chat(STRANGER)
     fake.private_chat(LAN)
-    for user_id, first, last in ((BIG_ADMIN, "Bí thư", "Phường 7"), (HOA, "Đỗ Thị", "Hoa"), (BINH, "Lê Văn", "Bình"),
-                                 (CUONG, "Ngô Quốc", "Cường"), (DUNG, "=HYPERLINK(\"x\")", "Dũng")):
+    for user_id, first, last in (
+        (BIG_ADMIN, "Bí thư", "Phường 7"),
+        (HOA, "Đỗ Thị", "Hoa"),
+        (BINH, "Lê Văn", "Bình"),
+        (CUONG, "Ngô Quốc", "Cường"),
+        (DUNG, '=HYPERLINK("x")', "Dũng"),
+    ):
         fake.add_user(user_id, first, last)
-    fake.add_group(BIG, "Chi bộ Phường 7", admins=[BIG_ADMIN],
-                   members=[HOA, BINH, CUONG, DUNG] + list(range(710, 716)))  # 11 people
+    fake.add_group(
+        BIG, "Chi bộ Phường 7", admins=[BIG_ADMIN], members=[HOA, BINH, CUONG, DUNG] + list(range(710, 716))
+    )  # 11 people
     bot = BotUnderTest(fake, tmp_path / "hpbot.sqlite3", clock, bank, HPBOT_ORGANIZERS=str(ORGANIZER))
     await bot.start()
     yield bot
@@ -73,17 +79,22 @@ def expected_members(db):
     """Competition standings computed straight from the answers table (not from the score rows the bot reads)."""
     rows = db.execute(
         "SELECT a.chat_id, a.user_id, SUM(a.points), SUM(a.elapsed_ms), MAX(a.answered_at) FROM answers a "
-        "JOIN rounds r ON r.id = a.round_id WHERE r.status = 'revealed' GROUP BY a.chat_id, a.user_id").fetchall()
+        "JOIN rounds r ON r.id = a.round_id WHERE r.status = 'revealed' GROUP BY a.chat_id, a.user_id"
+    ).fetchall()
     return sorted(rows, key=lambda r: (-r[2], r[3], r[4]))
 
 
 async def setup_competition(cup, fake):
-    created = await cup.reply_to(ORGANIZER, ORGANIZER, "/cuocthi_tao Thi đua học Nghị quyết | 30/11/2026 | 31/12/2026")
+    created = await cup.reply_to(
+        ORGANIZER, ORGANIZER, "/cuocthi_tao Thi đua học Nghị quyết | 30/11/2026 | 31/12/2026"
+    )
     assert "Đã tạo cuộc thi" in created
     code = re.search(r"<code>([A-Z0-9]{6})</code>", created).group(1)
     assert set(code) <= set(CODE_ALPHABET)
     assert "đã tham gia" in await cup.reply_to(GROUP, ADMIN, f"/thamgia {code}")
-    assert "đã tham gia" in await cup.reply_to(BIG, BIG_ADMIN, f"/thamgia {code.lower()}")  # typed in lower case
+    assert "đã tham gia" in await cup.reply_to(
+        BIG, BIG_ADMIN, f"/thamgia {code.lower()}"
+    )  # typed in lower case
     assert "từ trước" in await cup.reply_to(BIG, BIG_ADMIN, f"/thamgia {code}")
     for chat_id, admin in ((GROUP, ADMIN), (BIG, BIG_ADMIN)):
         assert "đã đăng ký" in await cup.reply_to(chat_id, admin, "/dangky")
@@ -97,11 +108,22 @@ async def test_two_cells_compete_fairly_and_the_organizer_gets_reports(cup, fake
 
     # /bxh cuocthi: members across both cells in the defined order, the cell's rank among cells
     board = await cup.reply_to(GROUP, LAN, "/bxh cuocthi")
-    names = {LAN: "Nguyễn Thị Lan", HUNG: "Trần Văn Hùng", TUAN: "Phạm Minh Tuấn", HOA: "Đỗ Thị Hoa",
-             BINH: "Lê Văn Bình", CUONG: "Ngô Quốc Cường", DUNG: "=HYPERLINK(&quot;x&quot;) Dũng"}
+    names = {
+        LAN: "Nguyễn Thị Lan",
+        HUNG: "Trần Văn Hùng",
+        TUAN: "Phạm Minh Tuấn",
+        HOA: "Đỗ Thị Hoa",
+        BINH: "Lê Văn Bình",
+        CUONG: "Ngô Quốc Cường",
+        DUNG: "=HYPERLINK(&quot;x&quot;) Dũng",
+    }
     order = [names[r[1]] for r in expected_members(db)]
     assert [board.index(n) for n in order] == sorted(board.index(n) for n in order)
-    assert order[:3] == ["Đỗ Thị Hoa", "Nguyễn Thị Lan", "Lê Văn Bình"]  # 45 points each, by total answer time
+    assert order[:3] == [
+        "Đỗ Thị Hoa",
+        "Nguyễn Thị Lan",
+        "Lê Văn Bình",
+    ]  # 45 points each, by total answer time
     assert "Chi bộ Phường 7" in board and "<i>Chi bộ Khu 3</i>" in board
     assert "hạng <b>1/2</b>" in board and "<b>60%</b> (9/15 lượt)" in board
     board_b = await cup.reply_to(BIG, HOA, "/bxh cuocthi")
@@ -128,11 +150,20 @@ async def test_two_cells_compete_fairly_and_the_organizer_gets_reports(cup, fake
     book = load_workbook(io.BytesIO(fake.files[-1]["data"]))
     assert book.sheetnames == ["Thông tin", "Nhóm", "Thành viên", "Theo ngày", "Đáp án"]
     groups = book["Nhóm"]
-    assert [c.value for c in groups[1]][:7] == ["Hạng", "Nhóm", "Mã nhóm Telegram", "Số thành viên", "Lượt trả lời",
-                                                 "Lượt có thể trả lời", "Tỷ lệ tham gia (%)"]
+    assert [c.value for c in groups[1]][:7] == [
+        "Hạng",
+        "Nhóm",
+        "Mã nhóm Telegram",
+        "Số thành viên",
+        "Lượt trả lời",
+        "Lượt có thể trả lời",
+        "Tỷ lệ tham gia (%)",
+    ]
     group_rows = [[c.value for c in row] for row in groups.iter_rows(min_row=2)]
     assert [(r[0], r[1], r[2], r[4], r[5], r[6]) for r in group_rows] == [
-        (1, "Chi bộ Khu 3", GROUP, 9, 15, 60.0), (2, "Chi bộ Phường 7", BIG, 12, 33, 36.4)]
+        (1, "Chi bộ Khu 3", GROUP, 9, 15, 60.0),
+        (2, "Chi bộ Phường 7", BIG, 12, 33, 36.4),
+    ]
     for row in group_rows:
         points = db.execute("SELECT SUM(points) FROM answers WHERE chat_id = ?", [row[2]]).fetchone()[0]
         assert row[7] == points
@@ -148,22 +179,30 @@ async def test_two_cells_compete_fairly_and_the_organizer_gets_reports(cup, fake
 
     days = [[c.value for c in row] for row in book["Theo ngày"].iter_rows(min_row=2)]
     assert len(days) == 6
-    assert {(d[0].date(), d[1], d[4]) for d in days} == {(day, title, n) for day in DAYS
-                                                          for title, n in (("Chi bộ Khu 3", 3), ("Chi bộ Phường 7", 4))}
+    assert {(d[0].date(), d[1], d[4]) for d in days} == {
+        (day, title, n) for day in DAYS for title, n in (("Chi bộ Khu 3", 3), ("Chi bộ Phường 7", 4))
+    }
     assert book["Theo ngày"]["A2"].number_format == "DD/MM/YYYY"
     key = [[c.value for c in row] for row in book["Đáp án"].iter_rows(min_row=2)]
     rounds = db.execute("SELECT study_date, item_id FROM rounds WHERE status = 'revealed'").fetchall()
     assert {(k[0].date().isoformat(), k[1]) for k in key} == {(d, bank.item(i).question) for d, i in rounds}
     for k in key:
-        item = next(bank.item(i) for d, i in rounds if d == k[0].date().isoformat() and bank.item(i).stem == k[3])
+        item = next(
+            bank.item(i) for d, i in rounds if d == k[0].date().isoformat() and bank.item(i).stem == k[3]
+        )
         assert k[4] == "ABCD"[item.answer] and k[5] == item.correct_option
 
     # the CSV alternative: one file per table, UTF-8 with BOM, names that look like formulas neutralised
     await cup.reply_to(ORGANIZER, ORGANIZER, f"/xuat {code} csv")
     await fake.wait_for(lambda: sum(f["filename"].endswith(".csv") for f in fake.files) == 5)
-    member_csv = next(f for f in fake.files if f["filename"].endswith("thanh-vien.csv"))["data"].decode("utf-8")
+    member_csv = next(f for f in fake.files if f["filename"].endswith("thanh-vien.csv"))["data"].decode(
+        "utf-8"
+    )
     assert member_csv.startswith("\ufeffHạng,Họ và tên") and "'=HYPERLINK" in member_csv
-    assert "30/11/2026" in next(f for f in fake.files if f["filename"].endswith("theo-ngay.csv"))["data"].decode()
+    assert (
+        "30/11/2026"
+        in next(f for f in fake.files if f["filename"].endswith("theo-ngay.csv"))["data"].decode()
+    )
 
 
 async def test_group_chart_and_weekly_bulletin(cup, fake, clock, bank):
@@ -177,7 +216,9 @@ async def test_group_chart_and_weekly_bulletin(cup, fake, clock, bank):
     assert_png(png, min_width=900, min_height=400)
     photo = fake.calls_to("sendPhoto")[-1]
     assert "3 ngày có câu hỏi, 9 lượt trả lời" in photo.params["caption"]
-    await cup.reply_to(GROUP, HUNG, "/thongke")  # nothing new revealed: the same picture again, by its file id
+    await cup.reply_to(
+        GROUP, HUNG, "/thongke"
+    )  # nothing new revealed: the same picture again, by its file id
     assert len(fake.files) == files_before + 1
     assert isinstance(fake.calls_to("sendPhoto")[-1].params["photo"], str)
 
@@ -209,7 +250,11 @@ async def test_group_chart_and_weekly_bulletin(cup, fake, clock, bank):
 
 async def test_organizer_manages_competitions_and_bad_input_is_explained(cup, fake, clock):
     def organizer_menus():
-        return [c.params for c in fake.calls_to("setMyCommands") if c.params.get("scope", {}).get("type") == "chat"]
+        return [
+            c.params
+            for c in fake.calls_to("setMyCommands")
+            if c.params.get("scope", {}).get("type") == "chat"
+        ]
 
     before = len(organizer_menus())
     await cup.reply_to(STRANGER, STRANGER, "/start")
@@ -220,9 +265,12 @@ async def test_organizer_manages_competitions_and_bad_input_is_explained(cup, fa
     assert menu["scope"]["chat_id"] == ORGANIZER
     assert "cuocthi_tao" in [c["command"] for c in menu["commands"]]
 
-    for bad, reason in (("/cuocthi_tao Thi đua", "ba phần"), ("/cuocthi_tao A | 31/02/2026 | 01/03/2026", "Ngày chưa đúng"),
-                        ("/cuocthi_tao A | 10/12/2026 | 01/12/2026", "sau ngày bắt đầu"),
-                        ("/cuocthi_tao  | 01/12/2026 | 02/12/2026", "Thiếu tên")):
+    for bad, reason in (
+        ("/cuocthi_tao Thi đua", "ba phần"),
+        ("/cuocthi_tao A | 31/02/2026 | 01/03/2026", "Ngày chưa đúng"),
+        ("/cuocthi_tao A | 10/12/2026 | 01/12/2026", "sau ngày bắt đầu"),
+        ("/cuocthi_tao  | 01/12/2026 | 02/12/2026", "Thiếu tên"),
+    ):
         reply = await cup.reply_to(ORGANIZER, ORGANIZER, bad)
         assert reason in reply and "/cuocthi_tao" in reply
     assert cup.hp.store.competitions.all() == []
@@ -242,7 +290,9 @@ async def test_organizer_manages_competitions_and_bad_input_is_explained(cup, fa
 
     clock.set(local(2026, 11, 30, 9, 0))
     ended = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_ketthuc {comp.id}")
-    assert "đã kết thúc" in ended and "01/12/2026" in ended  # ended before it began: its last day is its first
+    assert (
+        "đã kết thúc" in ended and "01/12/2026" in ended
+    )  # ended before it began: its last day is its first
     assert "đã kết thúc" in await cup.reply_to(GROUP, ADMIN, f"/thamgia {comp.code}")
     assert "đã kết thúc từ trước" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_ketthuc {comp.id}")
     assert "Đã xoá" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_xoa {comp.id}")
@@ -275,6 +325,8 @@ async def test_members_are_counted_at_each_post_after_the_morning_push(cup, fake
     calls = [c.method for c in fake.calls[calls_before:]]
     posts = [i for i, m in enumerate(calls) if m == "sendMessage"]
     counts = [i for i, m in enumerate(calls) if m == "getChatMemberCount"]
-    assert len(posts) == 2 and len(counts) == 2 and max(posts) < min(counts)  # every post first, then the counts
+    assert (
+        len(posts) == 2 and len(counts) == 2 and max(posts) < min(counts)
+    )  # every post first, then the counts
     members = dict(cup.hp.store.db.execute("SELECT chat_id, member_count FROM rounds").fetchall())
     assert members == {GROUP: 5, BIG: 11}  # people, not the bot

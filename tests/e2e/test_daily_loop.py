@@ -5,8 +5,11 @@ from tests.e2e.harness import local
 
 
 def question_posts(fake, chat_id=GROUP):
-    return [m for m in fake.messages(chat_id) if m.reply_markup and "Câu hỏi ngày" in m.text
-            or "Câu hỏi ngày" in m.text]
+    return [
+        m
+        for m in fake.messages(chat_id)
+        if m.reply_markup and "Câu hỏi ngày" in m.text or "Câu hỏi ngày" in m.text
+    ]
 
 
 async def subscribe(bot):
@@ -190,6 +193,7 @@ async def test_longest_answer_is_split_within_the_limit(bot, fake, clock, bank):
     joined = "\n".join(messages)
     for paragraph in question.paragraphs():
         from html import escape
+
         assert escape(paragraph) in joined  # every paragraph whole and in order
 
 

@@ -77,7 +77,9 @@ async def test_429_on_the_reveal_edit_still_reveals(bot, fake, clock, posted):
 
 
 async def test_not_modified_on_the_reveal_edit_is_treated_as_done(bot, fake, clock, posted):
-    fake.fail("editMessageText", error_code=400, description="Bad Request: message is not modified", chat_id=GROUP)
+    fake.fail(
+        "editMessageText", error_code=400, description="Bad Request: message is not modified", chat_id=GROUP
+    )
     clock.set(local(2026, 11, 30, 20, 0))
     await bot.tick()
     assert len(results(fake)) == 1
@@ -96,8 +98,11 @@ async def test_chat_migrated_during_the_reveal_moves_the_group(bot, fake, clock,
 
 async def test_query_too_old_still_stores_the_answer(bot, fake, clock, posted, bank):
     rnd = bot.hp.study.today_round(GROUP)
-    fake.fail("answerCallbackQuery", error_code=400,
-              description="Bad Request: query is too old and response timeout expired or query ID is invalid")
+    fake.fail(
+        "answerCallbackQuery",
+        error_code=400,
+        description="Bad Request: query is too old and response timeout expired or query ID is invalid",
+    )
     update = fake.tap(HUNG, GROUP, posted.message_id, f"a:{rnd.id}:1")
     await fake.wait_for(lambda: any(c.status == 400 for c in fake.calls_to("answerCallbackQuery")))
     assert bot.hp.store.db.execute("SELECT option FROM answers WHERE user_id = ?", [HUNG]).fetchone() == (1,)
@@ -109,8 +114,12 @@ async def test_429_on_answer_callback_keeps_the_answer_and_the_bot(bot, fake, cl
     rnd = bot.hp.study.today_round(GROUP)
     fake.fail_429("answerCallbackQuery", retry_after=1)
     fake.tap(HUNG, GROUP, posted.message_id, f"a:{rnd.id}:2")
-    await fake.wait_for(lambda: bot.hp.store.db.execute(
-        "SELECT COUNT(*) FROM answers WHERE user_id = ?", [HUNG]).fetchone()[0] == 1)
+    await fake.wait_for(
+        lambda: (
+            bot.hp.store.db.execute("SELECT COUNT(*) FROM answers WHERE user_id = ?", [HUNG]).fetchone()[0]
+            == 1
+        )
+    )
     assert "Đã ghi nhận" in await bot.tap(GROUP, LAN, posted.message_id, f"a:{rnd.id}:0")
 
 

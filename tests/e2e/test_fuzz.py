@@ -17,8 +17,27 @@ from tests.e2e.conftest import ADMIN, GROUP, LAN
 from tests.e2e.harness import local
 
 CASES = int(os.environ.get("HPBOT_FUZZ_CASES", "300"))
-NASTY = ["25:00", "7h", "07:60", "", "24:00", "-1:00", "０７:００", "7:5", "07:00:00", "\u200b07:00", "٠٧:٠٠",
-         "06:30 21:00 x", "‮21:00", "🕖", "null", "'; DROP TABLE groups; --", "%s%s", "<b>", "&amp;"]
+NASTY = [
+    "25:00",
+    "7h",
+    "07:60",
+    "",
+    "24:00",
+    "-1:00",
+    "０７:００",
+    "7:5",
+    "07:00:00",
+    "\u200b07:00",
+    "٠٧:٠٠",
+    "06:30 21:00 x",
+    "‮21:00",
+    "🕖",
+    "null",
+    "'; DROP TABLE groups; --",
+    "%s%s",
+    "<b>",
+    "&amp;",
+]
 
 
 @settings(max_examples=1000, derandomize=True)
@@ -32,9 +51,15 @@ def test_parse_time_only_raises_its_own_error(text):
 
 
 @settings(max_examples=500, derandomize=True)
-@given(st.text(max_size=60) | st.builds(lambda a, b, c: f"{a}|{b}|{c}", st.text(max_size=20),
-                                        st.text(alphabet="0123456789/.- ", max_size=12),
-                                        st.text(alphabet="0123456789/.- ", max_size=12)))
+@given(
+    st.text(max_size=60)
+    | st.builds(
+        lambda a, b, c: f"{a}|{b}|{c}",
+        st.text(max_size=20),
+        st.text(alphabet="0123456789/.- ", max_size=12),
+        st.text(alphabet="0123456789/.- ", max_size=12),
+    )
+)
 def test_competition_spec_only_raises_its_own_error(text):
     try:
         spec = competition.parse_spec(text)
@@ -58,17 +83,40 @@ def cases(n: int) -> list[tuple]:
     """Deterministic generated cases: (kind, payload)."""
     rng = random.Random(20261125)
     alphabet = "aăâbcdđeêghiklmnoôơpqrstuưvxy0123456789:h.-_ @/\u200b\u200f\u202e<>&*_`~" + "ạảãáàẻẽéèệ"
-    commands = ["/caidat", "/bxh", "/dangky", "/toi", "/cauhoi", "/guingay", "/congbo", "/trogiup", "/huydangky",
-                "/start", "/khonglenh", "/caidat@other_bot", "/thamgia", "/bxh cuocthi", "/bantin", "/thongke",
-                "/cuocthi_tao", "/xuat", "/ketqua", "/cuocthi_xoa"]
+    commands = [
+        "/caidat",
+        "/bxh",
+        "/dangky",
+        "/toi",
+        "/cauhoi",
+        "/guingay",
+        "/congbo",
+        "/trogiup",
+        "/huydangky",
+        "/start",
+        "/khonglenh",
+        "/caidat@other_bot",
+        "/thamgia",
+        "/bxh cuocthi",
+        "/bantin",
+        "/thongke",
+        "/cuocthi_tao",
+        "/xuat",
+        "/ketqua",
+        "/cuocthi_xoa",
+    ]
     out = []
     for _ in range(n):
-        kind = rng.choice(["command", "command", "tap", "name", "edited", "unknown_chat", "anonymous", "channel"])
+        kind = rng.choice(
+            ["command", "command", "tap", "name", "edited", "unknown_chat", "anonymous", "channel"]
+        )
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         if rng.random() < 0.3:
             text = rng.choice(NASTY)
         if kind == "tap":
-            data = rng.choice([text[:64], f"a:{rng.randint(-5, 10**9)}:{rng.randint(-3, 9)}", "a::", "a:1", ""])
+            data = rng.choice(
+                [text[:64], f"a:{rng.randint(-5, 10**9)}:{rng.randint(-3, 9)}", "a::", "a:1", ""]
+            )
             out.append(("tap", data or "x"))
         else:
             out.append((kind, f"{rng.choice(commands)} {text}".strip()))
@@ -93,17 +141,27 @@ async def test_generated_bad_input_never_breaks_the_bot(bot, fake, clock, caplog
         elif kind == "unknown_chat":
             fake.command(-777, LAN, payload)
         elif kind == "channel":
-            fake.raw_update({"channel_post": {"message_id": 1, "date": 0, "text": payload or "x",
-                                              "chat": {"id": -100999, "type": "channel", "title": "Kênh"},
-                                              "sender_chat": {"id": -100999, "type": "channel", "title": "Kênh"}}})
+            fake.raw_update(
+                {
+                    "channel_post": {
+                        "message_id": 1,
+                        "date": 0,
+                        "text": payload or "x",
+                        "chat": {"id": -100999, "type": "channel", "title": "Kênh"},
+                        "sender_chat": {"id": -100999, "type": "channel", "title": "Kênh"},
+                    }
+                }
+            )
         elif kind == "anonymous":
             fake.command(GROUP, None, payload, anonymous_admin=True)
         elif kind == "edited":
             fake.command(GROUP, LAN, payload, edited=True)
         else:
             fake.command(GROUP, stranger if kind == "name" else LAN, payload)
-    await fake.wait_for(lambda: fake.updates_confirmed() and all(q in fake.callback_answers for q in taps),
-                        timeout=max(30, CASES / 20))
+    await fake.wait_for(
+        lambda: fake.updates_confirmed() and all(q in fake.callback_answers for q in taps),
+        timeout=max(30, CASES / 20),
+    )
     await bot.reply_to(GROUP, ADMIN, "/trogiup")  # still answering, in order after everything above
     errors = [r for r in caplog.records if "error while handling an update" in r.getMessage()]
     assert errors == [], errors[0].exc_text if errors else ""

@@ -22,8 +22,13 @@ async def test_webhook_checks_the_secret_on_every_request(fake, clock, bank, tmp
     app = bot.hp.application
     await app.updater.stop()  # switch this instance from polling to webhook
     port = free_port()
-    await app.updater.start_webhook(listen="127.0.0.1", port=port, url_path="telegram",
-                                    webhook_url="https://bot.example.org/telegram", secret_token="s3cret-Token")
+    await app.updater.start_webhook(
+        listen="127.0.0.1",
+        port=port,
+        url_path="telegram",
+        webhook_url="https://bot.example.org/telegram",
+        secret_token="s3cret-Token",
+    )
     try:
         assert fake.calls_to("setWebhook")[-1].params["secret_token"] == "s3cret-Token"
         update = fake.command(GROUP, ADMIN, "/dangky")
@@ -33,13 +38,15 @@ async def test_webhook_checks_the_secret_on_every_request(fake, clock, bank, tmp
         async with httpx.AsyncClient() as client:
             headers = {"Content-Type": "application/json"}
             missing = await client.post(url, content=body, headers=headers)
-            wrong = await client.post(url, content=body,
-                                      headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "guess"})
+            wrong = await client.post(
+                url, content=body, headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "guess"}
+            )
             assert (missing.status_code, wrong.status_code) == (403, 403)
             assert bot.hp.store.group(GROUP) is None  # nothing was processed
             assert fake.messages(GROUP) == []
-            right = await client.post(url, content=body,
-                                      headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "s3cret-Token"})
+            right = await client.post(
+                url, content=body, headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "s3cret-Token"}
+            )
             assert right.status_code == 200
         await fake.wait_for(lambda: fake.messages(GROUP))
         assert "đã đăng ký" in fake.messages(GROUP)[0].text

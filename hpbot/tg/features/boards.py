@@ -33,8 +33,9 @@ class Boards(Feature):
         ranked = study.leaderboard(self.edge.chat(update).id, period)
         today = study.today()
         start, end = schedule.week_bounds(today)
-        title = texts.BOARD_TITLES[period].format(start=day(start)[:5], end=day(end)[:5],
-                                                  month=today.strftime("%m/%Y"))
+        title = texts.BOARD_TITLES[period].format(
+            start=day(start)[:5], end=day(end)[:5], month=today.strftime("%m/%Y")
+        )
         await self.edge.reply(update, messages.board(title, ranked, user.id if user else None))
 
     async def competition_board(self, update: Update) -> None:
@@ -63,7 +64,17 @@ class Boards(Feature):
             return
         s = card.standing
         accuracy = round(100 * s.correct / s.answers) if s.answers else 0
-        await self.edge.reply(update, texts.ME.format(
-            name=escape(display_name(user.first_name, user.last_name, user.username)), points=s.points,
-            rank=card.rank, total=card.total, streak=s.streak, best=card.best_streak, answers=s.answers,
-            correct=s.correct, accuracy=accuracy))
+        await self.edge.reply(
+            update,
+            texts.ME.format(
+                name=escape(display_name(user.first_name, user.last_name, user.username)),
+                points=s.points,
+                rank=card.rank,
+                total=card.total,
+                streak=s.streak,
+                best=card.best_streak,
+                answers=s.answers,
+                correct=s.correct,
+                accuracy=accuracy,
+            ),
+        )

@@ -52,9 +52,15 @@ class DailyLoop(Feature):
         self.edge.study.member_seen(user.id, user.first_name, user.last_name, user.username)
         result = self.edge.study.answer(round_id_int, msg.chat.id, user.id, option_int)
         if result.outcome is AnswerOutcome.RECORDED and result.round is not None:
-            await ack(query, texts.ACK_RECORDED.format(letter=LETTERS[result.option],
-                                                       reveal=self.edge.rounds.reveal_hhmm(result.round)))
-            self.edge.rounds.answers_changed(result.round)  # read just before the answer; the edit re-reads it
+            await ack(
+                query,
+                texts.ACK_RECORDED.format(
+                    letter=LETTERS[result.option], reveal=self.edge.rounds.reveal_hhmm(result.round)
+                ),
+            )
+            self.edge.rounds.answers_changed(
+                result.round
+            )  # read just before the answer; the edit re-reads it
         elif result.outcome is AnswerOutcome.DUPLICATE:
             await ack(query, texts.ACK_DUPLICATE.format(letter=LETTERS[result.option]))
         elif result.outcome is AnswerOutcome.CLOSED:
@@ -75,7 +81,10 @@ class DailyLoop(Feature):
             await self.edge.reply(update, texts.TODAY_NONE.format(post=group.post_time))
         elif rnd.is_open and update.effective_message is not None:
             await update.effective_message.reply_text(
-                texts.TODAY_POINTER.format(reveal=self.edge.rounds.reveal_hhmm(rnd)), parse_mode=ParseMode.HTML,
-                reply_to_message_id=rnd.message_id, allow_sending_without_reply=True)
+                texts.TODAY_POINTER.format(reveal=self.edge.rounds.reveal_hhmm(rnd)),
+                parse_mode=ParseMode.HTML,
+                reply_to_message_id=rnd.message_id,
+                allow_sending_without_reply=True,
+            )
         else:
             await self.edge.reply(update, texts.TODAY_POINTER_CLOSED.format(post=group.post_time))

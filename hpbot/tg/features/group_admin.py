@@ -53,12 +53,19 @@ class GroupAdmin(Feature):
                 return
             group = self.edge.study.set_times(chat.id, times)
             self.edge.rounds.schedule_changed()
-            await self.edge.reply(update, texts.SETTINGS_SAVED.format(post=group.post_time,
-                                                                      reveal=group.reveal_time))
+            await self.edge.reply(
+                update, texts.SETTINGS_SAVED.format(post=group.post_time, reveal=group.reveal_time)
+            )
             return
-        await self.edge.reply(update, texts.SETTINGS.format(
-            status=texts.STATUS_ACTIVE if group.active else texts.STATUS_INACTIVE,
-            post=group.post_time, reveal=group.reveal_time, tz=escape(self.edge.study.tz.key)))
+        await self.edge.reply(
+            update,
+            texts.SETTINGS.format(
+                status=texts.STATUS_ACTIVE if group.active else texts.STATUS_INACTIVE,
+                post=group.post_time,
+                reveal=group.reveal_time,
+                tz=escape(self.edge.study.tz.key),
+            ),
+        )
 
     @command("guingay", "postnow")
     @admins_only

@@ -31,7 +31,9 @@ class Organizers(Feature):
         assert update.effective_message is not None
         return update.effective_message
 
-    async def chosen(self, update: Update, arg: str | None, command: str, *, required: bool) -> Competition | None:
+    async def chosen(
+        self, update: Update, arg: str | None, command: str, *, required: bool
+    ) -> Competition | None:
         """The competition an organizer named (number or code), or the newest active one when none is named;
         None (the organizer already told why) when there is nothing to do."""
         if not arg and required:
@@ -39,8 +41,9 @@ class Organizers(Feature):
             return None
         comp = self.edge.competitions.pick(arg)
         if comp is None:
-            await self.edge.reply(update, texts.COMP_NOT_FOUND.format(arg=escape(arg or "")) if arg
-                                  else texts.COMP_NONE)
+            await self.edge.reply(
+                update, texts.COMP_NOT_FOUND.format(arg=escape(arg or "")) if arg else texts.COMP_NONE
+            )
         return comp
 
     def first_arg(self, context: ContextTypes.DEFAULT_TYPE) -> str | None:
@@ -72,7 +75,9 @@ class Organizers(Feature):
         try:
             comp = self.edge.competitions.create(spec, update.effective_user.id)
         except CompetitionInputError as exc:
-            await self.edge.reply(update, texts.COMP_CREATE_ERRORS[exc.reason] + "\n\n" + texts.COMP_CREATE_USAGE)
+            await self.edge.reply(
+                update, texts.COMP_CREATE_ERRORS[exc.reason] + "\n\n" + texts.COMP_CREATE_USAGE
+            )
             return
         await self.edge.reply(update, messages.competition_created(comp))
 
@@ -94,7 +99,9 @@ class Organizers(Feature):
             await self.edge.reply(update, texts.COMP_ALREADY_ENDED.format(name=escape(comp.name)))
             return
         comp = comps.pick(str(comp.id)) or comp
-        await self.edge.reply(update, texts.COMP_ENDED.format(name=escape(comp.name), end=day(comp.end), id=comp.id))
+        await self.edge.reply(
+            update, texts.COMP_ENDED.format(name=escape(comp.name), end=day(comp.end), id=comp.id)
+        )
 
     @command("cuocthi_xoa", "competition_delete")
     @organizers_in_private
@@ -116,8 +123,10 @@ class Organizers(Feature):
             await self.edge.reply(update, texts.COMP_ALREADY_ENDED.format(name=escape(comp.name)))
             return
         added = comps.join_all(comp)
-        await self.edge.reply(update, texts.COMP_JOINED_ALL.format(count=added, name=escape(comp.name),
-                                                                   total=comps.group_count(comp)))
+        await self.edge.reply(
+            update,
+            texts.COMP_JOINED_ALL.format(count=added, name=escape(comp.name), total=comps.group_count(comp)),
+        )
 
     @command("ketqua", "results")
     @organizers_in_private
@@ -134,8 +143,11 @@ class Organizers(Feature):
             title = texts.CHART_RANKING_TITLE.format(name=comp.name)
             png = await asyncio.to_thread(charts.group_ranking, standings.groups, title)
             await self._message(update).reply_photo(
-                InputFile(png, filename=f"xephang-{comp.id}.png"), do_quote=False,
-                caption=texts.COMP_RANKING_CAPTION.format(name=escape(comp.name)), parse_mode=ParseMode.HTML)
+                InputFile(png, filename=f"xephang-{comp.id}.png"),
+                do_quote=False,
+                caption=texts.COMP_RANKING_CAPTION.format(name=escape(comp.name)),
+                parse_mode=ParseMode.HTML,
+            )
 
     @command("xuat", "export")
     @organizers_in_private
@@ -158,12 +170,19 @@ class Organizers(Feature):
             for table in all_tables:
                 data = workbook.csv_bytes(table)
                 await msg.reply_document(
-                    InputFile(data, filename=f"{stem}-{table.slug}.csv"), do_quote=False, parse_mode=ParseMode.HTML,
-                    caption=texts.EXPORT_CSV_CAPTION.format(sheet=escape(table.name), name=escape(comp.name)))
+                    InputFile(data, filename=f"{stem}-{table.slug}.csv"),
+                    do_quote=False,
+                    parse_mode=ParseMode.HTML,
+                    caption=texts.EXPORT_CSV_CAPTION.format(sheet=escape(table.name), name=escape(comp.name)),
+                )
             return
         data = await asyncio.to_thread(workbook.xlsx_bytes, all_tables)
         at = report.generated_at.astimezone(comps.tz).strftime("%H:%M %d/%m/%Y")
         await msg.reply_document(
-            InputFile(data, filename=f"{stem}.xlsx"), do_quote=False, parse_mode=ParseMode.HTML,
-            caption=texts.EXPORT_CAPTION.format(name=escape(comp.name), start=day(comp.start), end=day(comp.end),
-                                                at=at))
+            InputFile(data, filename=f"{stem}.xlsx"),
+            do_quote=False,
+            parse_mode=ParseMode.HTML,
+            caption=texts.EXPORT_CAPTION.format(
+                name=escape(comp.name), start=day(comp.start), end=day(comp.end), at=at
+            ),
+        )

@@ -22,7 +22,9 @@ from hpbot.tg.router import Feature, command
 class Stats(Feature):
     def __init__(self, edge: Edge) -> None:
         super().__init__(edge)
-        self._charts: dict[int, tuple[tuple[object, ...], str]] = {}  # chat -> (what it shows, Telegram file id)
+        self._charts: dict[
+            int, tuple[tuple[object, ...], str]
+        ] = {}  # chat -> (what it shows, Telegram file id)
 
     @command("thongke", "stats")
     @group_only
@@ -39,8 +41,9 @@ class Stats(Feature):
             return
         answers = sum(d.answers or 0 for d in asked)
         right = sum(d.correct or 0 for d in asked)
-        caption = texts.STATS_CAPTION.format(days=len(asked), answers=answers,
-                                             right=number(100 * right / answers if answers else 0))
+        caption = texts.STATS_CAPTION.format(
+            days=len(asked), answers=answers, right=number(100 * right / answers if answers else 0)
+        )
         key = (days[-1].study_date, comps.last_revealed_round(chat.id), chat.title)
         cached = self._charts.get(chat.id)
         photo: InputFile | str
@@ -50,8 +53,9 @@ class Stats(Feature):
             png = await asyncio.to_thread(charts.group_activity, days, chat.title or "")
             photo = InputFile(png, filename=f"thongke-{days[-1].study_date:%Y%m%d}.png")
         assert update.effective_message is not None
-        sent = await update.effective_message.reply_photo(photo, caption=caption, do_quote=False,
-                                                          parse_mode=ParseMode.HTML)
+        sent = await update.effective_message.reply_photo(
+            photo, caption=caption, do_quote=False, parse_mode=ParseMode.HTML
+        )
         self.edge.study.note_message(sent.chat.id, sent.message_id)
         if sent.photo:
             self._charts[chat.id] = (key, sent.photo[-1].file_id)

@@ -29,7 +29,12 @@ class BotClient(ExtBot):
 
     async def edit_html(self, chat_id: int, message_id: int, text: str, keyboard: dict | None = None) -> None:
         """`editMessageText` in HTML, the answer not parsed ("message is not modified" still raises BadRequest)."""
-        data: dict = {"chat_id": chat_id, "message_id": message_id, "text": text, "parse_mode": ParseMode.HTML}
+        data: dict = {
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "text": text,
+            "parse_mode": ParseMode.HTML,
+        }
         if keyboard is not None:
             data["reply_markup"] = keyboard
         await self._post("editMessageText", data)

@@ -32,11 +32,22 @@ class AiohttpRequest(BaseRequest):
 
     __slots__ = ("_connect", "_pool", "_pool_size", "_read", "_session", "_timeouts", "_write")
 
-    def __init__(self, *, connection_pool_size: int = 64, read_timeout: float | None = 5.0,
-                 write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
-                 pool_timeout: float | None = 1.0) -> None:
+    def __init__(
+        self,
+        *,
+        connection_pool_size: int = 64,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 1.0,
+    ) -> None:
         self._pool_size = connection_pool_size
-        self._read, self._write, self._connect, self._pool = read_timeout, write_timeout, connect_timeout, pool_timeout
+        self._read, self._write, self._connect, self._pool = (
+            read_timeout,
+            write_timeout,
+            connect_timeout,
+            pool_timeout,
+        )
         self._session: aiohttp.ClientSession | None = None
         self._timeouts: dict[tuple, aiohttp.ClientTimeout] = {}  # one per combination of timeouts asked for
 
@@ -83,8 +94,12 @@ class AiohttpRequest(BaseRequest):
                     form.add_field(name, value)
                 for name, part in files.items():
                     filename, content, *rest = part
-                    form.add_field(name, content, filename=filename,
-                                   content_type=rest[0] if rest else "application/octet-stream")
+                    form.add_field(
+                        name,
+                        content,
+                        filename=filename,
+                        content_type=rest[0] if rest else "application/octet-stream",
+                    )
                 data = form
             elif request_data.parameters:
                 # one JSON body (the Bot API reads application/json): cheaper than url-encoding every field,
@@ -95,7 +110,9 @@ class AiohttpRequest(BaseRequest):
         if timeout is None:
             timeout = self._timeouts[(pool, connect, write, read)] = _timeout(pool, connect, write, read)
         try:
-            async with self._session.request(method, url, data=data, headers=headers, timeout=timeout) as response:
+            async with self._session.request(
+                method, url, data=data, headers=headers, timeout=timeout
+            ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:
             raise TimedOut(_scrub(f"Timed out ({type(exc).__name__})", url)) from None
@@ -110,13 +127,16 @@ def _chosen(value: ODVInput[float], default: float | None) -> float | None:
     return value
 
 
-def _timeout(pool: float | None, connect: float | None, write: float | None, read: float | None) -> aiohttp.ClientTimeout:
+def _timeout(
+    pool: float | None, connect: float | None, write: float | None, read: float | None
+) -> aiohttp.ClientTimeout:
     # aiohttp has no write timeout of its own: the whole request is bounded by the sum of the phases
     phases = [t for t in (pool, connect, write, read) if t is not None]
     return aiohttp.ClientTimeout(
         total=sum(phases) if len(phases) == 4 else None,
         connect=None if pool is None or connect is None else pool + connect,
-        sock_connect=connect, sock_read=read,
+        sock_connect=connect,
+        sock_read=read,
     )
 
 

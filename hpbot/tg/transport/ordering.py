@@ -53,10 +53,26 @@ class PerChatOrder(BaseUpdateProcessor):
     """PTB takes its shared slot before handing an update over; here the slot (`_slots`) is taken only once the
     update's chat lock is held, so waiting updates hold none."""
 
-    __slots__ = ("_arrivals", "_clock", "_locks", "_on_done", "_running", "_slots", "_users", "chat_limit", "slots")
+    __slots__ = (
+        "_arrivals",
+        "_clock",
+        "_locks",
+        "_on_done",
+        "_running",
+        "_slots",
+        "_users",
+        "chat_limit",
+        "slots",
+    )
 
-    def __init__(self, max_concurrent_updates: int = 256, *, clock: Callable[[], datetime] | None = None,
-                 on_done: Callable[[int], None] | None = None, chat_limit: int = CHAT_QUEUE_LIMIT) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = 256,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        on_done: Callable[[int], None] | None = None,
+        chat_limit: int = CHAT_QUEUE_LIMIT,
+    ) -> None:
         super().__init__(UNBOUNDED)
         self.slots = max_concurrent_updates
         self._slots = asyncio.Semaphore(max_concurrent_updates)

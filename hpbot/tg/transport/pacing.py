@@ -24,10 +24,20 @@ from hpbot.clock import Clock
 
 log = logging.getLogger(__name__)
 
-PACED = frozenset({
-    "sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument", "sendPhoto", "copyMessage",
-    "forwardMessage", "sendPoll", "sendMediaGroup", "editMessageCaption",
-})
+PACED = frozenset(
+    {
+        "sendMessage",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "sendDocument",
+        "sendPhoto",
+        "copyMessage",
+        "forwardMessage",
+        "sendPoll",
+        "sendMediaGroup",
+        "editMessageCaption",
+    }
+)
 
 
 class Pacer:
@@ -44,8 +54,13 @@ class Pacer:
     instead of sleeping.
     """
 
-    def __init__(self, limit: float, share: float = 0.965, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        limit: float,
+        share: float = 0.965,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.interval, self.clock, self.sleep = 1 / (share * limit), clock, sleep
         self.min_gap = self.interval * 0.75
         self.budget = max(1, int(0.97 * limit))
@@ -105,7 +120,9 @@ class ChatWindow:
 
     def _sweep(self, now: float) -> None:
         self._calls = 0
-        for chat in [chat for chat, window in self._sent.items() if not window or now - window[-1] >= self.period]:
+        for chat in [
+            chat for chat, window in self._sent.items() if not window or now - window[-1] >= self.period
+        ]:
             del self._sent[chat]
 
     def __len__(self) -> int:
@@ -122,9 +139,15 @@ class MessageRateLimiter(BaseRateLimiter[int]):
     push's time.
     """
 
-    def __init__(self, per_second: float = 30.0, group_per_minute: float = 20.0, max_retries: int = 3, *,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        per_second: float = 30.0,
+        group_per_minute: float = 20.0,
+        max_retries: int = 3,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.pacer = Pacer(per_second, clock=clock, sleep=sleep) if per_second else None
         # a minute and a second: a slot is reserved before the send waits its turn in the pacer's queue
         self.groups = ChatWindow(int(group_per_minute), 61.0, clock) if group_per_minute else None
@@ -138,8 +161,15 @@ class MessageRateLimiter(BaseRateLimiter[int]):
     async def shutdown(self) -> None:
         """Nothing to tear down."""
 
-    async def process_request(self, callback, args: Any, kwargs: dict[str, Any], endpoint: str,
-                              data: dict[str, Any], rate_limit_args: int | None):
+    async def process_request(
+        self,
+        callback,
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ):
         if endpoint not in PACED:
             return await callback(*args, **kwargs)
         chat = _group_id(data.get("chat_id"))
@@ -157,8 +187,11 @@ class MessageRateLimiter(BaseRateLimiter[int]):
                     log.warning("%s still limited after %d retries", endpoint, retries)
                     raise
                 pause = retry_after_seconds(exc) + 0.1
-                log.info("%s: Telegram asked for a pause of %.1f s; every send waits, then this one is retried",
-                         endpoint, pause)
+                log.info(
+                    "%s: Telegram asked for a pause of %.1f s; every send waits, then this one is retried",
+                    endpoint,
+                    pause,
+                )
                 self._open.clear()
                 try:
                     await self.sleep(pause)
