@@ -29,7 +29,8 @@ from hpbot.config import load_config
 from hpbot.content import load_bank
 from hpbot.store import Store
 from hpbot.testing import FakeProcess, Limits, LocalFake
-from hpbot.wiring import ALLOWED_UPDATES, build
+from hpbot.tg import app as tg_app
+from hpbot.wiring import build
 from tests.e2e.harness import TOKEN, local
 
 
@@ -72,7 +73,8 @@ async def push(
         if answering is not None:
             await fake.control("answering", {"after": answering})
             await app.start()
-            await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
+            receiving = tg_app.Receiving(app, poll_timeout=1)
+            await receiving.start_polling()
         started = time.perf_counter()
         await hp.rounds.run_due()
         wall = time.perf_counter() - started
@@ -81,7 +83,7 @@ async def push(
         await hp.rounds.drain()  # what the push left for later (member counts, count edits) finishes first
         drained = time.perf_counter() - started
         if answering is not None:
-            await app.updater.stop()
+            await receiving.stop()
             await app.stop()
         await app.shutdown()
         stats = await fake.control("stats", {"sent_by_chat": True})

@@ -5,7 +5,8 @@
     │   ├── ConfigError             the environment does not describe a runnable bot (hpbot.config)
     │   ├── ContentError            the study bank is missing or broken (hpbot.content)
     │   ├── MigrationError          the migrations directory or a step in it is unusable (hpbot.store)
-    │   └── DatabaseError           the database file cannot be opened, written, or read as hpbot's (hpbot.store)
+    │   ├── DatabaseError           the database file cannot be opened, written, or read as hpbot's (hpbot.store)
+    │   └── TokenRejected           the Bot API refused HPBOT_TOKEN at start (401) (hpbot.runner)
     ├── BackupError                 a backup or restore could not be made (hpbot.backup)
     ├── InputError                  a chat user typed something the rules refuse; the reply explains (hpbot.domain)
     │   ├── TimeFormatError         not a HH:MM time (hpbot.domain.schedule)
@@ -48,6 +49,10 @@ class MigrationError(StartupError):
 
 class DatabaseError(StartupError):
     """The database file cannot be opened, written or read as an hpbot database."""
+
+
+class TokenRejected(StartupError):
+    """The Bot API answered 401 to the token: revoked or mistyped. The message never holds the token."""
 
 
 class BackupError(HpbotError):

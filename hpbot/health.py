@@ -1,6 +1,8 @@
-"""Container health check: healthy while the due-job keeps touching the heartbeat file beside the database.
+"""Container health check: healthy while the due job keeps touching its heartbeat file beside the database AND
+Telegram keeps answering (every successful getUpdates, or in webhook mode a periodic getWebhookInfo, touches a
+second file). A bot whose token was revoked, or that cannot reach Telegram, is unhealthy within two minutes.
 
-`python -m hpbot.health` exits 0 when the heartbeat is fresh, 1 otherwise (with the reason on stderr).
+`python -m hpbot.health` (also `hpbot health`) exits 0 when both are fresh, 1 otherwise (the reason on stderr).
 """
 
 from __future__ import annotations
@@ -10,28 +12,37 @@ import sys
 import time
 from pathlib import Path
 
-MAX_AGE_SECONDS = 180
+MAX_AGE_SECONDS = 180  # the scheduler's heartbeat (the due job runs every 20 s)
+TELEGRAM_MAX_AGE_SECONDS = 120  # long polls return at least every 30 s; webhook mode checks every 60 s
+SCHEDULER, TELEGRAM = "heartbeat", "telegram"
 
 
-def heartbeat_path(db_path: Path | str) -> Path:
-    return Path(str(db_path) + ".heartbeat")
+def heartbeat_path(db_path: Path | str, kind: str = SCHEDULER) -> Path:
+    return Path(f"{db_path}.{kind}")
 
 
-def beat(db_path: Path | str) -> None:
-    path = heartbeat_path(db_path)
+def beat(db_path: Path | str, kind: str = SCHEDULER) -> None:
     if str(db_path) != ":memory:":
-        path.touch()
+        heartbeat_path(db_path, kind).touch()
 
 
 def check(db_path: Path | str, now: float | None = None, max_age: float = MAX_AGE_SECONDS) -> str | None:
     """None if healthy, else the reason."""
+    now = time.time() if now is None else now
     path = heartbeat_path(db_path)
     if not path.exists():
         return f"no heartbeat at {path}: the bot has not completed a scheduling round yet"
-    age = (time.time() if now is None else now) - path.stat().st_mtime
+    age = now - path.stat().st_mtime
     if age > max_age:
+        return f"heartbeat is {age:.0f}s old (limit {max_age:.0f}s): the scheduler is stuck or the bot stopped"
+    telegram = heartbeat_path(db_path, TELEGRAM)
+    if not telegram.exists():
+        return f"no answer from Telegram recorded at {telegram}: the bot has not reached the Bot API yet"
+    age = now - telegram.stat().st_mtime
+    if age > TELEGRAM_MAX_AGE_SECONDS:
         return (
-            f"heartbeat is {age:.0f}s old (limit {max_age:.0f}s): the scheduler is stuck or the bot stopped"
+            f"Telegram last answered {age:.0f}s ago (limit {TELEGRAM_MAX_AGE_SECONDS}s): the Bot API is "
+            "unreachable or the token was rejected"
         )
     return None
 

@@ -13,9 +13,10 @@ import logging
 import os
 import signal
 import sys
+from typing import Any
 
 from hpbot.config import load_config
-from hpbot.errors import StartupError
+from hpbot.errors import StartupError, TokenRejected
 from hpbot.logs import setup_logging
 
 log = logging.getLogger("hpbot")
@@ -43,10 +44,12 @@ def run() -> int:
 
     log.info("starting hpbot with %r on the %s event loop", config, eventloop.install())
     try:
-        asyncio.run(serve(hp.application, config, ALLOWED_UPDATES))
+        return asyncio.run(serve(hp.application, config, ALLOWED_UPDATES))
     except KeyboardInterrupt:  # Ctrl+C before the handlers were in place: shut down as for a signal
-        pass
-    return 0
+        return 0
+    except TokenRejected as exc:
+        print(f"hpbot: {one_line(exc)}", file=sys.stderr)
+        return 2
 
 
 def one_line(exc: BaseException) -> str:
@@ -54,43 +57,89 @@ def one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or exc.__class__.__name__
 
 
-async def serve(application, config, allowed_updates: list[str]) -> None:
-    """What `Application.run_polling`/`run_webhook` do, in one run of the event loop: initialize, post_init (recovery),
-    start receiving updates, wait for a stop signal, then stop and shut down, post_shutdown included."""
+START_RETRY_MAX = 60.0  # seconds between two attempts to reach the Bot API at start
+EXIT_TOKEN_REVOKED = 3  # the token was rejected while running: the supervisor sees a failure, not a clean stop
+
+
+async def serve(application: Any, config: Any, allowed_updates: list[str]) -> int:
+    """What `Application.run_polling`/`run_webhook` do, in one run of the event loop: initialize (reaching the Bot
+    API, retried with backoff), post_init (recovery), start receiving updates, wait for a stop signal, then stop
+    and shut down, post_shutdown included. Returns the exit code: 0 after a stop signal, EXIT_TOKEN_REVOKED when
+    Telegram rejected the token while running. Raises TokenRejected when it is rejected at start."""
+    from hpbot.tg.app import Receiving
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    receiving = Receiving(application)
+    initialized = False
     try:
-        await application.initialize()
+        initialized = await _initialize(application, stop)
+        if not initialized:
+            return 0
         if application.post_init:
             await application.post_init(application)
         if stop.is_set():  # asked to stop while starting: do not start receiving updates
-            return
+            return 0
         if config.webhook_url:
-            await application.updater.start_webhook(
-                listen=config.webhook_listen,
-                port=config.webhook_port,
-                url_path="telegram",
-                webhook_url=config.webhook_url.rstrip("/") + "/telegram",
-                secret_token=config.webhook_secret,
-                allowed_updates=allowed_updates,
-                drop_pending_updates=False,
-            )
+            await receiving.start_webhook(config)
         else:
-            await application.updater.start_polling(
-                allowed_updates=allowed_updates, drop_pending_updates=False
-            )
+            await receiving.start_polling()
         await application.start()
-        await stop.wait()
+        stopped = asyncio.ensure_future(stop.wait())
+        failed = asyncio.ensure_future(receiving.failed.wait())
+        await asyncio.wait((stopped, failed), return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        failed.cancel()
+        if receiving.failed.is_set():
+            log.error("stopping: %s", receiving.fatal[0])
+            return EXIT_TOKEN_REVOKED
         log.info("stop signal received; shutting down")
+        return 0
     finally:
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
-        if application.post_stop:
-            await application.post_stop(application)
-        await application.shutdown()
-        if application.post_shutdown:
-            await application.post_shutdown(application)
+        await receiving.stop()
+        if initialized:
+            if application.running:
+                await application.stop()
+            if application.post_stop:
+                await application.post_stop(application)
+            await application.shutdown()
+            if application.post_shutdown:
+                await application.post_shutdown(application)
+
+
+async def _initialize(application: Any, stop: asyncio.Event) -> bool:
+    """Initialize the Application, waiting for the Bot API to be reachable; False if stopped meanwhile."""
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    delay = 1.0
+    while True:
+        try:
+            await application.initialize()
+            return True
+        except InvalidToken:  # PTB's message holds the token: never shown
+            await application.bot.shutdown()
+            raise TokenRejected(
+                "the Bot API rejected HPBOT_TOKEN (401 Unauthorized): it is mistyped or was revoked; copy the "
+                "current token from @BotFather into HPBOT_TOKEN"
+            ) from None
+        except (NetworkError, TelegramError) as exc:
+            await application.bot.shutdown()
+            log.warning(
+                "cannot reach the Bot API at %s (%s); retrying in %.0f s",
+                _host(application),
+                type(exc).__name__,
+                delay,
+            )
+        try:
+            await asyncio.wait_for(stop.wait(), delay)
+            return False
+        except TimeoutError:
+            delay = min(delay * 2, START_RETRY_MAX)
+
+
+def _host(application: Any) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(str(application.bot.base_url)).netloc or "?"

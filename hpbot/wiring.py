@@ -10,6 +10,7 @@ from telegram.ext import BaseRateLimiter
 
 from hpbot.app.bulletins import BulletinRun
 from hpbot.app.competitions import CompetitionService
+from hpbot.app.inbox import UpdateInbox
 from hpbot.app.rounds import RoundLifecycle
 from hpbot.app.study import StudyService
 from hpbot.clock import Clock, SystemClock
@@ -57,8 +58,9 @@ def build(
     study = StudyService(store, bank, clock, config.tz)
     competitions = CompetitionService(store, bank, clock, config.tz, config.organizers)
 
+    inbox = UpdateInbox(store, clock)
     bot = tg_app.new_bot(config, rate_limiter, clock)
-    application = tg_app.new_application(bot)
+    application = tg_app.new_application(bot, clock, inbox.done)
     outbound = TelegramOutbound(bot, Delivery(on_migrated=study.migrate, on_gone=study.bot_removed))
     rounds = RoundLifecycle(outbound, study, count_edit_seconds=config.count_edit_seconds)
     bulletins = BulletinRun(outbound, competitions)
@@ -72,6 +74,7 @@ def build(
             tick_seconds=config.tick_seconds,
             db_path=str(config.db_path),
             on_shutdown=store.close,
+            inbox=inbox,
         ),
     )
     return Hpbot(application, rounds, study, competitions, bulletins, store, str(config.db_path))

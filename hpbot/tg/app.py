@@ -6,6 +6,8 @@ The use cases are handed in (hpbot.wiring builds them); nothing here opens the s
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -26,7 +28,7 @@ from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, Conte
 from hpbot import texts
 from hpbot.clock import Clock, SystemClock
 from hpbot.config import Config
-from hpbot.health import beat
+from hpbot.health import TELEGRAM, beat
 from hpbot.tg.edge import Edge
 from hpbot.tg.features.boards import Boards
 from hpbot.tg.features.daily import DailyLoop
@@ -35,6 +37,7 @@ from hpbot.tg.features.group_admin import GroupAdmin
 from hpbot.tg.features.membership import Membership
 from hpbot.tg.features.organizers import Organizers
 from hpbot.tg.features.stats import Stats
+from hpbot.tg.receiving import Inbox, Poller, Receiver
 from hpbot.tg.router import Feature, Route, register
 from hpbot.tg.transport.bot import BotClient
 from hpbot.tg.transport.http import AiohttpRequest
@@ -59,6 +62,7 @@ class EdgeState:
     tick_seconds: float
     db_path: str
     on_shutdown: Callable[[], None]
+    inbox: Inbox | None = None
     routes: list[Route] = field(default_factory=list)
 
 
@@ -86,11 +90,15 @@ def new_bot(
     )
 
 
-def new_application(bot: BotClient) -> AnyApplication:
+def new_application(
+    bot: BotClient, clock: Clock | None = None, on_done: Callable[[int], None] | None = None
+) -> AnyApplication:
+    """The Application without PTB's Updater (hpbot.tg.receiving receives), its updates ordered per chat."""
     return (
         ApplicationBuilder()
         .bot(bot)
-        .concurrent_updates(PerChatOrder(256))
+        .updater(None)
+        .concurrent_updates(PerChatOrder(256, clock=clock.now if clock else None, on_done=on_done))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -120,6 +128,95 @@ async def set_command_menus(application: AnyApplication) -> None:
             await bot.set_my_commands(menu(texts.COMMANDS_ORGANIZER), scope=BotCommandScopeChat(organizer))
         except TelegramError as exc:
             log.info("no organizer menu for %s yet: %s", organizer, exc.message)
+
+
+def receiver(application: AnyApplication) -> Receiver:
+    """Where received updates go (polling or the webhook): through the inbox into the Application."""
+    inbox = state(application).inbox
+    assert inbox is not None, "the Application was built without an inbox"
+    return Receiver(application, inbox)
+
+
+def poller(application: AnyApplication, on_fatal: Callable[[str], None], *, timeout: int = 30) -> Poller:
+    """hpbot's own long polling; every answer from Telegram counts as a sign of health."""
+    current = state(application)
+    bot = application.bot
+    assert isinstance(bot, BotClient)
+    return Poller(
+        bot,
+        receiver(application),
+        ALLOWED_UPDATES,
+        on_fatal=on_fatal,
+        on_polled=lambda: beat(current.db_path, TELEGRAM),
+        timeout=timeout,
+    )
+
+
+class Receiving:
+    """Receiving updates for a built Application, started and stopped as one: hpbot's long polling (or the
+    webhook server). `fatal` holds the reason when Telegram rejected the token."""
+
+    def __init__(self, application: AnyApplication, *, poll_timeout: int = 30) -> None:
+        self.application, self.poll_timeout = application, poll_timeout
+        self.fatal: list[str] = []
+        self.failed = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._server: Any = None
+
+    def _fatal(self, reason: str) -> None:
+        log.error("%s", reason)
+        self.fatal.append(reason)
+        self.failed.set()
+
+    async def start_polling(self) -> None:
+        self._task = asyncio.create_task(poller(self.application, self._fatal, timeout=self.poll_timeout).run())
+
+    async def start_webhook(self, config: Config) -> None:
+        """Serve the webhook (behind the HTTPS reverse proxy) and register it with Telegram. An update is answered
+        200 once it is in the inbox; the periodic getWebhookInfo keeps the health check's Telegram heartbeat."""
+        from hpbot.tg.transport.webhook import WebhookServer, set_webhook
+
+        assert config.webhook_url is not None and config.webhook_secret is not None
+        take = receiver(self.application).take
+
+        async def accept(update: dict[str, Any]) -> None:
+            await take([update])
+
+        self._server = WebhookServer(
+            config.webhook_listen, config.webhook_port, "/telegram", config.webhook_secret, accept
+        )
+        await self._server.start()
+        await set_webhook(
+            self.application.bot, config.webhook_url.rstrip("/") + "/telegram", config.webhook_secret, ALLOWED_UPDATES
+        )
+        self._task = asyncio.create_task(self._watch_webhook())
+
+    async def _watch_webhook(self) -> None:
+        """Telegram answering getWebhookInfo is the webhook mode's sign of health; a 401 is fatal."""
+        from telegram.error import InvalidToken, TelegramError
+
+        db_path = state(self.application).db_path
+        while True:
+            try:
+                await self.application.bot.get_webhook_info()
+                beat(db_path, TELEGRAM)
+            except InvalidToken:
+                self._fatal("the Bot API rejected HPBOT_TOKEN while running (401 Unauthorized): the token was "
+                            "revoked or changed in @BotFather; put the current token in HPBOT_TOKEN and start again")
+                return
+            except TelegramError as exc:
+                log.warning("getWebhookInfo failed (%s)", type(exc).__name__)
+            await asyncio.sleep(60)
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            await self._server.stop()
+            self._server = None
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
 
 
 async def _due(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -10,8 +10,9 @@ from hpbot.clock import FakeClock
 from hpbot.config import load_config
 from hpbot.content import Bank
 from hpbot.testing import FakeTelegram
+from hpbot.tg import app as tg_app
 from hpbot.tg.transport.pacing import MessageRateLimiter
-from hpbot.wiring import ALLOWED_UPDATES, Hpbot, build
+from hpbot.wiring import Hpbot, build
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TOKEN = "987654321:TestTokenForHpbotEndToEndTests_xyz"
@@ -53,15 +54,15 @@ class BotUnderTest:
             app
         )  # the runner (hpbot.runner.serve) calls it; recovery and command menus live there
         await app.start()
-        await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
+        self.receiving = tg_app.Receiving(app, poll_timeout=1)
+        await self.receiving.start_polling()
         return self.hp
 
     async def stop(self) -> None:
         if self.hp is None:
             return
         app = self.hp.application
-        if app.updater.running:
-            await app.updater.stop()
+        await self.receiving.stop()
         if app.running:
             await app.stop()
         await app.shutdown()

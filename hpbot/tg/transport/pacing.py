@@ -12,11 +12,11 @@ import logging
 import time
 import warnings
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
@@ -118,6 +118,17 @@ class ChatWindow:
         window.append(at)
         return at - now
 
+    def wait(self, chat: int | str) -> float:
+        """How long the next departure into `chat` would wait, without reserving it."""
+        window = self._sent.get(chat)
+        if not window:
+            return 0.0
+        now = self.clock()
+        live = [t for t in window if now - t < self.period]
+        if len(live) < self.limit:
+            return max(0.0, live[-1] - now) if live else 0.0
+        return max(0.0, live[-self.limit] + self.period - now, live[-1] - now)
+
     def _sweep(self, now: float) -> None:
         self._calls = 0
         for chat in [
@@ -129,10 +140,32 @@ class ChatWindow:
         return len(self._sent)
 
 
+DELIVER = 1
+"""`rate_limit_args` of the scheduled deliveries (posts, reveals, count edits, bulletins): they wait their turn in
+a group however long it takes. Everything else is a reply to a person, dropped when the group's budget cannot carry
+it soon."""
+REPLY_WAIT_MAX = 5.0  # seconds a reply may wait for its group's 20-a-minute budget before it is dropped
+
+
+class ReplyDropped(TelegramError):
+    """A reply the group's message budget could not carry within REPLY_WAIT_MAX seconds: not sent (a flood of
+    commands in one group gets some answers, not a queue of minutes)."""
+
+    def __init__(self, chat: int | str) -> None:
+        super().__init__(f"reply to chat {chat} dropped: the group's message budget is spent")
+        self.chat = chat
+
+
 class MessageRateLimiter(BaseRateLimiter[int]):
     """Paces message methods: at 96.5 % of `per_second` across chats (see `Pacer`), and at most `group_per_minute`
     into one group (see `ChatWindow`); a 429 pauses every paced send for the time Telegram asks, then the request
-    is retried (at most `max_retries` times). Other methods go straight through.
+    is retried (at most `max_retries` times): this is the one place hpbot retries a 429. Other methods go straight
+    through.
+
+    A reply (a request without `rate_limit_args=DELIVER`) that would wait more than `reply_wait_max` seconds for its
+    group's budget is dropped with `ReplyDropped` instead of queueing. With `paid_per_second` (paid broadcasts,
+    `allow_paid_broadcast`), scheduled deliveries are paced on a grid of their own at that rate; replies stay on
+    the free one.
 
     PTB's AIORateLimiter did the per-group part before, but once more than 512 groups have a recent send it walks
     all of their buckets on every request: with 10,000 groups in a morning that walk took about a quarter of the
@@ -145,13 +178,16 @@ class MessageRateLimiter(BaseRateLimiter[int]):
         group_per_minute: float = 20.0,
         max_retries: int = 3,
         *,
+        paid_per_second: float = 0.0,
+        reply_wait_max: float = REPLY_WAIT_MAX,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.pacer = Pacer(per_second, clock=clock, sleep=sleep) if per_second else None
+        self.paid = Pacer(paid_per_second, clock=clock, sleep=sleep) if paid_per_second else None
         # a minute and a second: a slot is reserved before the send waits its turn in the pacer's queue
         self.groups = ChatWindow(int(group_per_minute), 61.0, clock) if group_per_minute else None
-        self.max_retries, self.sleep = max_retries, sleep
+        self.max_retries, self.sleep, self.reply_wait_max = max_retries, sleep, reply_wait_max
         self._open = asyncio.Event()
         self._open.set()
 
@@ -163,23 +199,29 @@ class MessageRateLimiter(BaseRateLimiter[int]):
 
     async def process_request(
         self,
-        callback,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: int | None,
-    ):
+    ) -> Any:
         if endpoint not in PACED:
             return await callback(*args, **kwargs)
         chat = _group_id(data.get("chat_id"))
-        retries = rate_limit_args or self.max_retries
+        deliver = rate_limit_args == DELIVER
+        pacer = self.paid if deliver and self.paid is not None else self.pacer
+        retries = self.max_retries
         for attempt in range(retries + 1):
             await self._open.wait()
-            if chat is not None and self.groups is not None and (delay := self.groups.reserve(chat)) > 0:
-                await self.sleep(delay)
-            if self.pacer is not None:
-                await self.pacer.wait()
+            if chat is not None and self.groups is not None:
+                if not deliver and self.groups.wait(chat) > self.reply_wait_max:
+                    log.info("%s to chat %s dropped: the group's budget of messages is spent", endpoint, chat)
+                    raise ReplyDropped(chat)
+                if (delay := self.groups.reserve(chat)) > 0:
+                    await self.sleep(delay)
+            if pacer is not None:
+                await pacer.wait()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:

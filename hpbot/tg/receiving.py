@@ -1,0 +1,117 @@
+"""Receiving updates: each one recorded in the inbox before Telegram is told it arrived, handled once.
+
+Polling is hpbot's own loop rather than PTB's `Updater`: PTB confirms a batch when it asks for the next one,
+before the batch was handled, so a crash lost the updates still waiting behind others in their chat. Here a
+batch is written to the database (hpbot.app.inbox) first, then confirmed with the next `getUpdates`; the updates
+still pending at a crash are handled after the restart, and an update id seen before is not handled again. Each
+update is parsed on its own: one that PTB cannot read is logged in one line and skipped, the rest of its batch is
+handled. The webhook (hpbot.tg.transport.webhook) hands its updates to the same `Receiver.take`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application
+
+from hpbot.tg.transport.bot import BotClient
+from hpbot.tg.transport.pacing import retry_after_seconds
+
+log = logging.getLogger(__name__)
+POLL_TIMEOUT = 30  # seconds a getUpdates call may wait for updates (long polling)
+BACKOFF_MAX = 30.0
+
+
+class Inbox(Protocol):
+    def receive(self, updates: list[dict[str, Any]]) -> list[dict[str, Any]]: ...
+    def pending(self) -> list[dict[str, Any]]: ...
+    def next_offset(self) -> int: ...
+    def done(self, update_id: int) -> None: ...
+
+
+class Receiver:
+    """Turns the Bot API's JSON into PTB updates for the Application, through the inbox."""
+
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], inbox: Inbox) -> None:
+        self.application, self.inbox = application, inbox
+
+    async def take(self, raw: list[dict[str, Any]]) -> None:
+        """Record a batch (before it is confirmed to Telegram) and queue the updates not seen before."""
+        for update in self.inbox.receive(raw):
+            await self._queue(update)
+
+    async def replay(self) -> int:
+        """Queue the updates received but not handled before the last stop; returns how many."""
+        pending = self.inbox.pending()
+        for update in pending:
+            await self._queue(update)
+        if pending:
+            log.info("handling %d updates received before the last stop", len(pending))
+        return len(pending)
+
+    async def _queue(self, raw: dict[str, Any]) -> None:
+        try:
+            update = Update.de_json(raw, self.application.bot)
+        except Exception as exc:  # one unreadable update must not cost the others
+            log.warning("update %s skipped: it does not parse (%s: %s)", raw.get("update_id"), type(exc).__name__, exc)
+            self.inbox.done(int(raw["update_id"]))
+            return
+        if update is None:
+            self.inbox.done(int(raw["update_id"]))
+            return
+        await self.application.update_queue.put(update)
+
+
+class Poller:
+    """Long polling with the offset taken from the inbox; fatal when Telegram rejects the token."""
+
+    def __init__(
+        self,
+        bot: BotClient,
+        receiver: Receiver,
+        allowed_updates: list[str],
+        *,
+        on_fatal: Callable[[str], None],
+        on_polled: Callable[[], None] | None = None,
+        timeout: int = POLL_TIMEOUT,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+    ) -> None:
+        self.bot, self.receiver, self.allowed_updates = bot, receiver, allowed_updates
+        self.on_fatal, self.on_polled, self.timeout, self.sleep = on_fatal, on_polled, timeout, sleep
+
+    async def run(self) -> None:
+        """Poll until cancelled (or until the token is rejected)."""
+        await self.receiver.replay()
+        delay, failing = 1.0, False
+        while True:
+            offset = self.receiver.inbox.next_offset()
+            try:
+                batch = await self.bot.get_updates_raw(offset, self.timeout, self.allowed_updates)
+            except InvalidToken:
+                self.on_fatal(
+                    "the Bot API rejected HPBOT_TOKEN while running (401 Unauthorized): the token was revoked or "
+                    "changed in @BotFather; put the current token in HPBOT_TOKEN and start hpbot again"
+                )
+                return
+            except RetryAfter as exc:
+                await self.sleep(retry_after_seconds(exc) + 0.5)
+                continue
+            except (Conflict, NetworkError, TelegramError) as exc:
+                if not failing:
+                    log.warning("getUpdates failed (%s: %s); retrying with backoff", type(exc).__name__, exc.message)
+                failing = True
+                await self.sleep(delay)
+                delay = min(delay * 2, BACKOFF_MAX)
+                continue
+            if failing:
+                log.info("getUpdates works again")
+            delay, failing = 1.0, False
+            if self.on_polled is not None:
+                self.on_polled()
+            if batch:
+                await self.receiver.take(batch)
