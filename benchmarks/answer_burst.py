@@ -35,7 +35,7 @@ from hpbot.clock import FakeClock
 from hpbot.config import load_config
 from hpbot.content import load_bank
 from hpbot.store import Store
-from hpbot.testing import FakeProcess, LocalFake
+from hpbot.testing import FakeProcess, Limits, LocalFake
 from hpbot.tg.transport.http import AiohttpRequest
 from hpbot.tg.transport.ordering import PerChatOrder
 from hpbot.wiring import ALLOWED_UPDATES, build
@@ -216,7 +216,13 @@ async def run(
     count_edit_seconds: float,
     ceilings_of: tuple[str, ...],
 ) -> dict[str, tuple[dict, dict[str, dict], int]]:
-    fake = LocalFake() if in_process else FakeProcess()
+    # no flood limits and no expiry of callback queries, as measured before the fake had them (the bot's pacing
+    # is off, HPBOT_RATE_PER_SECOND=0, and every offered tap must be answered for a run to end)
+    fake: LocalFake | FakeProcess
+    if in_process:
+        fake = LocalFake(limits=Limits.off(), callback_ttl=None)
+    else:
+        fake = FakeProcess(limits=Limits.off(), callback_ttl=None)
     await fake.start()
     try:
         per_group = members // groups

@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from hpbot.testing import FakeTelegram
+from hpbot.testing import FakeTelegram, Limits
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TOKEN = "123456789:CrashTrialTokenForTheFakeTelegramOnly"
@@ -33,7 +33,8 @@ TOKEN = "123456789:CrashTrialTokenForTheFakeTelegramOnly"
 class Trial:
     def __init__(self, workdir: Path, groups: int, members: int, rng: random.Random) -> None:
         self.workdir, self.rng = workdir, rng
-        self.fake = FakeTelegram()
+        # no flood limits, as before the fake had them: the bot's pacing is off (HPBOT_RATE_PER_SECOND=0)
+        self.fake = FakeTelegram(limits=Limits.off())
         self.groups = [-(5 * 10**12) - g for g in range(groups)]
         self.members = {
             chat: [10_000 * (g + 1) + m for m in range(members)] for g, chat in enumerate(self.groups)

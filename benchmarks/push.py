@@ -37,7 +37,7 @@ from tests.e2e.harness import TOKEN, local
 async def push(
     groups: int, rate: float, workdir: Path, *, in_process: bool = False, answering: float | None = None
 ) -> dict:
-    limits = Limits(global_per_second=rate, per_chat_per_minute=20)
+    limits = Limits(global_per_second=rate, per_chat_per_minute=20, per_private_chat_per_second=None)
     fake = LocalFake(limits=limits) if in_process else FakeProcess(limits=limits)
     await fake.start()
     try:

@@ -14,6 +14,11 @@ from hpbot.errors import ConfigError as ConfigError  # re-exported: hpbot.config
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Telegram's alphabet for a webhook secret (1-256 characters); 32 at least, so that it cannot be guessed
+WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,256}")
+# how the placeholders .env.example has shipped begin: a copy left as it is must not become the live secret
+WEBHOOK_SECRET_PLACEHOLDERS = ("change-me", "replace-me")
+GENERATE_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 
 @dataclass(frozen=True)
@@ -25,13 +30,15 @@ class Config:
     organizers: frozenset[int] = frozenset()
     log_level: str = "INFO"
     webhook_url: str | None = None
-    webhook_listen: str = "0.0.0.0"
+    webhook_listen: str = "127.0.0.1"  # behind the HTTPS reverse proxy on the same host
     webhook_port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)
     tick_seconds: float = 20.0
     count_edit_seconds: float = 15.0
     rate_per_second: float = 30.0  # Telegram's broadcast limit across chats; 0 turns pacing off
     group_rate_per_minute: float = 20.0  # Telegram's limit into one group; 0 turns pacing off
+    # posts and reveals sent with allow_paid_broadcast, up to 1,000/s (Stars are charged above the free 30/s)
+    paid_broadcast: bool = False
 
     def __repr__(self) -> str:  # the dataclass repr is replaced so the token can never leak through it
         return (
@@ -51,14 +58,33 @@ class Config:
         )
 
 
-def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env")) -> Config:
-    """Read HPBOT_* settings; a .env file fills in what the environment does not set."""
+def read_environment(dotenv: Path | None = Path(".env")) -> dict[str, str]:
+    """The process environment over the .env file (if there is one): what `load_config` reads."""
     env: dict[str, str] = {}
-    if dotenv is not None and environ is None and dotenv.is_file():
+    if dotenv is not None and dotenv.is_file():
         from dotenv import dotenv_values
 
         env.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
-    env.update(os.environ if environ is None else environ)
+    env.update(os.environ)
+    return env
+
+
+def parse_organizers(value: str) -> frozenset[int]:
+    """HPBOT_ORGANIZERS: Telegram user ids separated by commas (or semicolons). Raises ConfigError."""
+    organizers: set[int] = set()
+    for part in value.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not re.fullmatch(r"-?\d{1,20}", part):
+            raise ConfigError(f"HPBOT_ORGANIZERS holds {part!r}: expected comma-separated Telegram user ids.")
+        organizers.add(int(part))
+    return frozenset(organizers)
+
+
+def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env")) -> Config:
+    """Read HPBOT_* settings; a .env file fills in what the environment does not set."""
+    env = read_environment(dotenv) if environ is None else dict(environ)
 
     token = env.get("HPBOT_TOKEN", "").strip()
     if not token:
@@ -76,14 +102,7 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"HPBOT_TZ={tz_name!r} is not a known time zone (e.g. Asia/Ho_Chi_Minh).") from exc
 
-    organizers: set[int] = set()
-    for part in env.get("HPBOT_ORGANIZERS", "").replace(";", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if not re.fullmatch(r"-?\d{1,20}", part):
-            raise ConfigError(f"HPBOT_ORGANIZERS holds {part!r}: expected comma-separated Telegram user ids.")
-        organizers.add(int(part))
+    organizers = parse_organizers(env.get("HPBOT_ORGANIZERS", ""))
 
     level = env.get("HPBOT_LOG_LEVEL", "INFO").strip().upper() or "INFO"
     if level not in LOG_LEVELS:
@@ -99,8 +118,24 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
         raise ConfigError(
             "HPBOT_WEBHOOK_URL is set but HPBOT_WEBHOOK_SECRET is not: webhook mode needs a secret."
         )
-    if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
-        raise ConfigError("HPBOT_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1 to 256 characters).")
+    if secret and secret.lower().startswith(WEBHOOK_SECRET_PLACEHOLDERS):
+        raise ConfigError(
+            f"HPBOT_WEBHOOK_SECRET is still the placeholder from .env.example: generate one with: {GENERATE_SECRET}"
+        )
+    if secret and not re.fullmatch(r"[A-Za-z0-9_-]+", secret):
+        raise ConfigError(
+            "HPBOT_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (Telegram's rule): "
+            f"generate one with: {GENERATE_SECRET}"
+        )
+    if secret and not WEBHOOK_SECRET_PATTERN.fullmatch(secret):
+        raise ConfigError(
+            (
+                f"HPBOT_WEBHOOK_SECRET is too short to be safe: {len(secret)} characters, at least 32 needed."
+                if len(secret) < 32
+                else f"HPBOT_WEBHOOK_SECRET is too long: {len(secret)} characters, Telegram allows at most 256."
+            )
+            + f" Generate one with: {GENERATE_SECRET}"
+        )
 
     def number(name: str, default: float, *, minimum: float) -> float:
         raw = env.get(name, "").strip()
@@ -114,19 +149,28 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
             raise ConfigError(f"{name}={raw!r} must be at least {minimum}.")
         return value
 
+    def flag(name: str) -> bool:
+        raw = env.get(name, "").strip().lower()
+        if raw in ("", "0", "false", "no", "off"):
+            return False
+        if raw in ("1", "true", "yes", "on"):
+            return True
+        raise ConfigError(f"{name}={raw!r} must be 1 (on) or 0 (off).")
+
     return Config(
         token=token,
         api_base_url=base_url,
         db_path=Path(env.get("HPBOT_DB", "").strip() or "db/hpbot.sqlite3"),
         tz=tz,
-        organizers=frozenset(organizers),
+        organizers=organizers,
         log_level=level,
         webhook_url=webhook_url,
-        webhook_listen=env.get("HPBOT_WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
+        webhook_listen=env.get("HPBOT_WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
         webhook_port=int(number("HPBOT_WEBHOOK_PORT", 8443, minimum=1)),
         webhook_secret=secret,
         tick_seconds=number("HPBOT_TICK_SECONDS", 20.0, minimum=0.05),
         count_edit_seconds=number("HPBOT_COUNT_EDIT_SECONDS", 15.0, minimum=0.0),
         rate_per_second=number("HPBOT_RATE_PER_SECOND", 30.0, minimum=0.0),
         group_rate_per_minute=number("HPBOT_GROUP_RATE_PER_MINUTE", 20.0, minimum=0.0),
+        paid_broadcast=flag("HPBOT_PAID_BROADCAST"),
     )

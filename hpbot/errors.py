@@ -6,6 +6,7 @@
     │   ├── ContentError            the study bank is missing or broken (hpbot.content)
     │   ├── MigrationError          the migrations directory or a step in it is unusable (hpbot.store)
     │   ├── DatabaseError           the database file cannot be opened, written, or read as hpbot's (hpbot.store)
+    │   ├── InstanceLocked          another hpbot runs on the same database; names its PID (hpbot.instance)
     │   └── TokenRejected           the Bot API refused HPBOT_TOKEN at start (401) (hpbot.runner)
     ├── BackupError                 a backup or restore could not be made (hpbot.backup)
     ├── InputError                  a chat user typed something the rules refuse; the reply explains (hpbot.domain)
@@ -49,6 +50,10 @@ class MigrationError(StartupError):
 
 class DatabaseError(StartupError):
     """The database file cannot be opened, written or read as an hpbot database."""
+
+
+class InstanceLocked(StartupError):
+    """Another hpbot holds the database's instance lock: two bots on one database would post everything twice."""
 
 
 class TokenRejected(StartupError):

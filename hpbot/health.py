@@ -34,7 +34,9 @@ def check(db_path: Path | str, now: float | None = None, max_age: float = MAX_AG
         return f"no heartbeat at {path}: the bot has not completed a scheduling round yet"
     age = now - path.stat().st_mtime
     if age > max_age:
-        return f"heartbeat is {age:.0f}s old (limit {max_age:.0f}s): the scheduler is stuck or the bot stopped"
+        return (
+            f"heartbeat is {age:.0f}s old (limit {max_age:.0f}s): the scheduler is stuck or the bot stopped"
+        )
     telegram = heartbeat_path(db_path, TELEGRAM)
     if not telegram.exists():
         return f"no answer from Telegram recorded at {telegram}: the bot has not reached the Bot API yet"

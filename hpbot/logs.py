@@ -1,34 +1,58 @@
 """Logging set-up. The token lives in every Bot API URL, so loggers that print URLs stay quiet and a filter
-scrubs the token from anything that still gets through."""
+scrubs the token (and the webhook secret) from anything that still gets through."""
 
 from __future__ import annotations
 
 import logging
 
 
-class RedactToken(logging.Filter):
-    def __init__(self, token: str) -> None:
+class RedactSecrets(logging.Filter):
+    """Replaces each of the given secrets with `***` in a record's message and in its exception's text."""
+
+    def __init__(self, *secrets: str | None) -> None:
         super().__init__()
-        self.token = token
+        # longest first: a secret that contains another is replaced whole
+        self.secrets = tuple(sorted({s for s in secrets if s}, key=len, reverse=True))
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return text
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self.token:
+        if not self.secrets:
             return True
-        message = record.getMessage()
-        if self.token in message:
-            record.msg, record.args = message.replace(self.token, "***"), None
-        if record.exc_info and record.exc_info[1] is not None and self.token in str(record.exc_info[1]):
-            record.exc_text = logging.Formatter().formatException(record.exc_info).replace(self.token, "***")
-            record.exc_info = None
-            record.msg = f"{record.msg}\n{record.exc_text}"
-            record.exc_text = None
+        try:
+            message = record.getMessage()
+        except (
+            Exception
+        ):  # arguments that do not fit the template: logging would print them in its error report
+            record.msg, record.args = f"(unformattable log message) {self.redact(str(record.msg))}", None
+            return True
+        if any(secret in message for secret in self.secrets):
+            record.msg, record.args = self.redact(message), None
+        if record.exc_info and record.exc_info[1] is not None:
+            # the whole formatted text: a chained cause may hold a secret its outer exception does not
+            text = logging.Formatter().formatException(record.exc_info)
+            if any(secret in text for secret in self.secrets):
+                record.msg, record.args = f"{self.redact(message)}\n{self.redact(text)}", None
+                record.exc_info = record.exc_text = None
         return True
 
 
-def setup_logging(level: str, token: str = "") -> None:
+class RedactToken(RedactSecrets):
+    """The filter under its first name: the token, then any other secrets (the webhook's)."""
+
+    def __init__(self, token: str, *secrets: str | None) -> None:
+        super().__init__(token, *secrets)
+        self.token = token
+
+
+def setup_logging(level: str, token: str = "", secret: str | None = None) -> None:
+    """Log to stderr at `level`, the token and the webhook secret (when there is one) replaced by `***`."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactToken(token))
+    handler.addFilter(RedactToken(token, secret))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

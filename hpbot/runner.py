@@ -25,6 +25,9 @@ log = logging.getLogger("hpbot")
 def run() -> int:
     """Start the bot and serve until a stop signal. 2 when it cannot start: the settings, the study bank or the
     database (any StartupError) is then one English line on stderr, without a traceback, for the operator."""
+    from hpbot import instance
+
+    lock = None
     try:
         config = load_config()
         setup_logging(config.log_level, config.token)
@@ -36,8 +39,13 @@ def run() -> int:
 
             log.warning("HPBOT_CLOCK_FILE is set: time is read from %s (demo and trials only)", clock_file)
             clock = FileClock(clock_file)
+        lock = instance.acquire(
+            config.db_path
+        )  # one bot per database: a second one would post everything twice
         hp = build(config, clock=clock)
     except StartupError as exc:
+        if lock is not None:
+            lock.release()
         print(f"hpbot: {one_line(exc)}", file=sys.stderr)
         return 2
     from hpbot import eventloop
@@ -50,6 +58,8 @@ def run() -> int:
     except TokenRejected as exc:
         print(f"hpbot: {one_line(exc)}", file=sys.stderr)
         return 2
+    finally:
+        lock.release()
 
 
 def one_line(exc: BaseException) -> str:
@@ -58,10 +68,12 @@ def one_line(exc: BaseException) -> str:
 
 
 START_RETRY_MAX = 60.0  # seconds between two attempts to reach the Bot API at start
-EXIT_TOKEN_REVOKED = 3  # the token was rejected while running: the supervisor sees a failure, not a clean stop
+EXIT_TOKEN_REVOKED = (
+    3  # the token was rejected while running: the supervisor sees a failure, not a clean stop
+)
 
 
-async def serve(application: Any, config: Any, allowed_updates: list[str]) -> int:
+async def serve(application: Any, config: Any, allowed_updates: list[str], *, receiving: Any = None) -> int:
     """What `Application.run_polling`/`run_webhook` do, in one run of the event loop: initialize (reaching the Bot
     API, retried with backoff), post_init (recovery), start receiving updates, wait for a stop signal, then stop
     and shut down, post_shutdown included. Returns the exit code: 0 after a stop signal, EXIT_TOKEN_REVOKED when
@@ -72,7 +84,7 @@ async def serve(application: Any, config: Any, allowed_updates: list[str]) -> in
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    receiving = Receiving(application)
+    receiving = receiving or Receiving(application)
     initialized = False
     try:
         initialized = await _initialize(application, stop)

@@ -12,7 +12,7 @@ SCORING_RULE = (
     "Chỉ lần bấm đầu tiên được tính."
 )
 STREAK_RULE = (
-    "Chuỗi ngày: số câu hỏi liên tiếp của nhóm mà bạn đã trả lời (đúng hay sai đều tính). "
+    "Chuỗi ngày: số câu hỏi liên tiếp của nhóm mà đồng chí đã trả lời (đúng hay sai đều tính). "
     "Ngày nhóm không có câu hỏi thì không tính và không làm đứt chuỗi."
 )
 
@@ -33,7 +33,7 @@ HELP = (
     "<b>Thành viên</b>\n"
     "/cauhoi — xem câu hỏi hôm nay\n"
     "/bxh — bảng xếp hạng tuần (/bxh thang, /bxh tatca; /bxh cuocthi — cuộc thi giữa các chi bộ)\n"
-    "/toi — điểm, chuỗi ngày và thứ hạng của bạn\n"
+    "/toi — điểm, chuỗi ngày và thứ hạng của đồng chí\n"
     "/thongke — biểu đồ hoạt động 30 ngày của nhóm\n"
     "/trogiup — hướng dẫn này\n\n"
     "<b>Quản trị viên nhóm</b>\n"
@@ -51,8 +51,13 @@ HELP = (
 
 GROUP_ONLY = "Lệnh này dùng trong nhóm chi bộ. Hãy thêm tôi vào nhóm rồi gửi lệnh ở đó."
 ADMIN_ONLY = "Xin lỗi, chỉ quản trị viên nhóm mới dùng được lệnh này."
+ADMIN_UNCHECKED = (
+    "⚠️ Tôi chưa kiểm tra được quyền quản trị của đồng chí (Telegram không phản hồi). "
+    "Đồng chí thử lại sau ít phút."
+)
 UNKNOWN_MEMBER = (
-    "Tôi không xác định được tài khoản của bạn (đang ẩn danh?). Hãy gửi lệnh bằng tài khoản cá nhân."
+    "Tôi không xác định được tài khoản của đồng chí (đang ẩn danh?). "
+    "Đồng chí hãy gửi lệnh bằng tài khoản cá nhân."
 )
 
 SUBSCRIBED = (
@@ -91,7 +96,7 @@ OPTION_LINE_RIGHT = "✅ <b>{letter}. {text}</b>"
 CITATION = "Câu {number} – PHẦN {roman}: {part_title}"
 
 ACK_RECORDED = "Đã ghi nhận đáp án {letter}. Kết quả công bố lúc {reveal}."
-ACK_DUPLICATE = "Bạn đã chọn {letter} rồi. Chỉ lần bấm đầu tiên được tính."
+ACK_DUPLICATE = "Đồng chí đã chọn {letter} rồi. Chỉ lần bấm đầu tiên được tính."
 ACK_CLOSED = "Câu hỏi này đã đóng, đáp án đã được công bố."
 ACK_INVALID = "Nút này không còn hiệu lực."
 ACK_ANONYMOUS = "Hãy trả lời bằng tài khoản cá nhân (không ẩn danh) để được tính điểm."
@@ -136,7 +141,7 @@ PERIOD_WORDS = {
 BOARD_TITLES = {"tuan": "tuần này ({start} – {end})", "thang": "tháng {month}", "tatca": "từ trước đến nay"}
 BOARD_HEADER = "🏆 <b>Bảng xếp hạng {title}</b>\n"
 BOARD_LINE = "{medal} {name} — <b>{points}</b> điểm · chuỗi {streak}"
-BOARD_SELF = "\n…\n<b>Bạn:</b> {line}"
+BOARD_SELF = "\n…\n<b>Đồng chí:</b> {line}"
 BOARD_EMPTY = "Chưa có điểm nào trong khoảng thời gian này. Hãy trả lời câu hỏi hằng ngày để ghi điểm!"
 BOARD_BAD_PERIOD = "Không rõ khoảng thời gian. Dùng: /bxh tuan, /bxh thang, /bxh tatca hoặc /bxh cuocthi"
 
@@ -146,7 +151,7 @@ ME = (
     "Chuỗi ngày: <b>{streak}</b> (dài nhất: {best})\n"
     "Đã trả lời: {answers} câu, đúng {correct} ({accuracy}%)"
 )
-ME_NONE = "Bạn chưa có câu trả lời nào được tính trong nhóm này. Hãy trả lời câu hỏi hôm nay nhé!"
+ME_NONE = "Đồng chí chưa có câu trả lời nào được tính trong nhóm này. Mời đồng chí trả lời câu hỏi hôm nay."
 ERROR_GENERIC = "⚠️ Có lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút."
 
 COMMANDS_MEMBER = [
@@ -177,7 +182,12 @@ COMMANDS_ORGANIZER = COMMANDS_PRIVATE + [
 ]
 
 # competitions: organizers (private chat) ------------------------------------------------------------------------
-ORGANIZER_ONLY = "Xin lỗi, lệnh này chỉ dành cho ban tổ chức cuộc thi."
+ORGANIZER_ONLY_GROUP = "Xin lỗi, lệnh này chỉ dành cho ban tổ chức cuộc thi."
+ORGANIZER_ONLY = (
+    ORGANIZER_ONLY_GROUP
+    + " Mã Telegram của đồng chí: <code>{user_id}</code> — gửi mã này cho cán bộ kỹ thuật "
+    "nếu đồng chí thuộc ban tổ chức."
+)
 PRIVATE_ONLY = "Lệnh này dùng trong tin nhắn riêng với tôi: kết quả của các nhóm không đăng vào nhóm."
 COMP_CREATE_USAGE = (
     "Cách tạo cuộc thi: /cuocthi_tao Tên cuộc thi | ngày bắt đầu | ngày kết thúc\n"
@@ -247,7 +257,7 @@ COMP_BOARD_HEADER = (
 )
 COMP_BOARD_LINE = "{medal} {name} · <i>{group}</i> — <b>{points}</b> điểm"
 COMP_BOARD_NO_SCORES = "Chưa có điểm nào (điểm được tính sau giờ công bố đáp án mỗi ngày)."
-COMP_BOARD_SELF = "\n…\n<b>Bạn:</b> {line}"
+COMP_BOARD_SELF = "\n…\n<b>Đồng chí:</b> {line}"
 COMP_GROUP_LINE = "{medal} {group} — tham gia {rate}% · {mean} điểm/thành viên"
 COMP_BOARD_GROUP = (
     "\n\n<b>Nhóm {group}</b>: hạng <b>{rank}/{total}</b>\n"

@@ -1,10 +1,15 @@
 """Settings: defaults, clear errors, and a token that never shows in repr."""
 
+import re
+import secrets
+from pathlib import Path
+
 import pytest
 
 from hpbot.config import DEFAULT_API_BASE_URL, ConfigError, load_config
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+SECRET = "Wh5ecret_" + "k3-" * 10  # 39 characters of Telegram's alphabet
 
 
 def test_defaults():
@@ -54,11 +59,12 @@ def test_token_never_in_repr_or_str():
         {
             "HPBOT_TOKEN": TOKEN,
             "HPBOT_WEBHOOK_URL": "https://x.example.org",
-            "HPBOT_WEBHOOK_SECRET": "s3cret-value",
+            "HPBOT_WEBHOOK_SECRET": SECRET,
         }
     )
+    assert config.webhook_secret == SECRET
     for text in (repr(config), str(config), f"{config}"):
-        assert TOKEN not in text and "s3cret-value" not in text
+        assert TOKEN not in text and SECRET not in text
 
 
 def test_dotenv_fills_what_the_environment_does_not_set(tmp_path, monkeypatch):
@@ -67,3 +73,51 @@ def test_dotenv_fills_what_the_environment_does_not_set(tmp_path, monkeypatch):
     monkeypatch.setenv("HPBOT_TZ", "Asia/Bangkok")
     config = load_config(dotenv=tmp_path / ".env")
     assert config.token == TOKEN and config.tz.key == "Asia/Bangkok"
+
+
+def webhook(secret: str, **more: str) -> dict[str, str]:
+    return {
+        "HPBOT_TOKEN": TOKEN,
+        "HPBOT_WEBHOOK_URL": "https://bot.example.org",
+        "HPBOT_WEBHOOK_SECRET": secret,
+        **more,
+    }
+
+
+def test_the_webhook_listens_on_loopback_unless_told_otherwise():
+    assert load_config(webhook(SECRET)).webhook_listen == "127.0.0.1"  # behind the reverse proxy on this host
+    assert load_config(webhook(SECRET, HPBOT_WEBHOOK_LISTEN="0.0.0.0")).webhook_listen == "0.0.0.0"
+
+
+@pytest.mark.parametrize(
+    "secret", ["a" * 32, "A-z_0" * 51 + "9", secrets.token_urlsafe(48), secrets.token_urlsafe(24)]
+)
+def test_a_webhook_secret_of_32_to_256_telegram_characters_is_taken(secret):
+    assert load_config(webhook(secret)).webhook_secret == secret
+
+
+@pytest.mark.parametrize(
+    ("secret", "fragment"),
+    [
+        ("7", "too short to be safe: 1 characters, at least 32"),
+        ("a" * 31, "too short to be safe: 31 characters, at least 32"),
+        ("a" * 257, "too long: 257 characters, Telegram allows at most 256"),
+        ("a" * 31 + "!", "may hold only A-Z, a-z, 0-9, _ and -"),
+        ("mật-khẩu-" * 5, "may hold only A-Z, a-z, 0-9, _ and -"),
+        ("change-me-to-a-long-random-string", "still the placeholder from .env.example"),  # the old one
+    ],
+)
+def test_a_weak_or_malformed_webhook_secret_is_refused_in_english(secret, fragment):
+    with pytest.raises(ConfigError, match=fragment) as info:
+        load_config(webhook(secret))
+    message = str(info.value)
+    assert message.startswith("HPBOT_WEBHOOK_SECRET") and secret not in message
+    assert "python -c 'import secrets; print(secrets.token_urlsafe(48))'" in message
+
+
+def test_the_placeholder_in_env_example_is_refused():
+    example = (Path(__file__).parent.parent / ".env.example").read_text()
+    placeholder = re.search(r"^# ?HPBOT_WEBHOOK_SECRET=(.+)$", example, re.MULTILINE).group(1).strip()
+    assert "secrets.token_urlsafe(48)" in example  # the file says how to make a real one
+    with pytest.raises(ConfigError, match="still the placeholder from .env.example"):
+        load_config(webhook(placeholder))

@@ -11,20 +11,25 @@ from hpbot import eventloop
 from hpbot.runner import serve
 
 
-class StubUpdater:
+class StubReceiving:
+    """hpbot.tg.app.Receiving's surface: polling or the webhook, and the flag of a rejected token."""
+
     def __init__(self, calls: list[str]) -> None:
         self.calls, self.running = calls, False
+        self.failed = asyncio.Event()
+        self.fatal: list[str] = []
 
-    async def start_polling(self, **kwargs) -> None:
+    async def start_polling(self) -> None:
         self.calls.append("start_polling")
         self.running = True
 
-    async def start_webhook(self, **kwargs) -> None:
-        self.calls.append(f"start_webhook {kwargs['webhook_url']}")
+    async def start_webhook(self, config) -> None:
+        self.calls.append(f"start_webhook {config.webhook_url}")
         self.running = True
 
     async def stop(self) -> None:
-        self.calls.append("updater.stop")
+        if self.running:
+            self.calls.append("receiving.stop")
         self.running = False
 
 
@@ -33,7 +38,7 @@ class StubApplication:
 
     def __init__(self, signal_in: str | None) -> None:
         self.calls: list[str] = []
-        self.updater = StubUpdater(self.calls)
+        self.receiving = StubReceiving(self.calls)
         self.running = False
         self.signal_in = signal_in
 
@@ -81,7 +86,7 @@ def sigint_handler_restored():
 def test_a_stop_signal_during_start_up_stops_the_bot_before_it_receives_updates(loop):
     app = StubApplication(signal_in="post_init")
     run = asyncio.run if loop == "asyncio" else eventloop.run
-    run(asyncio.wait_for(serve(app, POLLING, []), 5))
+    run(asyncio.wait_for(serve(app, POLLING, [], receiving=app.receiving), 5))
     assert app.calls == ["initialize", "post_init", "shutdown", "post_shutdown"]
 
 
@@ -100,6 +105,7 @@ def test_a_stop_signal_once_running_stops_updates_then_the_application(loop):
                     webhook_secret="s",
                 ),
                 [],
+                receiving=app.receiving,
             ),
             5,
         )
@@ -107,9 +113,9 @@ def test_a_stop_signal_once_running_stops_updates_then_the_application(loop):
     assert app.calls == [
         "initialize",
         "post_init",
-        "start_webhook http://127.0.0.1:8443/telegram",
+        "start_webhook http://127.0.0.1:8443/",
         "start",
-        "updater.stop",
+        "receiving.stop",
         "stop",
         "shutdown",
         "post_shutdown",

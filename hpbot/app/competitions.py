@@ -139,7 +139,9 @@ class CompetitionService:
         return schedule.local_date(self.now(), self.tz)
 
     def is_organizer(self, user_id: int | None) -> bool:
-        return user_id is not None and user_id in self.organizers
+        """In HPBOT_ORGANIZERS, or added with `hpbot organizers add` (read from the database each time: a change
+        made while the bot runs counts at the next command)."""
+        return user_id is not None and (user_id in self.organizers or self.store.organizers.contains(user_id))
 
     # organizing ---------------------------------------------------------------------------------------------
     def create(self, text: str, user_id: int) -> Competition:
@@ -154,8 +156,10 @@ class CompetitionService:
         """By id or join code; without one, the newest active competition (else the newest)."""
         arg = (arg or "").strip()
         if arg:
-            if arg.isdigit():
-                return self.comps.get(int(arg))
+            # only plain digits are a number ('²' and '١' are digits to isdigit()); one beyond any id is unknown
+            if arg.isascii() and arg.isdigit():
+                number = int(arg) if len(arg) <= 19 else None
+                return self.comps.get(number) if number is not None and number <= 2**62 else None
             return self.comps.by_code(arg)
         return _newest_active(self.comps.all())
 

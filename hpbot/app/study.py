@@ -134,13 +134,17 @@ class StudyService:
     def item(self, rnd: Round) -> QuizItem:
         return self.bank.item(rnd.item_id)
 
-    def answer(self, round_id: int, chat_id: int, user_id: int, option: int) -> AnswerResult:
+    def answer(
+        self, round_id: int, chat_id: int, user_id: int, option: int, at: datetime | None = None
+    ) -> AnswerResult:
+        """A member's tap. `at` is when the tap reached the bot (it may be handled later): the speed bonus and
+        whether the round was still taking answers are judged at that time; None means now."""
         rnd = self.store.round(round_id)
         if rnd is None or rnd.chat_id != chat_id or not 0 <= option < 4:
             return AnswerResult(AnswerOutcome.INVALID)
-        if not rnd.is_open:
+        now = at or self.now()
+        if not rnd.is_open or now >= rnd.reveal_at:
             return AnswerResult(AnswerOutcome.CLOSED, round=rnd)
-        now = self.now()
         started = rnd.posted_at or now
         elapsed_ms = max(0, int((now - started).total_seconds() * 1000))
         correct = option == self.bank.item(rnd.item_id).answer

@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from hpbot.store.opening import PRIVATE_FILE, create_private_file, make_private_directory
+
 FORMATS = (".xlsx", ".csv")
 
 
@@ -70,7 +72,10 @@ def run_export(args: argparse.Namespace) -> int:
     finally:
         store.close()
     all_tables = workbook.tables(report, tz)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        make_private_directory(out.parent)
+    except OSError as exc:
+        return _fail(f"cannot make the directory {out.parent}: {exc.strerror or exc}")
     written: list[Path] = []
     with tqdm(
         total=workbook.row_count(all_tables),
@@ -82,12 +87,14 @@ def run_export(args: argparse.Namespace) -> int:
     ) as bar:
         if out.suffix.lower() == ".xlsx":
             partial = out.with_name(out.name + ".part")
+            private_file(partial)
             workbook.write_xlsx(all_tables, partial, progress=bar.update)
             partial.replace(out)  # never a half-written workbook under the requested name
             written.append(out)
         else:
             for table in all_tables:
                 target = out.with_name(f"{out.stem}-{table.slug}.csv")
+                private_file(target)
                 target.write_bytes(workbook.csv_bytes(table))
                 bar.update(len(table.rows))
                 written.append(target)
@@ -98,6 +105,13 @@ def run_export(args: argparse.Namespace) -> int:
         f"{', '.join(str(p) for p in written)} in {time.perf_counter() - started:.1f} s"
     )
     return 0
+
+
+def private_file(path: Path) -> None:
+    """`path` exists with mode 0600 before anything is written into it (writing keeps the mode): the results
+    name members and their answers. A file left there before is made 0600 too, since it is overwritten."""
+    if not create_private_file(path):
+        os.chmod(path, PRIVATE_FILE)
 
 
 def _fail(message: str) -> int:

@@ -8,6 +8,7 @@ here replaces, truncates or removes a file: SQLite creates a new database only w
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sqlite3
@@ -44,6 +45,7 @@ def connect(path: Path) -> sqlite_utils.Database:
     memory = str(path) == ":memory:"
     if not memory:
         make_directory(path)
+        create_database_file(path)
     with translated(path):
         db = sqlite_utils.Database(path)
     try:
@@ -96,12 +98,60 @@ def open_error(path: Path, exc: sqlite3.Error) -> DatabaseError:
 
 
 def make_directory(path: Path) -> None:
-    """The database's directory, made if missing."""
+    """The database's directory, made if missing (0700, as every directory made for its files)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_directory(path.parent)
     except OSError as exc:
         reason = why_unwritable(path) or exc.strerror or str(exc)
         raise DatabaseError(f"{path} cannot be created: {reason}: {WRITABLE}") from exc
+
+
+def create_database_file(path: Path) -> None:
+    """A new database starts as an empty file of mode 0600, made before SQLite opens it: SQLite would make it
+    0644 (less the umask), and gives its -wal and -shm files the database file's mode. An existing file keeps
+    the mode someone gave it."""
+    try:
+        create_private_file(path)
+    except OSError as exc:
+        reason = why_unwritable(path) or exc.strerror or str(exc)
+        raise DatabaseError(f"{path} cannot be opened for writing: {reason}: {WRITABLE}") from exc
+
+
+# The members' answers and names are nobody else's business on a shared host: what hpbot creates (the database,
+# backups, exports, the directories it makes for them) is readable by its own user only, whatever the umask.
+PRIVATE_FILE = 0o600
+PRIVATE_DIRECTORY = 0o700
+
+
+def make_private_directory(directory: Path) -> None:
+    """`directory` and its missing parents, each made 0700; directories already there are left as they are.
+    Raises OSError (NotADirectoryError when a file stands where a directory should be)."""
+    missing: list[Path] = []
+    current = directory
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for step in reversed(missing):
+        try:
+            os.mkdir(step, PRIVATE_DIRECTORY)
+        except FileExistsError:  # made meanwhile by someone else: theirs, left as it is
+            continue
+        os.chmod(step, PRIVATE_DIRECTORY)  # the umask may have taken bits away: exactly 0700
+    if not directory.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(directory))
+
+
+def create_private_file(path: Path) -> bool:
+    """Create `path` empty with mode 0600 if nothing is there; True if it was created now. Raises OSError."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, PRIVATE_FILE)
+    except FileExistsError:
+        return False
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+    finally:
+        os.close(fd)
+    return True
 
 
 def why_unwritable(path: Path) -> str | None:

@@ -15,6 +15,7 @@ from hpbot.store.checkpoint import Checkpointer
 from hpbot.store.competitions import Competitions
 from hpbot.store.inbox import Inbox
 from hpbot.store.migrations import migrate
+from hpbot.store.organizers import Organizers
 from hpbot.store.rows import Group, Round, RoundAnswer, Row, select
 
 NAME_CACHE_SIZE = 100_000
@@ -31,6 +32,7 @@ class Store:
         self.checkpointer = checkpointer
         self.competitions = Competitions(db)
         self.inbox = Inbox(db)
+        self.organizers = Organizers(db)
         # names last written per user: a tap by a known member writes nothing
         self._names: dict[int, tuple[str, str | None, str | None]] = {}
 

@@ -1,5 +1,5 @@
 """The `/_control/` API, routes that are not Bot API methods, for the benchmarks: `ControlMixin.control` runs an
-action (`_c_<action>`: build the world in bulk, set limits, queue updates, offer button taps at a fixed rate
+action (`_c_<action>`: build the world in bulk, set limits and strictness, queue updates, offer button taps at a fixed rate
 through getUpdates or by POSTing to the webhook, have members answer each post, read back statistics, reset);
 `LocalFake` offers the same `control()` interface as `FakeProcess` for a fake in the caller's own event loop.
 """
@@ -33,6 +33,9 @@ class ControlMixin:
     limits: Limits
     _global_window: deque[float]
     _chat_windows: dict[int, deque[float]]
+    _private_buckets: dict[int, tuple[float, float]]
+    callback_ttl: float | None
+    get_me_fields: tuple[str, ...] | None
     users: dict[int, dict]
     chats: dict[int, dict]
     _messages: dict[int, list[SentMessage]]
@@ -92,7 +95,11 @@ class ControlMixin:
 
         world        {"users": [{"id", "first_name", ...}], "groups": [{"chat_id", "title", "type", "admins",
                      "members", "bot_in"}]}: add users and groups in bulk
-        limits       {"global_per_second", "per_chat_per_minute"}: replace the rate limits (null: none)
+        limits       {"global_per_second", "per_chat_per_minute", "per_private_chat_per_second",
+                     "private_burst"}: replace the rate limits (null or absent: none; burst 3 if absent)
+        strictness   {"callback_ttl": seconds | null, "get_me_fields": [field, ...] | null}: set what is given:
+                     how long a callback query may be answered after its tap (null: forever), and the only
+                     fields getMe answers (null: all)
         updates      {"updates": [update without update_id, ...]}: queue raw updates; returns their update ids
         offer_taps   {"taps": [[user_id, chat_id, message_id, data], ...], "rate": taps/s (0: all at once),
                      "via": "poll" | "webhook"}: offer button taps in the background, through getUpdates or by
@@ -156,12 +163,31 @@ class ControlMixin:
                 self.tap(user_id, message.chat_id, message.message_id, data)
 
     def _c_limits(self, p: dict) -> dict:
-        self.limits = Limits(p.get("global_per_second"), p.get("per_chat_per_minute"))
+        self.limits = Limits(
+            p.get("global_per_second"),
+            p.get("per_chat_per_minute"),
+            p.get("per_private_chat_per_second"),
+            p.get("private_burst") or 3,
+        )
         self._global_window.clear()
         self._chat_windows.clear()
+        self._private_buckets.clear()
         return {
             "global_per_second": self.limits.global_per_second,
             "per_chat_per_minute": self.limits.per_chat_per_minute,
+            "per_private_chat_per_second": self.limits.per_private_chat_per_second,
+            "private_burst": self.limits.private_burst,
+        }
+
+    def _c_strictness(self, p: dict) -> dict:
+        if "callback_ttl" in p:
+            self.callback_ttl = p["callback_ttl"]
+        if "get_me_fields" in p:
+            fields = p["get_me_fields"]
+            self.get_me_fields = None if fields is None else tuple(fields)
+        return {
+            "callback_ttl": self.callback_ttl,
+            "get_me_fields": None if self.get_me_fields is None else list(self.get_me_fields),
         }
 
     def _c_updates(self, p: dict) -> list[int]:
@@ -318,10 +344,12 @@ class ControlMixin:
 class LocalFake:
     """A FakeTelegram in this process and event loop, behind the same `control()` interface as FakeProcess."""
 
-    def __init__(self, *, limits: Limits | None = None, strict_html: bool = True) -> None:
+    def __init__(
+        self, *, limits: Limits | None = None, strict_html: bool = True, callback_ttl: float | None = 15.0
+    ) -> None:
         from hpbot.testing.server import FakeTelegram  # here: server.py imports this module for ControlMixin
 
-        self.fake = FakeTelegram(limits=limits, strict_html=strict_html)
+        self.fake = FakeTelegram(limits=limits, strict_html=strict_html, callback_ttl=callback_ttl)
 
     async def start(self) -> LocalFake:
         await self.fake.start()

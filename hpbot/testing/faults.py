@@ -1,10 +1,11 @@
 """Fault injection and flood limits: `FaultsMixin` queues faults for the next calls to a method (an error such
 as 429 or 5xx, a timeout, a reset connection, a malformed body) and answers 429 to the sends (`SENDS`) beyond
-the `Limits`, the way Telegram does; `ApiError` is the error answer a Bot API method or control action raises.
+the `Limits` (Telegram's, on by default), the way Telegram does; `ApiError` is the error answer a Bot API method or control action raises.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ class FaultsMixin:
         self.faults: list[Fault] = []
         self._global_window: deque[float] = deque()
         self._chat_windows: dict[int, deque[float]] = defaultdict(deque)
+        self._private_buckets: dict[int, tuple[float, float]] = {}  # private chat -> (sends left, when)
 
     # faults -------------------------------------------------------------------------------------------------
     def fail(
@@ -91,20 +93,36 @@ class FaultsMixin:
         return None
 
     def _limited(self, chat_id: Any) -> int | None:
+        """None if a send into `chat_id` is within the limits now (and then counted), else the seconds to wait:
+        Telegram's retry_after. Groups (negative ids) count per minute, private chats have a bucket of
+        `private_burst` sends refilled at `per_private_chat_per_second`, and every send counts across chats."""
         now = time.monotonic()
-        if self.limits.global_per_second:
+        limits = self.limits
+        if limits.global_per_second:
             window = self._global_window
             while window and now - window[0] >= 1.0:
                 window.popleft()
-            if len(window) >= self.limits.global_per_second:
+            if len(window) >= limits.global_per_second:
                 return 1
-        if self.limits.per_chat_per_minute and isinstance(chat_id, int) and chat_id < 0:
+        group = isinstance(chat_id, int) and chat_id < 0
+        if limits.per_chat_per_minute and group:
             chat_window = self._chat_windows[chat_id]
             while chat_window and now - chat_window[0] >= 60:
                 chat_window.popleft()
-            if len(chat_window) >= self.limits.per_chat_per_minute:
+            if len(chat_window) >= limits.per_chat_per_minute:
                 return max(1, int(60 - (now - chat_window[0])) + 1)
-            chat_window.append(now)
-        if self.limits.global_per_second:
+        private = isinstance(chat_id, int) and chat_id > 0
+        rate = limits.per_private_chat_per_second
+        if rate and private:
+            burst = max(1, limits.private_burst)
+            tokens, since = self._private_buckets.get(chat_id, (float(burst), now))
+            tokens = min(float(burst), tokens + (now - since) * rate)
+            if tokens < 1.0:
+                self._private_buckets[chat_id] = (tokens, now)
+                return max(1, math.ceil((1.0 - tokens) / rate))
+            self._private_buckets[chat_id] = (tokens - 1.0, now)
+        if limits.per_chat_per_minute and group:
+            self._chat_windows[chat_id].append(now)
+        if limits.global_per_second:
             self._global_window.append(now)
         return None

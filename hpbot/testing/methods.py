@@ -1,27 +1,89 @@
 """The Bot API methods the fake answers (`MethodsMixin._m_<method, lower case>`), with objects
-python-telegram-bot parses, and the checks Telegram makes on them: the chat exists and the bot is in it, HTML
-parses and the text fits (`_check_text`), button data fits (`_check_markup`); `_as_telegram`, `_find`, `_edit` and
-`_send_file` are their shared steps.
+python-telegram-bot parses, and the checks Telegram makes on them, in Telegram's words: the chat exists and the
+bot is in it, the parse mode is one Telegram knows and the HTML parses (`_formatted`), a text or caption fits
+(`_check_text`, `_check_caption`), inline buttons are valid (`_check_markup`), a reply's message exists
+(`_check_reply`), an edit changes something, commands and their scope are valid (`_commands_scope`), a callback
+query is answered in time, getUpdates is not used beside a webhook and serves only the allowed kinds of update;
+`_as_telegram`, `_find`, `_edit` and `_send_file` are their shared steps.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import json
+import re
 import time
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from hpbot.testing.faults import ApiError
-from hpbot.testing.html_check import check_html
+from hpbot.testing.html_check import HtmlError, parse_html
 from hpbot.testing.world import SentMessage
+
+PARSE_MODES = {"html", "markdown", "markdownv2"}
+# every kind of update the Bot API knows; those a bot gets when it never said which (or said none it knows)
+UPDATE_KINDS = {
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "business_connection",
+    "business_message",
+    "edited_business_message",
+    "deleted_business_messages",
+    "message_reaction",
+    "message_reaction_count",
+    "inline_query",
+    "chosen_inline_result",
+    "callback_query",
+    "shipping_query",
+    "pre_checkout_query",
+    "purchased_paid_media",
+    "poll",
+    "poll_answer",
+    "my_chat_member",
+    "chat_member",
+    "chat_join_request",
+    "chat_boost",
+    "removed_chat_boost",
+}
+DEFAULT_UPDATE_KINDS = UPDATE_KINDS - {"chat_member", "message_reaction", "message_reaction_count"}
+# the fields that give an inline button its action (a button with none of them is a "text button")
+BUTTON_ACTIONS = (
+    "url",
+    "callback_data",
+    "callback_game",
+    "pay",
+    "switch_inline_query",
+    "switch_inline_query_chosen_chat",
+    "switch_inline_query_current_chat",
+    "login_url",
+    "web_app",
+    "copy_text",
+)
+COMMAND = re.compile(r"[a-z0-9_]{1,32}")
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply "
+    "markup are exactly the same as a current content and reply markup of the message"
+)
+QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+
+
+def _flag(value: Any) -> bool:
+    """A boolean parameter as sent: JSON true, or the text of a form field."""
+    return value is True or (isinstance(value, str) and value.lower() in ("true", "1")) or value == 1
 
 
 class MethodsMixin:
     """FakeTelegram's Bot API methods, each taking the request's parameters and returning its result. A chat id
     from a request is typed Any: it is the value as sent (None if absent), checked by looking it up in the world."""
 
-    webhook: dict[str, Any]  # set by setWebhook, emptied by deleteWebhook; absent until either
+    webhook: dict[str, Any]  # set by setWebhook, emptied by deleteWebhook
+    callback_ttl: float | None  # seconds a callback query may be answered after the tap (None: forever)
+    get_me_fields: tuple[str, ...] | None  # the fields getMe answers (None: all Telegram sends)
+    allowed_updates: set[str]  # the kinds of update getUpdates serves, as the last call that said so asked
+    commands: dict[str, list[dict]]  # scope (JSON) -> the commands set for it (language codes not kept apart)
 
     # from the other mixins of FakeTelegram (server, world, control), for the type checker
     strict_html: bool
@@ -34,7 +96,8 @@ class MethodsMixin:
     _messages: dict[int, list[SentMessage]]
     _message_ids: dict[int, itertools.count[int]]
     callback_answers: dict[str, dict]
-    _open_queries: set[str]
+    _open_queries: dict[str, float]
+    _user_messages: dict[int, set[int]]
     _updates: deque[dict]
     _confirmed: int
     _last_update_id: int
@@ -64,25 +127,98 @@ class MethodsMixin:
             raise ApiError(403, "Forbidden: bot is not a member of the group chat")
         return chat
 
-    def _check_text(self, text: str, parse_mode: str | None) -> None:
-        plain = text
-        if parse_mode and parse_mode.upper() == "HTML" and self.strict_html:
-            problem, plain = check_html(text)
-            if problem:
-                raise ApiError(400, f"Bad Request: can't parse entities: {problem}")
-        if not plain.strip():
+    def _formatted(self, text: str, parse_mode: Any, entities: Any) -> tuple[str, list[dict]]:
+        """(the text as shown, its entities) as Telegram parses a text or caption in `parse_mode`, or its refusal.
+        Telegram ignores the parse mode of an empty text; Markdown is not parsed here (shown as sent)."""
+        mode = str(parse_mode or "").lower()
+        if text and mode not in ("", "none"):
+            if mode not in PARSE_MODES:
+                raise ApiError(400, "Bad Request: unsupported parse_mode")
+            if mode == "html" and self.strict_html:
+                try:
+                    return parse_html(text)
+                except HtmlError as exc:
+                    raise ApiError(400, f"Bad Request: can't parse entities: {exc}") from None
+            return text, []
+        return text, [dict(e) for e in entities if isinstance(e, dict)] if isinstance(entities, list) else []
+
+    def _check_text(self, text: str, parse_mode: Any, entities: Any = None) -> tuple[str, list[dict]]:
+        shown, found = self._formatted(text, parse_mode, entities)
+        if not shown.strip():
             raise ApiError(400, "Bad Request: message text is empty")
-        if len(plain.encode("utf-16-le")) // 2 > 4096:
+        if len(shown.encode("utf-16-le")) // 2 > 4096:
             raise ApiError(400, "Bad Request: message is too long")
+        return shown, found
+
+    def _check_caption(self, caption: str, parse_mode: Any, entities: Any = None) -> tuple[str, list[dict]]:
+        shown, found = self._formatted(caption, parse_mode, entities)
+        if len(shown.encode("utf-16-le")) // 2 > 1024:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        return shown, found
 
     @staticmethod
     def _check_markup(markup: Any) -> None:
+        """An inline keyboard as the Bot API reads it (every button has text and an action), then as Telegram
+        takes it (the text is not empty, callback data fits in 64 bytes)."""
         if not markup:
             return
-        for row in markup.get("inline_keyboard", []):
-            for button in row:
-                if len(str(button.get("callback_data", "")).encode()) > 64:
-                    raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+        if not isinstance(markup, dict):
+            raise ApiError(400, "Bad Request: object expected as reply markup")
+        rows = markup.get("inline_keyboard")
+        if rows is None:
+            return
+        if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+            raise ApiError(
+                400,
+                'Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays',
+            )
+        buttons = [button for row in rows for button in row]
+        cant_parse = "Bad Request: can't parse inline keyboard button: "
+        for button in buttons:
+            if not isinstance(button, dict):
+                raise ApiError(400, cant_parse + "InlineKeyboardButton must be an Object")
+            if "text" not in button:
+                raise ApiError(400, cant_parse + 'Can\'t find field "text"')
+            for name in ("text", "url", "callback_data"):
+                if name in button and not isinstance(button[name], str):
+                    raise ApiError(400, cant_parse + f'Field "{name}" must be of type String')
+            # an empty url or callback_data counts as absent
+            if not any(
+                button.get(action) or (action in button and action not in ("url", "callback_data"))
+                for action in BUTTON_ACTIONS
+            ):
+                raise ApiError(400, cant_parse + "Text buttons are unallowed in the inline keyboard")
+        for button in buttons:
+            if not button["text"]:
+                raise ApiError(400, "Bad Request: inline keyboard button text must be non-empty")
+            if not button.get("url") and len(button.get("callback_data", "").encode()) > 64:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+
+    def _check_reply(self, chat_id: Any, p: dict) -> None:
+        """A reply (`reply_parameters`, or the older `reply_to_message_id`) to a message that exists, unless it
+        may be sent without the reply."""
+        reply = p.get("reply_parameters")
+        if isinstance(reply, dict):
+            message_id, in_chat = reply.get("message_id"), reply.get("chat_id", chat_id)
+            allow = _flag(reply.get("allow_sending_without_reply"))
+        elif p.get("reply_to_message_id") not in (None, "", 0, "0"):
+            message_id, in_chat = p.get("reply_to_message_id"), chat_id
+            allow = _flag(p.get("allow_sending_without_reply"))
+        else:
+            return
+        try:
+            message_id = int(message_id)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ApiError(400, "Bad Request: message to be replied not found") from None
+        if message_id <= 0:
+            return
+        if isinstance(in_chat, str) and in_chat.lstrip("-").isdigit():
+            in_chat = int(in_chat)
+        exists = self._find(in_chat, message_id) is not None or message_id in self._user_messages.get(
+            in_chat, ()
+        )
+        if not exists and not allow:
+            raise ApiError(400, "Bad Request: message to be replied not found")
 
     def _as_telegram(self, m: SentMessage) -> dict:
         message = {
@@ -90,8 +226,12 @@ class MethodsMixin:
             "date": int(time.time()),
             "chat": self.chats[m.chat_id],
             "from": self.users[self.bot_id],
-            "text": m.text,
         }
+        if m.media is None:
+            message["text"] = m.text
+        else:
+            message["caption"] = m.text
+            message.update(m.media)
         if m.reply_markup:
             message["reply_markup"] = m.reply_markup
         return message
@@ -103,20 +243,46 @@ class MethodsMixin:
         return None
 
     def _m_getme(self, p: dict) -> dict:
-        return {
+        me = {
             **self.users[self.bot_id],
             "can_join_groups": True,
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
         }
+        if self.get_me_fields is not None:
+            me = {key: value for key, value in me.items() if key in self.get_me_fields}
+        return me
+
+    def _remember_allowed_updates(self, value: Any) -> None:
+        """`allowed_updates` as Telegram keeps it: a list naming known kinds replaces the setting, a list naming
+        none (or empty) restores the default (all but chat_member and the reactions), anything else keeps it."""
+        if isinstance(value, list) and all(isinstance(kind, str) for kind in value):
+            self.allowed_updates = {kind.lower() for kind in value} & UPDATE_KINDS or set(
+                DEFAULT_UPDATE_KINDS
+            )
+
+    def _allowed(self, update: dict) -> bool:
+        """Served under the current `allowed_updates`: an update of a known kind it leaves out is not, one of a
+        kind the fake does not know (queued by a test on purpose) always is."""
+        return all(
+            kind in self.allowed_updates or kind not in UPDATE_KINDS for kind in update if kind != "update_id"
+        )
 
     async def _m_getupdates(self, p: dict) -> list:
+        if self.webhook.get("url"):
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete "
+                "the webhook first",
+            )
+        self._remember_allowed_updates(p.get("allowed_updates"))
         offset = int(p.get("offset") or 0)
         if offset:
             self._confirmed = max(self._confirmed, offset - 1)
             while self._updates and self._updates[0]["update_id"] < offset:
                 self._updates.popleft()
-        if not self._updates:
+        batch = self._batch(int(p.get("limit") or 100))
+        if not batch:
             self._new_update.clear()
             try:
                 await asyncio.wait_for(
@@ -124,17 +290,25 @@ class MethodsMixin:
                 )
             except TimeoutError:
                 pass
-        batch = list(itertools.islice(self._updates, int(p.get("limit") or 100)))
+            batch = self._batch(int(p.get("limit") or 100))
         if batch:
             self._last_update_id = max(self._last_update_id, batch[-1]["update_id"])
         return batch
+
+    def _batch(self, limit: int) -> list[dict]:
+        """The next `limit` updates allowed; those not allowed are dropped as Telegram drops them (at the head of
+        the queue now, further on by the offset that confirms the batch)."""
+        while self._updates and not self._allowed(self._updates[0]):
+            self._updates.popleft()
+        return list(itertools.islice(filter(self._allowed, self._updates), max(1, min(limit, 100))))
 
     def _m_deletewebhook(self, p: dict) -> bool:
         self.webhook = {}
         return True
 
     def _m_setwebhook(self, p: dict) -> bool:
-        self.webhook = p
+        self.webhook = p if p.get("url") else {}
+        self._remember_allowed_updates(p.get("allowed_updates"))
         return True
 
     def _m_getwebhookinfo(self, p: dict) -> dict:
@@ -144,23 +318,84 @@ class MethodsMixin:
             "pending_update_count": len(self._updates),
         }
 
+    def _commands_scope(self, p: dict) -> str:
+        """The scope of a command menu (as JSON, the key of `commands`); one naming a chat needs the chat to
+        exist for the bot (a private chat the member has started, a group it is in or was in)."""
+        scope = p.get("scope")
+        if not scope:
+            return '{"type": "default"}'
+        if not isinstance(scope, dict):
+            raise ApiError(400, "Bad Request: can't parse BotCommandScope JSON object")
+        kind = scope.get("type")
+        if kind in ("default", "all_private_chats", "all_group_chats", "all_chat_administrators"):
+            return json.dumps({"type": kind})
+        if kind not in ("chat", "chat_administrators", "chat_member"):
+            raise ApiError(400, "Bad Request: can't parse BotCommandScope: Unsupported type specified")
+        chat_id = scope.get("chat_id")
+        if isinstance(chat_id, str) and chat_id.lstrip("-").isdigit():
+            chat_id = int(chat_id)
+        if chat_id in (None, ""):
+            raise ApiError(400, "Bad Request: can't parse BotCommandScope: Empty chat_id specified")
+        if chat_id not in self.chats:
+            raise ApiError(400, "Bad Request: chat not found")
+        return json.dumps({"type": kind, "chat_id": chat_id, "user_id": scope.get("user_id")})
+
     def _m_setmycommands(self, p: dict) -> bool:
+        commands = p.get("commands") or []
+        if not isinstance(commands, list):
+            raise ApiError(400, "Bad Request: expected an Array of BotCommand")
+        menu = []
+        for command in commands:
+            if not isinstance(command, dict):
+                raise ApiError(400, "Bad Request: can't parse BotCommand: expected an Object")
+            for name in ("command", "description"):
+                if not isinstance(command.get(name), str):
+                    raise ApiError(400, f"Bad Request: can't parse BotCommand: Can't find field \"{name}\"")
+            menu.append(command)
+        scope = self._commands_scope(p)
+        for command in menu:
+            name, description = command["command"].strip(), command["description"].strip()
+            name = name[1:] if name.startswith("/") else name
+            if not name:
+                raise ApiError(400, "Bad Request: command must be non-empty")
+            if len(name) > 32:
+                raise ApiError(400, "Bad Request: command length must not exceed 32")
+            if not description:
+                raise ApiError(400, "Bad Request: command description must be non-empty")
+            if len(description) > 256:
+                raise ApiError(400, "Bad Request: command description length must not exceed 256")
+            if not COMMAND.fullmatch(name):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+        if len(menu) > 100:
+            raise ApiError(400, "Bad Request: BOT_COMMANDS_TOO_MUCH")
+        self.commands[scope] = [
+            {"command": c["command"].strip().lstrip("/"), "description": c["description"].strip()}
+            for c in menu
+        ]
         return True
 
     def _m_deletemycommands(self, p: dict) -> bool:
+        self.commands.pop(self._commands_scope(p), None)
         return True
 
     def _m_getmycommands(self, p: dict) -> list:
-        return []
+        return self.commands.get(self._commands_scope(p), [])
 
     def _m_sendmessage(self, p: dict) -> dict:
         chat_id: Any = p.get("chat_id")
-        self._chat_for_send(chat_id)
         text = str(p.get("text", ""))
-        self._check_text(text, p.get("parse_mode"))
+        shown, entities = self._check_text(text, p.get("parse_mode"), p.get("entities"))
         self._check_markup(p.get("reply_markup"))
+        self._chat_for_send(chat_id)
+        self._check_reply(chat_id, p)
         m = SentMessage(
-            chat_id, next(self._message_ids[chat_id]), text, p.get("reply_markup"), p.get("parse_mode")
+            chat_id,
+            next(self._message_ids[chat_id]),
+            text,
+            p.get("reply_markup"),
+            p.get("parse_mode"),
+            shown=shown,
+            entities=entities,
         )
         self._messages[chat_id].append(m)
         if (
@@ -172,24 +407,27 @@ class MethodsMixin:
         return self._as_telegram(m)
 
     def _edit(self, p: dict, text: str | None) -> dict:
+        """editMessageText (`text`) or editMessageReplyMarkup (None). "Not modified" compares the text as shown
+        and its entities, not the markup that produced them (`<b>` and `<strong>` are the same), and the
+        keyboard; a message without a keyboard edited without one is not modified by that."""
         chat_id = p.get("chat_id")
+        markup = p.get("reply_markup")
+        parsed = None if text is None else self._check_text(text, p.get("parse_mode"), p.get("entities"))
+        self._check_markup(markup)
         self._chat_for_send(chat_id)
         m = self._find(chat_id, int(p.get("message_id", 0)))
         if m is None:
             raise ApiError(400, "Bad Request: message to edit not found")
-        new_text = m.text if text is None else text
-        markup = p.get("reply_markup")
-        if text is not None:
-            self._check_text(new_text, p.get("parse_mode"))
-        self._check_markup(markup)
-        if new_text == m.text and markup == m.reply_markup:
-            raise ApiError(
-                400,
-                "Bad Request: message is not modified: specified new message content and reply "
-                "markup are exactly the same as a current content and reply markup of the message",
-            )
+        if text is not None and m.media is not None:
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
+        same_text = parsed is None or parsed == (m.text if m.shown is None else m.shown, m.entities)
+        if same_text and (markup or None) == (m.reply_markup or None):
+            raise ApiError(400, NOT_MODIFIED)
         m.history.append(m.text)
-        m.text, m.reply_markup = new_text, markup
+        if text is not None and parsed is not None:
+            m.text, (m.shown, m.entities) = text, parsed
+            m.parse_mode = p.get("parse_mode")
+        m.reply_markup = markup
         return self._as_telegram(m)
 
     def _m_editmessagetext(self, p: dict) -> dict:
@@ -206,14 +444,18 @@ class MethodsMixin:
         return True
 
     def _m_answercallbackquery(self, p: dict) -> bool:
+        """A query is answered once, within `callback_ttl` seconds of the tap (Telegram's client stops waiting);
+        an unknown, answered or expired query gets the same 400."""
         query_id = str(p.get("callback_query_id"))
-        if query_id not in self._open_queries:
-            raise ApiError(
-                400, "Bad Request: query is too old and response timeout expired or query ID is invalid"
-            )
+        tapped = self._open_queries.get(query_id)
+        if tapped is None:
+            raise ApiError(400, QUERY_TOO_OLD)
+        if self.callback_ttl is not None and time.monotonic() - tapped > self.callback_ttl:
+            del self._open_queries[query_id]
+            raise ApiError(400, QUERY_TOO_OLD)
         if len(str(p.get("text", ""))) > 200:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
-        self._open_queries.discard(query_id)
+        del self._open_queries[query_id]
         self.callback_answers[query_id] = {
             "text": p.get("text", ""),
             "show_alert": p.get("show_alert", False),
@@ -276,21 +518,31 @@ class MethodsMixin:
 
     def _send_file(self, p: dict, field_name: str) -> dict:
         chat_id: Any = p.get("chat_id")
+        caption = str(p.get("caption", ""))
+        shown, entities = self._check_caption(caption, p.get("parse_mode"), p.get("caption_entities"))
+        self._check_markup(p.get("reply_markup"))
         self._chat_for_send(chat_id)
-        m = SentMessage(chat_id, next(self._message_ids[chat_id]), str(p.get("caption", "")), None, None)
-        self._messages[chat_id].append(m)
-        message = self._as_telegram(m)
-        message.pop("text")
-        message["caption"] = m.text
-        file_info = {"file_id": f"f{m.message_id}", "file_unique_id": f"u{m.message_id}"}
+        self._check_reply(chat_id, p)
+        message_id = next(self._message_ids[chat_id])
+        file_info = {"file_id": f"f{message_id}", "file_unique_id": f"u{message_id}"}
         if field_name == "photo":
-            message["photo"] = [{**file_info, "width": 800, "height": 600}]
+            media: dict = {"photo": [{**file_info, "width": 800, "height": 600}]}
         else:
-            message["document"] = {
-                **file_info,
-                "file_name": str(p.get(field_name, {}).get("filename", "file")),
-            }
-        return message
+            sent = p.get(field_name)
+            name = sent.get("filename", "file") if isinstance(sent, dict) else "file"
+            media = {"document": {**file_info, "file_name": str(name)}}
+        m = SentMessage(
+            chat_id,
+            message_id,
+            caption,
+            p.get("reply_markup"),
+            p.get("parse_mode"),
+            shown=shown,
+            entities=entities,
+            media=media,
+        )
+        self._messages[chat_id].append(m)
+        return self._as_telegram(m)
 
     def _m_senddocument(self, p: dict) -> dict:
         return self._send_file(p, "document")

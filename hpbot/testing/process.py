@@ -31,8 +31,10 @@ class FakeProcess(_OnLoopback):
         python: str = sys.executable,
         startup_timeout: float = 30.0,
         collect_garbage: bool = False,
+        callback_ttl: float | None = 15.0,
     ) -> None:
-        self.limits, self.strict_html, self.python = limits or Limits(), strict_html, python
+        self.limits = Limits() if limits is None else limits
+        self.strict_html, self.python, self.callback_ttl = strict_html, python, callback_ttl
         self.collect_garbage = collect_garbage
         self.startup_timeout = startup_timeout
         self.process: asyncio.subprocess.Process | None = None
@@ -41,11 +43,13 @@ class FakeProcess(_OnLoopback):
 
     @property
     def argv(self) -> list[str]:
+        limits = self.limits
         argv = [self.python, "-m", "hpbot.testing.process", "--empty", "--port", "0"]
-        if self.limits.global_per_second:
-            argv += ["--global-per-second", str(self.limits.global_per_second)]
-        if self.limits.per_chat_per_minute:
-            argv += ["--per-chat-per-minute", str(self.limits.per_chat_per_minute)]
+        argv += ["--global-per-second", str(limits.global_per_second or 0)]
+        argv += ["--per-chat-per-minute", str(limits.per_chat_per_minute or 0)]
+        argv += ["--per-private-chat-per-second", str(limits.per_private_chat_per_second or 0)]
+        argv += ["--private-burst", str(limits.private_burst)]
+        argv += ["--callback-ttl", str(self.callback_ttl or 0)]
         if not self.strict_html:
             argv.append("--lenient-html")
         if not self.collect_garbage:
@@ -98,6 +102,7 @@ async def _serve(
     limits: Limits | None = None,
     strict_html: bool = True,
     collect_garbage: bool = True,
+    callback_ttl: float | None = 15.0,
 ) -> None:
     if not collect_garbage:
         # Telegram counts a send against the limits when it arrives; the fake counts it when its event loop reads
@@ -106,7 +111,7 @@ async def _serve(
         # a pace Telegram would take (docs/performance.md). Benchmarks run the fake with the collector off; `reset`
         # collects between runs.
         gc.disable()
-    fake = FakeTelegram(limits=limits, strict_html=strict_html)
+    fake = FakeTelegram(limits=limits, strict_html=strict_html, callback_ttl=callback_ttl)
     if not empty:
         fake.add_user(100, "Admin")
         fake.add_group(-100100, "Demo group", admins=[100])
@@ -130,9 +135,36 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Run the fake Telegram Bot API on 127.0.0.1")
     parser.add_argument("--port", type=int, default=8081, help="0: any free port (printed on the first line)")
     parser.add_argument("--empty", action="store_true", help="no demo group: the caller builds the world")
-    parser.add_argument("--global-per-second", type=float, default=None, help="overall sends/s before 429")
+    defaults = Limits()
     parser.add_argument(
-        "--per-chat-per-minute", type=int, default=None, help="sends into one group/min before 429"
+        "--global-per-second",
+        type=float,
+        default=defaults.global_per_second,
+        help="overall sends/s before 429 (default: Telegram's %(default)s; 0: no limit)",
+    )
+    parser.add_argument(
+        "--per-chat-per-minute",
+        type=int,
+        default=defaults.per_chat_per_minute,
+        help="sends into one group/min before 429 (default: Telegram's %(default)s; 0: no limit)",
+    )
+    parser.add_argument(
+        "--per-private-chat-per-second",
+        type=float,
+        default=defaults.per_private_chat_per_second,
+        help="sends into one private chat/s before 429 (default: Telegram's %(default)s; 0: no limit)",
+    )
+    parser.add_argument(
+        "--private-burst",
+        type=int,
+        default=defaults.private_burst,
+        help="sends into one private chat at once before that rate applies (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--callback-ttl",
+        type=float,
+        default=15.0,
+        help="seconds a callback query may be answered after its tap (default: %(default)s; 0: forever)",
     )
     parser.add_argument("--lenient-html", action="store_true", help="do not check HTML the way Telegram does")
     parser.add_argument(
@@ -148,8 +180,14 @@ if __name__ == "__main__":
                 args.port,
                 empty=args.empty,
                 strict_html=not args.lenient_html,
-                limits=Limits(args.global_per_second, args.per_chat_per_minute),
+                limits=Limits(
+                    args.global_per_second or None,
+                    args.per_chat_per_minute or None,
+                    args.per_private_chat_per_second or None,
+                    args.private_burst,
+                ),
                 collect_garbage=not args.no_gc,
+                callback_ttl=args.callback_ttl or None,
             )
         )
     except KeyboardInterrupt:

@@ -1,7 +1,8 @@
 """The HTTP server on 127.0.0.1: `FakeTelegram`, composed of the world, faults, methods and control mixins, with
 its state, start and stop, the records of every request (`calls`, `calls_to`, `wait_for`), and the request
-handling: parameters from JSON, form or query (`_params`), dispatch to a method after faults and limits
-(`_handle`), and error answers (`_error`). `_OnLoopback` is what it shares with `FakeProcess`.
+handling: parameters from JSON, form or query (`_params`), dispatch to a method after the token (401 to one not
+the bot's), faults and limits (`_handle`), and error answers (`_error`). `_OnLoopback` is what it shares with
+`FakeProcess`. `files` holds the files of the uploads that succeeded.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from aiohttp import web
 
 from hpbot.testing.control import ControlMixin
 from hpbot.testing.faults import SENDS, ApiError, FaultsMixin
-from hpbot.testing.methods import MethodsMixin
+from hpbot.testing.methods import DEFAULT_UPDATE_KINDS, MethodsMixin
 from hpbot.testing.world import Call, Limits, Stats, WorldMixin
 
 
@@ -43,7 +44,16 @@ class _OnLoopback:
 
 
 class FakeTelegram(WorldMixin, FaultsMixin, MethodsMixin, ControlMixin, _OnLoopback):
-    """A fake Telegram Bot API on 127.0.0.1, in this event loop (see the `hpbot.testing` package)."""
+    """A fake Telegram Bot API on 127.0.0.1, in this event loop (see the `hpbot.testing` package).
+
+    As strict as Telegram by default: `limits` are Telegram's flood limits (`Limits()`; `Limits.off()` for none),
+    a request under another token than `token` gets 401 (`token` None: the token of the first request is the
+    bot's from then on), a callback query answered more than `callback_ttl` seconds after the tap gets 400
+    (None: never too old). `get_me_fields`, None for all, names the only fields getMe answers, as some Bot API
+    servers do (`FakeTelegram.MINIMAL_GET_ME`: id, first_name and username, no is_bot).
+    """
+
+    MINIMAL_GET_ME = ("id", "first_name", "username")
 
     def __init__(
         self,
@@ -53,10 +63,17 @@ class FakeTelegram(WorldMixin, FaultsMixin, MethodsMixin, ControlMixin, _OnLoopb
         limits: Limits | None = None,
         timeout_delay: float = 3.0,
         strict_html: bool = True,
+        token: str | None = None,
+        callback_ttl: float | None = 15.0,
     ) -> None:
         self.bot_id, self.bot_username = bot_id, bot_username
-        self.limits = limits or Limits()
+        self.limits = Limits() if limits is None else limits
         self.timeout_delay, self.strict_html = timeout_delay, strict_html
+        self.token, self.callback_ttl = token, callback_ttl
+        self.get_me_fields: tuple[str, ...] | None = None
+        self.webhook: dict[str, Any] = {}
+        self.allowed_updates: set[str] = set(DEFAULT_UPDATE_KINDS)
+        self.commands: dict[str, list[dict]] = {}
         self._init_world()
         self._init_faults()
         self._init_control()
@@ -113,7 +130,8 @@ class FakeTelegram(WorldMixin, FaultsMixin, MethodsMixin, ControlMixin, _OnLoopb
             await asyncio.sleep(interval)
 
     # the server ---------------------------------------------------------------------------------------------
-    async def _params(self, request: web.Request) -> dict:
+    async def _params(self, request: web.Request, uploads: list[dict] | None = None) -> dict:
+        """The request's parameters; the files uploaded with it go to `uploads` (`files` once it succeeds)."""
         raw: dict[str, Any] = {}
         if request.content_type == "application/json":
             raw = await request.json()
@@ -121,7 +139,8 @@ class FakeTelegram(WorldMixin, FaultsMixin, MethodsMixin, ControlMixin, _OnLoopb
             form = await request.post()
             for key, value in form.items():
                 if isinstance(value, web.FileField):
-                    self.files.append({"field": key, "filename": value.filename, "data": value.file.read()})
+                    upload = {"field": key, "filename": value.filename, "data": value.file.read()}
+                    (self.files if uploads is None else uploads).append(upload)
                     raw[key] = {"filename": value.filename}
                 else:
                     raw[key] = value
@@ -143,11 +162,16 @@ class FakeTelegram(WorldMixin, FaultsMixin, MethodsMixin, ControlMixin, _OnLoopb
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         token, method = request.match_info["token"], request.match_info["method"]
         self.tokens.add(token)
-        params = await self._params(request)
+        uploads: list[dict] = []  # recorded in `files` only if the method succeeds (not on a 429, a 400...)
+        params = await self._params(request, uploads)
         call = Call(method, params, time.monotonic())
         self.calls.append(call)
         self._calls_by_method[method].append(call)
         self.stats.requests += 1
+        if self.token is None:
+            self.token = token
+        if token != self.token:
+            return self._error(call, 401, "Unauthorized")
         fault = self._take_fault(method, params)
         if fault is not None:
             if fault.kind == "timeout":
@@ -171,6 +195,7 @@ class FakeTelegram(WorldMixin, FaultsMixin, MethodsMixin, ControlMixin, _OnLoopb
             result = await handler(params) if asyncio.iscoroutinefunction(handler) else handler(params)
         except ApiError as exc:
             return self._error(call, exc.code, exc.description, exc.parameters)
+        self.files.extend(uploads)
         return web.json_response({"ok": True, "result": result})
 
     def _error(self, call: Call, code: int, description: str, parameters: dict | None = None) -> web.Response:

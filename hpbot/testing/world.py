@@ -27,6 +27,10 @@ class Call:
 
 @dataclass
 class SentMessage:
+    """A message the bot has sent: `text` as sent (the markup, or a caption), `shown` and `entities` as Telegram
+    parsed it (what "message is not modified" compares), `media` the photo or document of a message with no
+    text (`{"photo": [...]}` or `{"document": {...}}`)."""
+
     chat_id: int
     message_id: int
     text: str
@@ -34,12 +38,26 @@ class SentMessage:
     parse_mode: str | None
     history: list[str] = field(default_factory=list)
     deleted: bool = False
+    shown: str | None = None
+    entities: list[dict] = field(default_factory=list)
+    media: dict | None = None
 
 
 @dataclass
 class Limits:
-    global_per_second: float | None = None
-    per_chat_per_minute: int | None = None
+    """Telegram's flood limits (Bot FAQ), on by default: about 30 messages/s across chats, 20/min into one
+    group, 1/s into one private chat with a short burst (`private_burst` messages at once) tolerated; edits
+    count. A send beyond them gets 429 with `parameters.retry_after`. None turns one off; `Limits.off()` turns
+    them all off, for tests and benchmarks that need more speed than Telegram gives."""
+
+    global_per_second: float | None = 30.0
+    per_chat_per_minute: int | None = 20
+    per_private_chat_per_second: float | None = 1.0
+    private_burst: int = 3
+
+    @classmethod
+    def off(cls) -> Limits:
+        return cls(global_per_second=None, per_chat_per_minute=None, per_private_chat_per_second=None)
 
 
 @dataclass
@@ -117,7 +135,10 @@ class WorldMixin:
         self.tap_times: dict[
             str, float
         ] = {}  # query id -> when its update became available (time.monotonic())
-        self._open_queries: set[str] = set()
+        self._open_queries: dict[str, float] = {}  # query id -> when the tap happened (time.monotonic())
+        self._user_messages: dict[int, set[int]] = defaultdict(
+            set
+        )  # chat -> ids of the messages queued in it
         self._updates: deque[dict] = deque()
         self._update_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
@@ -179,7 +200,26 @@ class WorldMixin:
 
     # updates ------------------------------------------------------------------------------------------------
     def raw_update(self, update: dict) -> dict:
+        """Queue `update` for getUpdates as it is, with the next `update_id` added (one given in `update` is kept):
+        nothing is checked or filled in, so this is the way to serve what Telegram or another Bot API server
+        might send and PTB might not expect, e.g. a callback query without `chat_instance`
+        (`fake.raw_update({"callback_query": {"id": "q1", "from": user, "data": "x"}})`), a message with a field
+        of an unknown type or an update of an unknown kind (`{"future_update": {...}}`). Returns the update as
+        queued.
+
+        A callback query's id becomes one the bot may answer (within `callback_ttl`), and a message's id one it
+        may reply to. Known kinds the bot's `allowed_updates` leaves out are not served (see getUpdates);
+        unknown kinds always are."""
         update = {"update_id": next(self._update_ids), **update}
+        now = time.monotonic()
+        for kind, body in update.items():
+            if not isinstance(body, dict):
+                continue
+            if kind == "callback_query" and isinstance(body.get("id"), str):
+                self._open_queries.setdefault(body["id"], now)
+            chat = body.get("chat")
+            if "message_id" in body and isinstance(chat, dict) and isinstance(chat.get("id"), int):
+                self._user_messages[chat["id"]].add(body["message_id"])
         self._updates.append(update)
         self._new_update.set()
         return update
@@ -249,8 +289,7 @@ class WorldMixin:
             else {"message_id": message_id, "date": 0, "chat": self.chats[chat_id]}
         )
         query_id = f"q{next(self._query_ids)}"
-        self._open_queries.add(query_id)
-        self.tap_times[query_id] = time.monotonic()
+        self._open_queries[query_id] = self.tap_times[query_id] = time.monotonic()
         return {
             "callback_query": {
                 "id": query_id,

@@ -28,7 +28,7 @@ from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, Conte
 from hpbot import texts
 from hpbot.clock import Clock, SystemClock
 from hpbot.config import Config
-from hpbot.health import TELEGRAM, beat
+from hpbot.health import TELEGRAM, beat, heartbeat_path
 from hpbot.tg.edge import Edge
 from hpbot.tg.features.boards import Boards
 from hpbot.tg.features.daily import DailyLoop
@@ -47,6 +47,7 @@ from hpbot.tg.transport.pacing import MessageRateLimiter, following
 log = logging.getLogger(__name__)
 DUE_JOB_ID = "hpbot-due"
 WAKE_JOB_ID = "hpbot-due-at"
+PAID_BROADCAST_PER_SECOND = 1000.0  # Telegram's cap with allow_paid_broadcast
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER, Update.EDITED_MESSAGE]
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 FEATURES: tuple[type[Feature], ...] = (DailyLoop, Membership, GroupAdmin, Boards, Stats, Organizers)
@@ -77,7 +78,7 @@ def new_bot(
     """The bot object: aiohttp for every request, the pacing limiter on message methods (its windows follow the
     bot's clock when that is not the system's: see `pacing.following`)."""
     paced_by = time.monotonic if clock is None or isinstance(clock, SystemClock) else following(clock)
-    return BotClient(
+    bot = BotClient(
         config.token,
         base_url=config.api_base_url,
         base_file_url=config.api_base_file_url,
@@ -86,8 +87,15 @@ def new_bot(
         ),
         get_updates_request=AiohttpRequest(connection_pool_size=1, connect_timeout=10, read_timeout=35),
         rate_limiter=rate_limiter
-        or MessageRateLimiter(config.rate_per_second, config.group_rate_per_minute, clock=paced_by),
+        or MessageRateLimiter(
+            config.rate_per_second,
+            config.group_rate_per_minute,
+            clock=paced_by,
+            paid_per_second=PAID_BROADCAST_PER_SECOND if config.paid_broadcast else 0.0,
+        ),
+        paid_broadcast=config.paid_broadcast,
     )
+    return bot
 
 
 def new_application(
@@ -167,11 +175,15 @@ class Receiving:
         log.error("%s", reason)
         self.fatal.append(reason)
         self.failed.set()
+        # unhealthy at once, not when the last answer from Telegram has aged past the limit
+        heartbeat_path(state(self.application).db_path, TELEGRAM).unlink(missing_ok=True)
 
     async def start_polling(self) -> None:
-        self._task = asyncio.create_task(poller(self.application, self._fatal, timeout=self.poll_timeout).run())
+        self._task = asyncio.create_task(
+            poller(self.application, self._fatal, timeout=self.poll_timeout).run()
+        )
 
-    async def start_webhook(self, config: Config) -> None:
+    async def start_webhook(self, config: Any) -> None:
         """Serve the webhook (behind the HTTPS reverse proxy) and register it with Telegram. An update is answered
         200 once it is in the inbox; the periodic getWebhookInfo keeps the health check's Telegram heartbeat."""
         from hpbot.tg.transport.webhook import WebhookServer, set_webhook
@@ -187,7 +199,10 @@ class Receiving:
         )
         await self._server.start()
         await set_webhook(
-            self.application.bot, config.webhook_url.rstrip("/") + "/telegram", config.webhook_secret, ALLOWED_UPDATES
+            self.application.bot,
+            config.webhook_url.rstrip("/") + "/telegram",
+            config.webhook_secret,
+            ALLOWED_UPDATES,
         )
         self._task = asyncio.create_task(self._watch_webhook())
 
@@ -201,8 +216,10 @@ class Receiving:
                 await self.application.bot.get_webhook_info()
                 beat(db_path, TELEGRAM)
             except InvalidToken:
-                self._fatal("the Bot API rejected HPBOT_TOKEN while running (401 Unauthorized): the token was "
-                            "revoked or changed in @BotFather; put the current token in HPBOT_TOKEN and start again")
+                self._fatal(
+                    "the Bot API rejected HPBOT_TOKEN while running (401 Unauthorized): the token was "
+                    "revoked or changed in @BotFather; put the current token in HPBOT_TOKEN and start again"
+                )
                 return
             except TelegramError as exc:
                 log.warning("getWebhookInfo failed (%s)", type(exc).__name__)

@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from hpbot import texts
+from hpbot.tg.edge import AdminCheck
 
 if TYPE_CHECKING:
     from hpbot.tg.router import Feature
@@ -44,7 +45,11 @@ def admins_only(method: Method[F]) -> Method[F]:
         if not self.edge.in_group(update):
             await self.edge.reply(update, texts.GROUP_ONLY)
             return
-        if not await self.edge.is_admin(update, context):
+        check = await self.edge.is_admin(update, context)
+        if check is AdminCheck.UNKNOWN:
+            await self.edge.reply(update, texts.ADMIN_UNCHECKED)
+            return
+        if check is AdminCheck.NOT_ADMIN:
             await self.edge.reply(update, texts.ADMIN_ONLY)
             return
         await method(self, update, context)
@@ -53,12 +58,17 @@ def admins_only(method: Method[F]) -> Method[F]:
 
 
 def organizers_in_private(method: Method[F]) -> Method[F]:
-    """Only organizers, and only in private chat: cross-group results are not posted into a group."""
+    """Only organizers, and only in private chat: cross-group results are not posted into a group. Refused in
+    private, a person is told their Telegram id: what the IT officer needs to make them an organizer."""
 
     @functools.wraps(method)
     async def guarded(self: F, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not self.edge.is_organizer(update):
-            await self.edge.reply(update, texts.ORGANIZER_ONLY)
+            user = update.effective_user
+            if self.edge.in_group(update) or user is None:
+                await self.edge.reply(update, texts.ORGANIZER_ONLY_GROUP)
+            else:
+                await self.edge.reply(update, texts.ORGANIZER_ONLY.format(user_id=user.id))
             return
         if self.edge.in_group(update):
             await self.edge.reply(update, texts.PRIVATE_ONLY)

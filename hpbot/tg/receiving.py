@@ -58,7 +58,9 @@ class Receiver:
         try:
             update = Update.de_json(raw, self.application.bot)
         except Exception as exc:  # one unreadable update must not cost the others
-            log.warning("update %s skipped: it does not parse (%s: %s)", raw.get("update_id"), type(exc).__name__, exc)
+            log.warning(
+                "update %s skipped: it does not parse (%s: %s)", raw.get("update_id"), type(exc).__name__, exc
+            )
             self.inbox.done(int(raw["update_id"]))
             return
         if update is None:
@@ -103,7 +105,9 @@ class Poller:
                 continue
             except (Conflict, NetworkError, TelegramError) as exc:
                 if not failing:
-                    log.warning("getUpdates failed (%s: %s); retrying with backoff", type(exc).__name__, exc.message)
+                    log.warning(
+                        "getUpdates failed (%s: %s); retrying with backoff", type(exc).__name__, exc.message
+                    )
                 failing = True
                 await self.sleep(delay)
                 delay = min(delay * 2, BACKOFF_MAX)

@@ -2,7 +2,7 @@ import pytest
 
 from hpbot.clock import FakeClock
 from hpbot.content import load_bank
-from hpbot.testing import FakeTelegram
+from hpbot.testing import FakeTelegram, Limits
 from tests.e2e.harness import BotUnderTest, local
 
 GROUP, OTHER = -1001, -1002
@@ -16,7 +16,9 @@ def bank():
 
 @pytest.fixture
 async def fake():
-    fake = FakeTelegram()
+    fake = FakeTelegram(
+        limits=Limits.off()
+    )  # the fake clock moves days in milliseconds; flood limits: test_fake_strict
     await fake.start()
     fake.add_user(ADMIN, "Bí thư", "Chi bộ")
     fake.add_user(LAN, "Nguyễn Thị", "Lan")

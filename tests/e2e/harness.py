@@ -11,7 +11,6 @@ from hpbot.config import load_config
 from hpbot.content import Bank
 from hpbot.testing import FakeTelegram
 from hpbot.tg import app as tg_app
-from hpbot.tg.transport.pacing import MessageRateLimiter
 from hpbot.wiring import Hpbot, build
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -39,15 +38,8 @@ class BotUnderTest:
                 **self.env,
             }
         )
-        self.hp = build(
-            config,
-            clock=self.clock,
-            bank=self.bank,
-            rate_limiter=MessageRateLimiter(
-                per_second=0, group_per_minute=0, max_retries=3
-            ),  # no pacing, retries
-            run_jobs=False,
-        )
+        # the bot's own pacing, as in production (its windows follow the fake clock: a day moved on frees them)
+        self.hp = build(config, clock=self.clock, bank=self.bank, run_jobs=False)
         app = self.hp.application
         await app.initialize()
         await app.post_init(

@@ -19,18 +19,24 @@ async def test_webhook_checks_the_secret_on_every_request(fake, clock, bank, tmp
 
     bot = BotUnderTest(fake, tmp_path / "w.sqlite3", clock, bank)
     await bot.start()
-    app = bot.hp.application
-    await app.updater.stop()  # switch this instance from polling to webhook
+    from types import SimpleNamespace
+
+    from hpbot.tg.app import Receiving
+
+    await bot.receiving.stop()  # switch this instance from polling to webhook
     port = free_port()
-    await app.updater.start_webhook(
-        listen="127.0.0.1",
-        port=port,
-        url_path="telegram",
-        webhook_url="https://bot.example.org/telegram",
-        secret_token="s3cret-Token",
+    receiving = Receiving(bot.hp.application)
+    secret = "s3cret-Token-for-the-end-to-end-webhook-test"
+    await receiving.start_webhook(
+        SimpleNamespace(
+            webhook_url="https://bot.example.org",
+            webhook_listen="127.0.0.1",
+            webhook_port=port,
+            webhook_secret=secret,
+        )
     )
     try:
-        assert fake.calls_to("setWebhook")[-1].params["secret_token"] == "s3cret-Token"
+        assert fake.calls_to("setWebhook")[-1].params["secret_token"] == secret
         update = fake.command(GROUP, ADMIN, "/dangky")
         fake._updates.clear()  # delivered by webhook below, not by getUpdates
         body = json.dumps(update)
@@ -45,11 +51,12 @@ async def test_webhook_checks_the_secret_on_every_request(fake, clock, bank, tmp
             assert bot.hp.store.group(GROUP) is None  # nothing was processed
             assert fake.messages(GROUP) == []
             right = await client.post(
-                url, content=body, headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "s3cret-Token"}
+                url, content=body, headers={**headers, "X-Telegram-Bot-Api-Secret-Token": secret}
             )
             assert right.status_code == 200
         await fake.wait_for(lambda: fake.messages(GROUP))
         assert "đã đăng ký" in fake.messages(GROUP)[0].text
         assert bot.hp.store.group(GROUP).active
     finally:
+        await receiving.stop()
         await bot.stop()

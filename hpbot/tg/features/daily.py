@@ -6,7 +6,7 @@ import logging
 
 from telegram import CallbackQuery, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from hpbot import texts
@@ -15,17 +15,29 @@ from hpbot.format import LETTERS
 from hpbot.tg.edge import ANONYMOUS_ADMIN_ID
 from hpbot.tg.guards import group_only
 from hpbot.tg.router import Feature, callback, command
+from hpbot.tg.transport.ordering import PerChatOrder
 
 log = logging.getLogger(__name__)
+NUMBER_MAX = 2**62  # a round id or an option from a button fits SQLite's integers with room to spare
 
 
 async def ack(query: CallbackQuery, text: str) -> None:
-    """The private toast. A query Telegram already considers too old cannot be answered: the answer is stored
-    by then, so there is nothing to tell the member and nothing to retry."""
+    """The private toast. It is said after the answer is stored, so a toast that fails (a query too old, a 5xx,
+    a timeout) leaves nothing to retry and nothing to report as failed: a second tap tells the member again."""
     try:
         await query.answer(text)
     except BadRequest as exc:
         log.info("callback %s not acknowledged: %s", query.id, exc.message)
+    except TelegramError as exc:
+        log.warning("callback %s not acknowledged (%s): %s", query.id, type(exc).__name__, exc.message)
+
+
+def small_number(text: str) -> int | None:
+    """A plain number 0…2**62 as a button carries it; None for anything else ('²', '٣', 30 digits, '-1')."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if number <= NUMBER_MAX else None
 
 
 class DailyLoop(Feature):
@@ -37,20 +49,23 @@ class DailyLoop(Feature):
         if query is None:
             return
         msg = query.message
-        try:
-            kind, round_id, option = (query.data or "").split(":")
-            round_id_int, option_int = int(round_id), int(option)
-            if kind != "a":
-                raise ValueError(kind)
-        except ValueError:
+        parts = (query.data or "").split(":")
+        round_id = option = None
+        if len(parts) == 3 and parts[0] == "a":
+            round_id, option = small_number(parts[1]), small_number(parts[2])
+        if round_id is None or option is None:
+            log.info("callback %s with data not of a current button", query.id)
             await ack(query, texts.ACK_INVALID)
             return
         if msg is None or query.from_user.id == ANONYMOUS_ADMIN_ID:
             await ack(query, texts.ACK_ANONYMOUS if msg is not None else texts.ACK_INVALID)
             return
         user = query.from_user
+        processor = context.application.update_processor
+        arrived = processor.arrived_at(update) if isinstance(processor, PerChatOrder) else None
         self.edge.study.member_seen(user.id, user.first_name, user.last_name, user.username)
-        result = self.edge.study.answer(round_id_int, msg.chat.id, user.id, option_int)
+        result = self.edge.study.answer(round_id, msg.chat.id, user.id, option, at=arrived)
+        self.edge.mark_answered(update)  # stored (or refused) for good: never reported as failed afterwards
         if result.outcome is AnswerOutcome.RECORDED and result.round is not None:
             await ack(
                 query,
@@ -86,5 +101,6 @@ class DailyLoop(Feature):
                 reply_to_message_id=rnd.message_id,
                 allow_sending_without_reply=True,
             )
+            self.edge.mark_answered(update)
         else:
             await self.edge.reply(update, texts.TODAY_POINTER_CLOSED.format(post=group.post_time))

@@ -1,11 +1,11 @@
-"""The last word on an update that failed: logged once (never the token), and the person waiting told plainly."""
+"""The last word on an update that failed: logged once (never the token), and the person waiting told plainly,
+unless they already had their answer."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from hpbot import texts
@@ -16,13 +16,19 @@ log = logging.getLogger(__name__)
 
 class Errors(Feature):
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the error (never the token) and tell a person in plain words when one is waiting."""
+        """Log the error (never the token) and tell a person in plain words when one is still waiting; never
+        raises (PTB would log a second traceback for the same update)."""
         log.error("error while handling an update: %s", type(context.error).__name__, exc_info=context.error)
-        if isinstance(update, Update):
-            try:
-                if update.callback_query is not None:
-                    await update.callback_query.answer(texts.ERROR_GENERIC)
-                elif update.effective_message is not None and update.effective_message.text:
-                    await self.edge.reply(update, texts.ERROR_GENERIC)
-            except TelegramError as exc:
-                log.debug("could not tell the user about the error: %s", exc.message)
+        if not isinstance(update, Update):
+            return
+        if self.edge.answered(update):
+            # a second message saying "error" after a delivered reply (or a stored tap) would be false
+            return
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer(texts.ERROR_GENERIC)
+                self.edge.mark_answered(update)
+            elif update.effective_message is not None and update.effective_message.text:
+                await self.edge.reply(update, texts.ERROR_GENERIC)
+        except Exception as exc:  # the error itself is logged above; telling the person is best effort
+            log.info("could not tell the user about the error: %s", type(exc).__name__)

@@ -31,6 +31,7 @@ class Membership(Feature):
         if change is None or change.chat.type not in GROUP_TYPES:
             return
         chat = change.chat
+        self.edge.forget_admins(chat.id)  # whoever changed the bot's place there is an admin: ask afresh
         was_in = change.old_chat_member.status not in LEFT
         now_in = change.new_chat_member.status not in LEFT
         if now_in and not was_in:

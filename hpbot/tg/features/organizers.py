@@ -175,6 +175,7 @@ class Organizers(Feature):
                     parse_mode=ParseMode.HTML,
                     caption=texts.EXPORT_CSV_CAPTION.format(sheet=escape(table.name), name=escape(comp.name)),
                 )
+                self.edge.mark_answered(update)
             return
         data = await asyncio.to_thread(workbook.xlsx_bytes, all_tables)
         at = report.generated_at.astimezone(comps.tz).strftime("%H:%M %d/%m/%Y")
@@ -186,3 +187,4 @@ class Organizers(Feature):
                 name=escape(comp.name), start=day(comp.start), end=day(comp.end), at=at
             ),
         )
+        self.edge.mark_answered(update)

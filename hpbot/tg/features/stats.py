@@ -56,6 +56,7 @@ class Stats(Feature):
         sent = await update.effective_message.reply_photo(
             photo, caption=caption, do_quote=False, parse_mode=ParseMode.HTML
         )
+        self.edge.mark_answered(update)
         self.edge.study.note_message(sent.chat.id, sent.message_id)
         if sent.photo:
             self._charts[chat.id] = (key, sent.photo[-1].file_id)

@@ -28,7 +28,10 @@ class BotClient(ExtBot):
     Stars).
     """
 
-    paid_broadcast = False
+    def __init__(self, *args: Any, paid_broadcast: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        with self._unfrozen():
+            self.paid_broadcast = paid_broadcast
 
     def __repr__(self) -> str:
         return "ExtBot[token=***]"

@@ -6,6 +6,9 @@ hundred taps answered at once that scan becomes most of the process's time (prof
 aiohttp (already a dependency: PTB's webhook server and the test fake use it) keeps waiting requests in a queue
 and hands a released connection to the next one, so the cost of a request does not grow with the number waiting.
 
+The proxy variables are honoured (HTTPS_PROXY for https://api.telegram.org, reached with CONNECT; HTTP_PROXY for
+an http:// Bot API server; NO_PROXY naming hosts reached directly).
+
 Errors map onto PTB's: a timeout is `TimedOut`, anything else from the client is `NetworkError`, and no message
 carries the request's URL, which holds the bot's token.
 """
@@ -61,6 +64,9 @@ class AiohttpRequest(BaseRequest):
                 connector=aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300),
                 headers={"User-Agent": self.USER_AGENT},
                 skip_auto_headers=("Accept-Encoding",),  # the Bot API's answers are small JSON
+                # HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case), as the host's other tools read them: on a
+                # government network Telegram is often reached only through the proxy
+                trust_env=True,
             )
 
     async def shutdown(self) -> None:

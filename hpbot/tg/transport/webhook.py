@@ -33,7 +33,7 @@ loggers that replaces the secret with `***`.
 Usage (the runner's webhook branch)::
 
     async def accept(update: dict[str, Any]) -> None:
-        await application.update_queue.put(Update.de_json(update, application.bot))  # or store it first
+        await receiver.take([update])  # hpbot.tg.receiving: recorded in the inbox, then handled
 
     server = WebhookServer(config.webhook_listen, config.webhook_port, "/telegram", config.webhook_secret, accept)
     await server.start()
@@ -120,7 +120,9 @@ class _ProtocolLog:
 
     def exception(self, message: str, *args: object, exc_info: Any = None, **kwargs: Any) -> None:
         if isinstance(exc_info, HttpProcessingError):
-            self._throttled.warning("malformed", "webhook: malformed HTTP request rejected (%s)", type(exc_info).__name__)
+            self._throttled.warning(
+                "malformed", "webhook: malformed HTTP request rejected (%s)", type(exc_info).__name__
+            )
         else:
             log.error(message, *args, exc_info=exc_info)
 
@@ -128,8 +130,13 @@ class _ProtocolLog:
 class _Server(web.Server):
     """aiohttp's protocol factory, telling its owner when a connection is gone (for the connection cap)."""
 
-    def __init__(self, handler: Callable[[web.BaseRequest], Awaitable[web.StreamResponse]], *,
-                 on_lost: Callable[[], None], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        handler: Callable[[web.BaseRequest], Awaitable[web.StreamResponse]],
+        *,
+        on_lost: Callable[[], None],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(handler, **kwargs)
         self._on_lost = on_lost
 
@@ -149,7 +156,8 @@ class WebhookServer:
     """Serves `POST <path>` on `listen:port` for Telegram; each update goes to `accept`, answered 200 once it
     returned. See the module docstring for what it refuses and why."""
 
-    warn_every = 60.0  # seconds between two warnings of one kind (out of descriptors, connection cap, bad secret)
+    # seconds between two warnings of one kind (out of descriptors, connection cap, bad secret, malformed)
+    warn_every = 60.0
 
     def __init__(
         self,
@@ -309,7 +317,9 @@ class WebhookServer:
             )
             return _reply(403, "forbidden", close=True)
         if request.content_length is not None and request.content_length > self.max_body:
-            log.debug("webhook: Content-Length %d over the limit of %d", request.content_length, self.max_body)
+            log.debug(
+                "webhook: Content-Length %d over the limit of %d", request.content_length, self.max_body
+            )
             return _reply(413, "too large", close=True)
         try:
             body = await self._read_body(request)
@@ -329,7 +339,9 @@ class WebhookServer:
         try:
             await self._accept(update)
         except Exception:
-            log.exception("webhook: update %d was not taken in; Telegram will deliver it again", update["update_id"])
+            log.exception(
+                "webhook: update %d was not taken in; Telegram will deliver it again", update["update_id"]
+            )
             return _reply(500, "not stored")
         return _reply(200, "ok")
 
@@ -378,6 +390,8 @@ async def set_webhook(bot: Any, url: str, secret: str, allowed_updates: Sequence
         loggers.append(own)
     with _secret_redacted(loggers, secret):
         result: bool = await bot.set_webhook(
-            url=url, secret_token=secret, allowed_updates=list(allowed_updates) if allowed_updates is not None else None
+            url=url,
+            secret_token=secret,
+            allowed_updates=list(allowed_updates) if allowed_updates is not None else None,
         )
     return result
