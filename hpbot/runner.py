@@ -1,5 +1,9 @@
 """Start the bot for real: settings, logging, then polling or webhook until stopped.
 
+Under systemd (`Type=notify`, deploy/hpbot.service) the runner tells the service manager when the bot is ready,
+when it stops and, with `WatchdogSec=`, that its event loop is still turning (hpbot/notify.py; without systemd
+nothing is sent).
+
 The bot runs in one `asyncio.run` whose stop signals (SIGINT, SIGTERM) are handled from before start-up to the
 end. PTB's `run_polling`/`run_webhook` run the loop once per start-up step instead, and uvloop stops listening for
 signals between two runs of its loop: a SIGTERM or Ctrl+C arriving between those steps is noted by uvloop but never
@@ -9,12 +13,14 @@ handed to the application, which goes on running (tests/test_runner.py shows the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
 import sys
 from typing import Any
 
+from hpbot import notify
 from hpbot.config import load_config
 from hpbot.errors import StartupError, TokenRejected
 from hpbot.logs import setup_logging
@@ -86,6 +92,7 @@ async def serve(application: Any, config: Any, allowed_updates: list[str], *, re
         loop.add_signal_handler(sig, stop.set)
     receiving = receiving or Receiving(application)
     initialized = False
+    watchdog: asyncio.Task[None] | None = None
     try:
         initialized = await _initialize(application, stop)
         if not initialized:
@@ -99,6 +106,10 @@ async def serve(application: Any, config: Any, allowed_updates: list[str], *, re
         else:
             await receiving.start_polling()
         await application.start()
+        mode = "webhook" if config.webhook_url else "polling"
+        notify.notify("READY=1", f"STATUS=receiving updates ({mode})")
+        if (interval := notify.watchdog_interval()) is not None:
+            watchdog = asyncio.create_task(_watchdog(interval))
         stopped = asyncio.ensure_future(stop.wait())
         failed = asyncio.ensure_future(receiving.failed.wait())
         await asyncio.wait((stopped, failed), return_when=asyncio.FIRST_COMPLETED)
@@ -110,6 +121,11 @@ async def serve(application: Any, config: Any, allowed_updates: list[str], *, re
         log.info("stop signal received; shutting down")
         return 0
     finally:
+        notify.notify("STOPPING=1", "STATUS=shutting down")
+        if watchdog is not None:
+            watchdog.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watchdog
         await receiving.stop()
         if initialized:
             if application.running:
@@ -144,6 +160,7 @@ async def _initialize(application: Any, stop: asyncio.Event) -> bool:
                 type(exc).__name__,
                 delay,
             )
+            notify.notify(f"STATUS=cannot reach the Bot API at {_host(application)}; retrying")
         try:
             await asyncio.wait_for(stop.wait(), delay)
             return False
@@ -155,3 +172,12 @@ def _host(application: Any) -> str:
     from urllib.parse import urlsplit
 
     return urlsplit(str(application.bot.base_url)).netloc or "?"
+
+
+async def _watchdog(period: float) -> None:
+    """WATCHDOG=1 to systemd every `period` seconds from the event loop: a loop that stops turning (blocked or
+    deadlocked) stops the pings, and systemd restarts the bot. Not tied to the scheduler's heartbeat, which a long
+    morning push or reveal leaves untouched until it is done: a restart then would only interrupt it."""
+    while True:
+        notify.notify("WATCHDOG=1")
+        await asyncio.sleep(period)
