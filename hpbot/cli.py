@@ -1,4 +1,4 @@
-"""`hpbot run | demo | backup | restore | export | organizers | content …`: the command line. Operators read English here; chat users never see it."""
+"""`hpbot run | health | demo | backup | restore | export | organizers | content …`: the command line. Operators read English here; chat users never see it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot (polling, or webhook when HPBOT_WEBHOOK_URL is set)")
+    sub.add_parser(
+        "health", help="exit 0 if the running bot's scheduler and its link to Telegram are alive, else 1"
+    )
     demo = sub.add_parser("demo", help="play a compressed study day against a simulated Telegram (no token)")
     demo.add_argument("--days", type=int, default=1, help="study days to play (default 1; 7 shows a week)")
     for name, help_text in (
@@ -58,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_demo(args.days)
     if args.command in ("backup", "restore"):
         return _backup(args)
+    if args.command == "health":
+        from hpbot.health import main as health
+
+        return health()
     if args.command == "organizers":
         return _organizers(args)
     if args.command == "export":

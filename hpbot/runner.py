@@ -36,7 +36,7 @@ def run() -> int:
     lock = None
     try:
         config = load_config()
-        setup_logging(config.log_level, config.token)
+        setup_logging(config.log_level, config.token, config.webhook_secret)
         from hpbot.wiring import ALLOWED_UPDATES, build
 
         clock = None
@@ -54,6 +54,11 @@ def run() -> int:
             lock.release()
         print(f"hpbot: {one_line(exc)}", file=sys.stderr)
         return 2
+    except Exception:  # a bug while building: reported as below, never as a raw traceback holding the token
+        if lock is not None:
+            lock.release()
+        log.exception("hpbot could not start on an unexpected error")
+        return 1
     from hpbot import eventloop
 
     log.info("starting hpbot with %r on the %s event loop", config, eventloop.install())
@@ -64,6 +69,11 @@ def run() -> int:
     except TokenRejected as exc:
         print(f"hpbot: {one_line(exc)}", file=sys.stderr)
         return 2
+    except (
+        Exception
+    ):  # a bug: through the log, whose filter takes the token and the secret out of the traceback
+        log.exception("hpbot stopped on an unexpected error")
+        return 1
     finally:
         lock.release()
 

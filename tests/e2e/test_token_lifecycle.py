@@ -10,6 +10,8 @@ import socket
 import sys
 from pathlib import Path
 
+import pytest
+
 from hpbot import health
 from hpbot.testing import FakeTelegram
 from tests.e2e.harness import TOKEN
@@ -23,7 +25,7 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
-async def start(db: Path, base_url: str) -> asyncio.subprocess.Process:
+async def start(db: Path, base_url: str, pythonpath: str = str(ROOT)) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HPBOT_")}
     env.update(
         {
@@ -31,7 +33,7 @@ async def start(db: Path, base_url: str) -> asyncio.subprocess.Process:
             "HPBOT_API_BASE_URL": base_url,
             "HPBOT_DB": str(db),
             "HPBOT_LOG_LEVEL": "DEBUG",
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": pythonpath,
         }
     )
     return await asyncio.create_subprocess_exec(
@@ -92,4 +94,41 @@ async def test_an_unreachable_bot_api_at_start_is_retried_and_said_plainly(tmp_p
     assert "cannot reach the Bot API at 127.0.0.1" in output
     assert output.count("cannot reach the Bot API") >= 2  # retried
     assert "Traceback" not in output
+    no_secrets(output)
+
+
+# A bug that crashes the process, planted with a sitecustomize module: the exception and its cause both carry the
+# token (as PTB's InvalidToken does), at start-up (while building) and once running (in the serving loop).
+CRASHES = {
+    "while building": """
+import os, hpbot.wiring
+def build(*args, **kwargs):
+    try:
+        raise KeyError(os.environ["HPBOT_TOKEN"])
+    except KeyError as cause:
+        raise RuntimeError("cannot use " + os.environ["HPBOT_TOKEN"]) from cause
+hpbot.wiring.build = build
+""",
+    "while running": """
+import os, hpbot.runner
+async def serve(*args, **kwargs):
+    raise RuntimeError("lost " + os.environ["HPBOT_TOKEN"])
+hpbot.runner.serve = serve
+""",
+}
+
+
+@pytest.mark.parametrize("when", list(CRASHES))
+async def test_a_crash_is_logged_without_the_token_and_exits_non_zero(tmp_path, when):
+    planted = tmp_path / "planted"
+    planted.mkdir()
+    (planted / "sitecustomize.py").write_text(CRASHES[when])
+    async with FakeTelegram() as fake:
+        process = await start(tmp_path / "db.sqlite3", fake.base_url, f"{planted}{os.pathsep}{ROOT}")
+        code, output = await outcome(process)
+    assert code == 1
+    assert (
+        "unexpected error" in output and "RuntimeError" in output
+    )  # the traceback is there, for the bug report
+    assert "***" in output  # where the token stood
     no_secrets(output)
