@@ -33,7 +33,12 @@ class UpdateInbox:
         fresh = self.inbox.receive(
             ((u["update_id"], json.dumps(u, ensure_ascii=False)) for u in batch), self.clock.now()
         )
-        return [u for u in batch if u["update_id"] in fresh]
+        new = []
+        for update in batch:  # an id twice in one batch is new once
+            if update["update_id"] in fresh:
+                fresh.discard(update["update_id"])
+                new.append(update)
+        return new
 
     def done(self, update_id: int) -> None:
         self.inbox.done(update_id, self.clock.now())

@@ -304,8 +304,15 @@ class RoundLifecycle:
                 log.warning("could not restore message %s in chat %s after a probe", message_id, rnd.chat_id)
         return None
 
-    async def drain(self) -> None:
-        """Wait for pending count edits and background runs (used at shutdown and by tests)."""
+    async def drain(self, *, can_send: bool = True) -> None:
+        """Wait for pending count edits, member counts and background runs (used at shutdown and by tests). With
+        `can_send=False` (at shutdown, once the bot's connection to Telegram is closed) the count edits and member
+        counts still waiting are cancelled instead: each would only fail after its retries. The post then shows
+        the right count at the next answer or at the reveal."""
+        if not can_send:
+            for task in [*self._count_tasks.values(), self._counter]:
+                if task is not None:
+                    task.cancel()
         tasks: list[asyncio.Task[None]] = list(self._count_tasks.values()) + list(self._background.values())
         if self._counter is not None:
             tasks.append(self._counter)

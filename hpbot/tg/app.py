@@ -287,5 +287,5 @@ async def _post_init(application: AnyApplication) -> None:
 
 async def _post_shutdown(application: AnyApplication) -> None:
     current = state(application)
-    await current.edge.rounds.drain()
+    await current.edge.rounds.drain(can_send=False)  # the bot is shut down: nothing more can be sent
     current.on_shutdown()

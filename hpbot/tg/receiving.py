@@ -87,9 +87,11 @@ class Poller:
         self.on_fatal, self.on_polled, self.timeout, self.sleep = on_fatal, on_polled, timeout, sleep
 
     async def run(self) -> None:
-        """Poll until cancelled (or until the token is rejected)."""
+        """Poll until cancelled (or until the token is rejected). A batch the inbox cannot record (the database
+        locked or full) is not confirmed: it is fetched again, with backoff, until it is recorded."""
         await self.receiver.replay()
         delay, failing = 1.0, False
+        store_delay, unrecorded = 1.0, False
         while True:
             offset = self.receiver.inbox.next_offset()
             try:
@@ -117,5 +119,23 @@ class Poller:
             delay, failing = 1.0, False
             if self.on_polled is not None:
                 self.on_polled()
-            if batch:
+            if not batch:
+                continue
+            try:
                 await self.receiver.take(batch)
+            # the database locked or full: the batch is neither recorded nor confirmed
+            except Exception as exc:
+                if not unrecorded:
+                    log.warning(
+                        "could not record %d received updates (%s: %s); fetching them again with backoff",
+                        len(batch),
+                        type(exc).__name__,
+                        exc,
+                    )
+                unrecorded = True
+                await self.sleep(store_delay)
+                store_delay = min(store_delay * 2, BACKOFF_MAX)
+                continue
+            if unrecorded:
+                log.info("received updates are recorded again")
+            store_delay, unrecorded = 1.0, False
