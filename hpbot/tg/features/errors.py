@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 
 from hpbot import texts
 from hpbot.tg.router import Feature
+from hpbot.tg.transport.pacing import ReplyDropped
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +19,10 @@ class Errors(Feature):
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the error (never the token) and tell a person in plain words when one is still waiting; never
         raises (PTB would log a second traceback for the same update)."""
+        if isinstance(context.error, ReplyDropped):
+            # the group's 20 messages a minute are spent (a flood): expected, and no other message would go out
+            log.info("reply dropped: %s", context.error)
+            return
         log.error("error while handling an update: %s", type(context.error).__name__, exc_info=context.error)
         if not isinstance(update, Update):
             return

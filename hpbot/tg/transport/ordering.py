@@ -7,13 +7,16 @@ by member for button taps); one lock per key, created on demand and dropped when
 Fairness: an update waiting for its chat's turn holds none of the shared slots (`max_concurrent_updates`), so one
 chat's backlog never delays another chat. A chat's queue is bounded; a command identical to one of the same member
 still waiting or running in that chat is coalesced into it (dropped: its answer would be the same). A tap's time is
-taken when it arrives here, not when its turn comes (a callback query carries no timestamp of its own).
+taken when it arrives here, not when its turn comes (a callback query carries no timestamp of its own). A
+message in a group whose turn comes more than `stale_after` seconds after it arrived is dropped: its chat is
+flooded, the group's 20 replies a minute are spent, and an answer minutes late would only lengthen the flood.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
 from typing import Any
@@ -23,6 +26,8 @@ from telegram.ext import BaseUpdateProcessor
 
 log = logging.getLogger(__name__)
 CHAT_QUEUE_LIMIT = 50  # updates of one chat waiting at once; more are dropped (a flood, not a conversation)
+STALE_AFTER = 20.0  # seconds a group message may wait for its turn before it is dropped unanswered
+GROUPS = ("group", "supergroup")
 
 
 def order_key(update: object) -> tuple[Any, ...] | None:
@@ -56,6 +61,7 @@ class PerChatOrder(BaseUpdateProcessor):
     __slots__ = (
         "_arrivals",
         "_clock",
+        "_monotonic",
         "_locks",
         "_on_done",
         "_running",
@@ -63,6 +69,7 @@ class PerChatOrder(BaseUpdateProcessor):
         "_users",
         "chat_limit",
         "slots",
+        "stale_after",
     )
 
     def __init__(
@@ -72,6 +79,8 @@ class PerChatOrder(BaseUpdateProcessor):
         clock: Callable[[], datetime] | None = None,
         on_done: Callable[[int], None] | None = None,
         chat_limit: int = CHAT_QUEUE_LIMIT,
+        stale_after: float = STALE_AFTER,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(UNBOUNDED)
         self.slots = max_concurrent_updates
@@ -81,6 +90,7 @@ class PerChatOrder(BaseUpdateProcessor):
         self._running: set[tuple[Any, ...]] = set()  # commands waiting or being handled
         self._arrivals: dict[int, datetime] = {}
         self._clock, self._on_done, self.chat_limit = clock, on_done, chat_limit
+        self.stale_after, self._monotonic = stale_after, monotonic
 
     def arrived_at(self, update: Update) -> datetime | None:
         """When the update reached the bot (its time for scoring a tap), if it is being handled now."""
@@ -118,9 +128,20 @@ class PerChatOrder(BaseUpdateProcessor):
             self._running.add(signature)
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._users[key] = self._users.get(key, 0) + 1
+        queued = self._monotonic()
         try:
-            async with lock, self._slots:
-                await coroutine
+            async with lock:
+                waited = self._monotonic() - queued
+                if waited > self.stale_after and _group_message(update):
+                    log.info(
+                        "message in chat %s waited %.0f s for its turn behind the chat's flood: dropped",
+                        key[1],
+                        waited,
+                    )
+                    _discard(coroutine)
+                    return
+                async with self._slots:
+                    await coroutine
         finally:
             if signature is not None:
                 self._running.discard(signature)
@@ -133,6 +154,15 @@ class PerChatOrder(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         """Nothing to tear down."""
+
+
+def _group_message(update: object) -> bool:
+    return (
+        isinstance(update, Update)
+        and update.message is not None
+        and update.effective_chat is not None
+        and update.effective_chat.type in GROUPS
+    )
 
 
 def _discard(coroutine: Awaitable[Any]) -> None:
