@@ -28,7 +28,7 @@ from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, Conte
 from hpbot import texts
 from hpbot.clock import Clock, SystemClock
 from hpbot.config import Config
-from hpbot.health import TELEGRAM, beat, heartbeat_path
+from hpbot.health import TELEGRAM, beat, beat_while_busy, heartbeat_path
 from hpbot.tg.edge import Edge
 from hpbot.tg.features.boards import Boards
 from hpbot.tg.features.daily import DailyLoop
@@ -238,7 +238,13 @@ class Receiving:
 
 async def _due(context: ContextTypes.DEFAULT_TYPE) -> None:
     current = state(context.application)
-    await current.edge.rounds.run_due()
+    busy = asyncio.create_task(beat_while_busy(current.db_path))  # a long push keeps the health check fresh
+    try:
+        await current.edge.rounds.run_due()
+    finally:
+        busy.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await busy
     beat(current.db_path)
 
 
