@@ -86,12 +86,25 @@ class Poller:
         self.bot, self.receiver, self.allowed_updates = bot, receiver, allowed_updates
         self.on_fatal, self.on_polled, self.timeout, self.sleep = on_fatal, on_polled, timeout, sleep
 
+    async def _delete_webhook(self) -> bool:
+        """A webhook is still registered (the bot ran in webhook mode before): polling is what this start asked
+        for (HPBOT_WEBHOOK_URL is not set), so the webhook goes; updates waiting at Telegram are kept."""
+        log.warning(
+            "a webhook is registered for this bot but HPBOT_WEBHOOK_URL is not set: deleting the webhook to poll"
+        )
+        try:
+            return bool(await self.bot.delete_webhook(drop_pending_updates=False))
+        except TelegramError as exc:
+            log.warning("deleteWebhook failed (%s); retrying with backoff", type(exc).__name__)
+            return False
+
     async def run(self) -> None:
         """Poll until cancelled (or until the token is rejected). A batch the inbox cannot record (the database
         locked or full) is not confirmed: it is fetched again, with backoff, until it is recorded."""
         await self.receiver.replay()
         delay, failing = 1.0, False
         store_delay, unrecorded = 1.0, False
+        webhook_deleted = False
         while True:
             offset = self.receiver.inbox.next_offset()
             try:
@@ -105,7 +118,18 @@ class Poller:
             except RetryAfter as exc:
                 await self.sleep(retry_after_seconds(exc) + 0.5)
                 continue
-            except (Conflict, NetworkError, TelegramError) as exc:
+            except Conflict as exc:
+                if "webhook" in exc.message.lower() and not webhook_deleted:
+                    webhook_deleted = True  # once per failing streak: never a loop of deletes
+                    if await self._delete_webhook():
+                        continue
+                if not failing:
+                    log.warning("getUpdates failed (Conflict: %s); retrying with backoff", exc.message)
+                failing = True
+                await self.sleep(delay)
+                delay = min(delay * 2, BACKOFF_MAX)
+                continue
+            except (NetworkError, TelegramError) as exc:
                 if not failing:
                     log.warning(
                         "getUpdates failed (%s: %s); retrying with backoff", type(exc).__name__, exc.message
@@ -116,7 +140,7 @@ class Poller:
                 continue
             if failing:
                 log.info("getUpdates works again")
-            delay, failing = 1.0, False
+            delay, failing, webhook_deleted = 1.0, False, False
             if self.on_polled is not None:
                 self.on_polled()
             if not batch:

@@ -60,3 +60,21 @@ async def test_webhook_checks_the_secret_on_every_request(fake, clock, bank, tmp
     finally:
         await receiving.stop()
         await bot.stop()
+
+
+async def test_polling_after_a_webhook_deletes_the_webhook_and_gets_its_updates(fake, clock, bank, tmp_path):
+    """The bot ran in webhook mode before and is now started without HPBOT_WEBHOOK_URL: Telegram answers
+    getUpdates with 409 while a webhook is set, so the bot deletes it (keeping what waits) instead of polling
+    into 409s for ever."""
+    from tests.e2e.harness import BotUnderTest
+
+    fake.webhook = {"url": "https://old.example.org/telegram"}
+    bot = BotUnderTest(fake, tmp_path / "p.sqlite3", clock, bank)
+    await bot.start()
+    try:
+        assert "Hướng dẫn" in await bot.reply_to(GROUP, ADMIN, "/trogiup")
+        (deleted,) = fake.calls_to("deleteWebhook")
+        assert not deleted.params.get("drop_pending_updates")
+        assert fake.webhook == {}
+    finally:
+        await bot.stop()
