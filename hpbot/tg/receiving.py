@@ -118,18 +118,11 @@ class Poller:
             except RetryAfter as exc:
                 await self.sleep(retry_after_seconds(exc) + 0.5)
                 continue
-            except Conflict as exc:
-                if "webhook" in exc.message.lower() and not webhook_deleted:
+            except (Conflict, NetworkError, TelegramError) as exc:
+                if isinstance(exc, Conflict) and "webhook" in exc.message.lower() and not webhook_deleted:
                     webhook_deleted = True  # once per failing streak: never a loop of deletes
                     if await self._delete_webhook():
                         continue
-                if not failing:
-                    log.warning("getUpdates failed (Conflict: %s); retrying with backoff", exc.message)
-                failing = True
-                await self.sleep(delay)
-                delay = min(delay * 2, BACKOFF_MAX)
-                continue
-            except (NetworkError, TelegramError) as exc:
                 if not failing:
                     log.warning(
                         "getUpdates failed (%s: %s); retrying with backoff", type(exc).__name__, exc.message

@@ -22,6 +22,7 @@ import pytest
 from hpbot.tg.app import Receiving
 from tests.e2e.conftest import ADMIN, GROUP
 from tests.e2e.harness import TOKEN, BotUnderTest
+from tests.test_instance import stop_bot
 
 ROOT = Path(__file__).resolve().parents[2]
 ORGANIZER = 900
@@ -228,13 +229,7 @@ async def test_kill_9_while_commands_wait_behind_others_handles_each_exactly_onc
                 assert listings(fake) == trial
                 assert len(fake.messages(GROUP)) == trial  # the group's question was not handled again
         finally:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    await asyncio.wait_for(process.wait(), 30)
-                except TimeoutError:
-                    process.kill()
-                    await process.wait()
+            await stop_bot(process)
     assert process.returncode == 0, log.read_text()
     assert "Traceback" not in log.read_text()
 
