@@ -1,17 +1,17 @@
-"""Competitions between cells: their groups, and the cross-group totals organizers read."""
+"""Competitions between cells: their groups, their scores folded in round by round, the weekly bulletins' claims;
+the cross-group totals organizers read are in `hpbot/store/standings.py`."""
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
 
 import sqlite_utils
 
-from hpbot.domain.competition import GroupTotals, new_code
-from hpbot.domain.ranking import Standing
+from hpbot.domain.competition import new_code
 from hpbot.store.rows import Row, select
+from hpbot.store.standings import CompetitionStandings, MemberTotals
 
 
 @dataclass(frozen=True)
@@ -37,44 +37,7 @@ class Competition:
         )
 
 
-@dataclass(frozen=True)
-class MemberTotals:
-    standing: Standing
-    chat_id: int
-    group_title: str
-
-
-def _member(r: Row) -> MemberTotals:
-    name = r["name"] or (f"@{r['username']}" if r["username"] else str(r["user_id"]))
-    return MemberTotals(
-        Standing(
-            r["user_id"],
-            name,
-            r["points"],
-            r["answer_ms"],
-            r["answers"],
-            r["correct"],
-            0,
-            r["last_answer_at"] or "",
-        ),
-        r["chat_id"],
-        r["title"] or "",
-    )
-
-
-def _group(r: Row) -> GroupTotals:
-    return GroupTotals(
-        r["chat_id"],
-        r["title"],
-        r["answers"],
-        r["member_days"],
-        r["points"],
-        max(1, r["members"]),
-        r["answer_ms"],
-    )
-
-
-class Competitions:
+class Competitions(CompetitionStandings):
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
@@ -261,167 +224,6 @@ class Competitions:
             params,
         )
 
-    def group_count(self, competition_id: int) -> int:
-        return int(
-            self.db.execute(
-                "SELECT COUNT(*) FROM competition_groups WHERE competition_id = ?", [competition_id]
-            ).fetchone()[0]
-        )
-
-    def member_totals(
-        self,
-        comp: Competition,
-        start: date | None = None,
-        end: date | None = None,
-        chat_id: int | None = None,
-    ) -> list[MemberTotals]:
-        """Every member's points in the window (default: the whole competition), in every participating group or in
-        one; a member of two cells has a line in each. Scores count once revealed (score_days is written then)."""
-        if start in (None, comp.start) and end in (None, comp.end) and chat_id is None:
-            return self._member_lines("WHERE cs.competition_id = ?", [comp.id])
-        start, end = start or comp.start, end or comp.end
-        rows = select(
-            self.db,
-            "SELECT d.chat_id, d.user_id, TRIM(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, '')) AS name, "
-            "u.username, g.title, SUM(d.points) AS points, SUM(d.answer_ms) AS answer_ms, COUNT(*) AS answers, "
-            "SUM(d.correct) AS correct, MAX(d.answered_at) AS last_answer_at "
-            "FROM competition_groups cg JOIN score_days d ON d.chat_id = cg.chat_id "
-            "AND d.study_date BETWEEN ? AND ? LEFT JOIN users u ON u.user_id = d.user_id "
-            "LEFT JOIN groups g ON g.chat_id = d.chat_id WHERE cg.competition_id = ? AND (? IS NULL OR cg.chat_id = ?) "
-            "GROUP BY d.chat_id, d.user_id",
-            [start.isoformat(), end.isoformat(), comp.id, chat_id, chat_id],
-        )
-        return [_member(r) for r in rows]
-
-    _LINE_SQL = (
-        "SELECT cs.chat_id, cs.user_id, TRIM(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, '')) AS name, "
-        "u.username, g.title, cs.points, cs.answer_ms, cs.answers, cs.correct, cs.last_answer_at "
-        "FROM competition_scores cs LEFT JOIN users u ON u.user_id = cs.user_id LEFT JOIN groups g ON g.chat_id = cs.chat_id "
-    )
-
-    def _member_lines(self, where: str, params: list[Any]) -> list[MemberTotals]:
-        return [_member(r) for r in select(self.db, self._LINE_SQL + where, params)]  # noqa: S608
-
-    def top_members(self, comp: Competition, limit: int) -> list[MemberTotals]:
-        """The best lines of the whole competition, in board order, read through the ranking index."""
-        return self._member_lines(
-            "WHERE cs.competition_id = ? ORDER BY cs.points DESC, cs.answer_ms, "
-            "cs.last_answer_at, cs.user_id, cs.chat_id LIMIT ?",
-            [comp.id, limit],
-        )
-
-    def member_line(self, comp: Competition, chat_id: int, user_id: int) -> tuple[int, MemberTotals] | None:
-        """A member's line in one group and its rank: 1 + the lines strictly ahead on (points, answer time)
-        (db/migrations/0007_competition_points.sql)."""
-        lines = self._member_lines(
-            "WHERE cs.competition_id = ? AND cs.chat_id = ? AND cs.user_id = ?", [comp.id, chat_id, user_id]
-        )
-        if not lines:
-            return None
-        s = lines[0].standing
-        ahead = self.db.execute(  # lines with more points, from the per-points counts; ties on points, by time
-            "SELECT (SELECT COALESCE(SUM(lines), 0) FROM competition_points WHERE competition_id = ?1 AND points > ?2) "
-            "+ (SELECT COUNT(*) FROM competition_scores WHERE competition_id = ?1 AND points = ?2 AND answer_ms < ?3)",
-            [comp.id, s.points, s.answer_ms],
-        ).fetchone()[0]
-        return ahead + 1, lines[0]
-
-    _GROUP_SQL = (
-        "SELECT cg.chat_id, COALESCE(g.title, '') AS title, COALESCE(g.member_count, 0) AS members, "
-        "COALESCE(s.answers, 0) AS answers, COALESCE(s.member_days, 0) AS member_days, "
-        "COALESCE(s.points, 0) AS points, COALESCE(s.answer_ms, 0) AS answer_ms "
-        "FROM competition_groups cg LEFT JOIN groups g ON g.chat_id = cg.chat_id "
-        "LEFT JOIN competition_group_scores s ON s.competition_id = cg.competition_id AND s.chat_id = cg.chat_id "
-    )
-
-    def group_totals(
-        self, comp: Competition, start: date | None = None, end: date | None = None
-    ) -> list[GroupTotals]:
-        """Each participating group's answers, member-days (members at each post), points and time in the window."""
-        if start in (None, comp.start) and end in (None, comp.end):
-            rows = select(self.db, self._GROUP_SQL + "WHERE cg.competition_id = ?", [comp.id])  # noqa: S608
-            return [_group(r) for r in rows]
-        start, end = start or comp.start, end or comp.end
-        window = [start.isoformat(), end.isoformat()]
-        rows = select(
-            self.db,
-            "SELECT cg.chat_id, COALESCE(g.title, '') AS title, COALESCE(g.member_count, 0) AS members, "
-            "(SELECT COALESCE(SUM(COALESCE(r.member_count, 0)), 0) FROM rounds r WHERE r.chat_id = cg.chat_id "
-            " AND r.study_date BETWEEN ? AND ? AND r.status IN ('revealing', 'revealed')) AS member_days, "
-            "COALESCE(s.answers, 0) AS answers, COALESCE(s.points, 0) AS points, COALESCE(s.answer_ms, 0) AS answer_ms "
-            "FROM competition_groups cg LEFT JOIN groups g ON g.chat_id = cg.chat_id "
-            "LEFT JOIN (SELECT d.chat_id, COUNT(*) AS answers, SUM(d.points) AS points, SUM(d.answer_ms) AS answer_ms "
-            "  FROM competition_groups c2 JOIN score_days d ON d.chat_id = c2.chat_id AND d.study_date BETWEEN ? AND ? "
-            "  WHERE c2.competition_id = ? GROUP BY d.chat_id) s ON s.chat_id = cg.chat_id "
-            "WHERE cg.competition_id = ?",
-            window + window + [comp.id, comp.id],
-        )
-        return [_group(r) for r in rows]
-
-    def group_standing(self, comp: Competition, chat_id: int) -> tuple[int, int, GroupTotals] | None:
-        """One group's totals over the whole competition, its rank among the participating groups and how many
-        there are; None if the group is not in it. The rank is 1 + the groups strictly ahead by `rank_groups`' rule
-        (participation, then mean points per member), compared as exact fractions by cross-multiplying integers.
-
-        /bxh cuocthi shows only the caller's group, so this counts in SQL instead of building and sorting every
-        group's totals in Python (6 ms a board for 1,000 groups before: docs/performance.md).
-        """
-        rows = select(
-            self.db,
-            self._GROUP_SQL + "WHERE cg.competition_id = ? AND cg.chat_id = ?",  # noqa: S608
-            [comp.id, chat_id],
-        )
-        if not rows:
-            return None
-        me = _group(rows[0])
-        pn, pd = (me.answers, me.member_days) if me.member_days else (0, 1)  # participation as a fraction
-        ahead = self.db.execute(  # each group's participation as pn/pd and its members as md, as `_group` reads them
-            "SELECT COUNT(*) FROM (SELECT CASE WHEN member_days > 0 THEN answers ELSE 0 END AS pn, "  # noqa: S608
-            "CASE WHEN member_days > 0 THEN member_days ELSE 1 END AS pd, points, MAX(1, members) AS md "
-            f"FROM ({self._GROUP_SQL}WHERE cg.competition_id = ?)) "
-            "WHERE pn * ? > ? * pd OR (pn * ? = ? * pd AND points * ? > ? * md)",
-            [comp.id, pd, pn, pd, pn, me.members, me.points],
-        ).fetchone()[0]
-        return ahead + 1, self.group_count(comp.id), me
-
-    def daily_participation(self, comp: Competition) -> list[Row]:
-        """Per group and revealed study day: members at the post, answers, right answers."""
-        return list(
-            select(
-                self.db,
-                "SELECT r.chat_id, COALESCE(g.title, '') AS title, r.study_date, r.question, r.item_id, "
-                "COALESCE(r.member_count, 0) AS members, "
-                "(SELECT COUNT(*) FROM answers a WHERE a.round_id = r.id) AS answers, "
-                "(SELECT COALESCE(SUM(a.correct), 0) FROM answers a WHERE a.round_id = r.id) AS correct "
-                "FROM competition_groups cg JOIN rounds r ON r.chat_id = cg.chat_id "
-                "LEFT JOIN groups g ON g.chat_id = r.chat_id "
-                "WHERE cg.competition_id = ? AND r.study_date BETWEEN ? AND ? AND r.status IN ('revealing', 'revealed') "
-                "ORDER BY r.study_date, g.title, r.chat_id",
-                [comp.id, comp.start.isoformat(), comp.end.isoformat()],
-            )
-        )
-
-    def answer_key(
-        self,
-        comp: Competition,
-        start: date | None = None,
-        end: date | None = None,
-        chat_id: int | None = None,
-    ) -> list[Row]:
-        """The questions asked and revealed in the window: one row per study day and quiz item, with the number of
-        participating groups that had it. Open rounds are left out: their answers are not public yet."""
-        start, end = start or comp.start, end or comp.end
-        return list(
-            select(
-                self.db,
-                "SELECT r.study_date, r.question, r.item_id, COUNT(*) AS groups FROM competition_groups cg "
-                "JOIN rounds r ON r.chat_id = cg.chat_id WHERE cg.competition_id = ? AND (? IS NULL OR cg.chat_id = ?) "
-                "AND r.study_date BETWEEN ? AND ? AND r.status IN ('revealing', 'revealed') "
-                "GROUP BY r.study_date, r.question, r.item_id ORDER BY r.study_date, r.question, r.item_id",
-                [comp.id, chat_id, chat_id, start.isoformat(), end.isoformat()],
-            )
-        )
-
     def group_days(self, chat_id: int, start: date, end: date) -> list[Row]:
         """A group's revealed study days in the window: members at the post, answers, right answers."""
         return list(
@@ -498,3 +300,6 @@ class Competitions:
                 "AND week_start = ?",
                 [message_id, competition_id, chat_id, week_start.isoformat()],
             )
+
+
+__all__ = ["Competition", "Competitions", "MemberTotals"]

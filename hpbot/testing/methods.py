@@ -1,27 +1,23 @@
 """The Bot API methods the fake answers (`MethodsMixin._m_<method, lower case>`), with objects
 python-telegram-bot parses, and the checks Telegram makes on them, in Telegram's words: the chat exists and the
-bot is in it, the parse mode is one Telegram knows and the HTML parses (`_formatted`), a text or caption fits
-(`_check_text`, `_check_caption`), inline buttons are valid (`_check_markup`), a reply's message exists
-(`_check_reply`), an edit changes something, commands and their scope are valid (`_commands_scope`), a callback
-query is answered in time, getUpdates is not used beside a webhook and serves only the allowed kinds of update;
-`_as_telegram`, `_find`, `_edit` and `_send_file` are their shared steps.
+bot is in it, a reply's message exists (`_check_reply`), an edit changes something, a callback query is answered
+in time, getUpdates is not used beside a webhook and serves only the allowed kinds of update; the checks of texts,
+HTML, buttons and command menus are in `hpbot/testing/checks.py`. `_as_telegram`, `_find`, `_edit` and
+`_send_file` are the methods' shared steps.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-import json
-import re
 import time
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
+from hpbot.testing.checks import ChecksMixin
 from hpbot.testing.faults import ApiError
-from hpbot.testing.html_check import HtmlError, parse_html
 from hpbot.testing.world import SentMessage
 
-PARSE_MODES = {"html", "markdown", "markdownv2"}
 # every kind of update the Bot API knows; those a bot gets when it never said which (or said none it knows)
 UPDATE_KINDS = {
     "message",
@@ -49,20 +45,6 @@ UPDATE_KINDS = {
     "removed_chat_boost",
 }
 DEFAULT_UPDATE_KINDS = UPDATE_KINDS - {"chat_member", "message_reaction", "message_reaction_count"}
-# the fields that give an inline button its action (a button with none of them is a "text button")
-BUTTON_ACTIONS = (
-    "url",
-    "callback_data",
-    "callback_game",
-    "pay",
-    "switch_inline_query",
-    "switch_inline_query_chosen_chat",
-    "switch_inline_query_current_chat",
-    "login_url",
-    "web_app",
-    "copy_text",
-)
-COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply "
     "markup are exactly the same as a current content and reply markup of the message"
@@ -75,7 +57,7 @@ def _flag(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.lower() in ("true", "1")) or value == 1
 
 
-class MethodsMixin:
+class MethodsMixin(ChecksMixin):
     """FakeTelegram's Bot API methods, each taking the request's parameters and returning its result. A chat id
     from a request is typed Any: it is the value as sent (None if absent), checked by looking it up in the world."""
 
@@ -126,73 +108,6 @@ class MethodsMixin:
         if status != "member":
             raise ApiError(403, "Forbidden: bot is not a member of the group chat")
         return chat
-
-    def _formatted(self, text: str, parse_mode: Any, entities: Any) -> tuple[str, list[dict]]:
-        """(the text as shown, its entities) as Telegram parses a text or caption in `parse_mode`, or its refusal.
-        Telegram ignores the parse mode of an empty text; Markdown is not parsed here (shown as sent)."""
-        mode = str(parse_mode or "").lower()
-        if text and mode not in ("", "none"):
-            if mode not in PARSE_MODES:
-                raise ApiError(400, "Bad Request: unsupported parse_mode")
-            if mode == "html" and self.strict_html:
-                try:
-                    return parse_html(text)
-                except HtmlError as exc:
-                    raise ApiError(400, f"Bad Request: can't parse entities: {exc}") from None
-            return text, []
-        return text, [dict(e) for e in entities if isinstance(e, dict)] if isinstance(entities, list) else []
-
-    def _check_text(self, text: str, parse_mode: Any, entities: Any = None) -> tuple[str, list[dict]]:
-        shown, found = self._formatted(text, parse_mode, entities)
-        if not shown.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        if len(shown.encode("utf-16-le")) // 2 > 4096:
-            raise ApiError(400, "Bad Request: message is too long")
-        return shown, found
-
-    def _check_caption(self, caption: str, parse_mode: Any, entities: Any = None) -> tuple[str, list[dict]]:
-        shown, found = self._formatted(caption, parse_mode, entities)
-        if len(shown.encode("utf-16-le")) // 2 > 1024:
-            raise ApiError(400, "Bad Request: message caption is too long")
-        return shown, found
-
-    @staticmethod
-    def _check_markup(markup: Any) -> None:
-        """An inline keyboard as the Bot API reads it (every button has text and an action), then as Telegram
-        takes it (the text is not empty, callback data fits in 64 bytes)."""
-        if not markup:
-            return
-        if not isinstance(markup, dict):
-            raise ApiError(400, "Bad Request: object expected as reply markup")
-        rows = markup.get("inline_keyboard")
-        if rows is None:
-            return
-        if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-            raise ApiError(
-                400,
-                'Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays',
-            )
-        buttons = [button for row in rows for button in row]
-        cant_parse = "Bad Request: can't parse inline keyboard button: "
-        for button in buttons:
-            if not isinstance(button, dict):
-                raise ApiError(400, cant_parse + "InlineKeyboardButton must be an Object")
-            if "text" not in button:
-                raise ApiError(400, cant_parse + 'Can\'t find field "text"')
-            for name in ("text", "url", "callback_data"):
-                if name in button and not isinstance(button[name], str):
-                    raise ApiError(400, cant_parse + f'Field "{name}" must be of type String')
-            # an empty url or callback_data counts as absent
-            if not any(
-                button.get(action) or (action in button and action not in ("url", "callback_data"))
-                for action in BUTTON_ACTIONS
-            ):
-                raise ApiError(400, cant_parse + "Text buttons are unallowed in the inline keyboard")
-        for button in buttons:
-            if not button["text"]:
-                raise ApiError(400, "Bad Request: inline keyboard button text must be non-empty")
-            if not button.get("url") and len(button.get("callback_data", "").encode()) > 64:
-                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
 
     def _check_reply(self, chat_id: Any, p: dict) -> None:
         """A reply (`reply_parameters`, or the older `reply_to_message_id`) to a message that exists, unless it
@@ -317,69 +232,6 @@ class MethodsMixin:
             "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
         }
-
-    def _commands_scope(self, p: dict) -> str:
-        """The scope of a command menu (as JSON, the key of `commands`); one naming a chat needs the chat to
-        exist for the bot (a private chat the member has started, a group it is in or was in)."""
-        scope = p.get("scope")
-        if not scope:
-            return '{"type": "default"}'
-        if not isinstance(scope, dict):
-            raise ApiError(400, "Bad Request: can't parse BotCommandScope JSON object")
-        kind = scope.get("type")
-        if kind in ("default", "all_private_chats", "all_group_chats", "all_chat_administrators"):
-            return json.dumps({"type": kind})
-        if kind not in ("chat", "chat_administrators", "chat_member"):
-            raise ApiError(400, "Bad Request: can't parse BotCommandScope: Unsupported type specified")
-        chat_id = scope.get("chat_id")
-        if isinstance(chat_id, str) and chat_id.lstrip("-").isdigit():
-            chat_id = int(chat_id)
-        if chat_id in (None, ""):
-            raise ApiError(400, "Bad Request: can't parse BotCommandScope: Empty chat_id specified")
-        if chat_id not in self.chats:
-            raise ApiError(400, "Bad Request: chat not found")
-        return json.dumps({"type": kind, "chat_id": chat_id, "user_id": scope.get("user_id")})
-
-    def _m_setmycommands(self, p: dict) -> bool:
-        commands = p.get("commands") or []
-        if not isinstance(commands, list):
-            raise ApiError(400, "Bad Request: expected an Array of BotCommand")
-        menu = []
-        for command in commands:
-            if not isinstance(command, dict):
-                raise ApiError(400, "Bad Request: can't parse BotCommand: expected an Object")
-            for name in ("command", "description"):
-                if not isinstance(command.get(name), str):
-                    raise ApiError(400, f"Bad Request: can't parse BotCommand: Can't find field \"{name}\"")
-            menu.append(command)
-        scope = self._commands_scope(p)
-        for command in menu:
-            name, description = command["command"].strip(), command["description"].strip()
-            name = name[1:] if name.startswith("/") else name
-            if not name:
-                raise ApiError(400, "Bad Request: command must be non-empty")
-            if len(name) > 32:
-                raise ApiError(400, "Bad Request: command length must not exceed 32")
-            if not description:
-                raise ApiError(400, "Bad Request: command description must be non-empty")
-            if len(description) > 256:
-                raise ApiError(400, "Bad Request: command description length must not exceed 256")
-            if not COMMAND.fullmatch(name):
-                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
-        if len(menu) > 100:
-            raise ApiError(400, "Bad Request: BOT_COMMANDS_TOO_MUCH")
-        self.commands[scope] = [
-            {"command": c["command"].strip().lstrip("/"), "description": c["description"].strip()}
-            for c in menu
-        ]
-        return True
-
-    def _m_deletemycommands(self, p: dict) -> bool:
-        self.commands.pop(self._commands_scope(p), None)
-        return True
-
-    def _m_getmycommands(self, p: dict) -> list:
-        return self.commands.get(self._commands_scope(p), [])
 
     def _m_sendmessage(self, p: dict) -> dict:
         chat_id: Any = p.get("chat_id")
