@@ -9,6 +9,8 @@ For each application, taps are offered at `--rate` per second; reported: taps/s 
 stored → callback acknowledged) and p50/p99 latency from the update being available to its acknowledgement. The
 "ceiling" is a bare python-telegram-bot Application whose only handler acknowledges the callback, measured twice:
 with PTB's default HTTP client (httpx) and with the one hpbot uses (aiohttp, hpbot/tg/transport/http.py).
+hpbot receives through its own long polling or its own webhook server (hpbot.tg.app.Receiving: each update is
+recorded in its inbox first), the empty application through PTB's Updater.
 
 By default the fake Bot API runs in a child process (`python -m hpbot.testing.process`): it offers the taps
 itself at the given rate (queued for getUpdates, or POSTed to the webhook with `--via webhook`) and times them on
@@ -27,6 +29,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler
 
@@ -36,12 +39,15 @@ from hpbot.config import load_config
 from hpbot.content import load_bank
 from hpbot.store import Store
 from hpbot.testing import FakeProcess, Limits, LocalFake
+from hpbot.tg import app as tg_app
 from hpbot.tg.transport.http import AiohttpRequest
 from hpbot.tg.transport.ordering import PerChatOrder
 from hpbot.wiring import ALLOWED_UPDATES, build
 from tests.e2e.harness import TOKEN, local
 
-SECRET = "burst-Secret_1"
+SECRET = (
+    "burst-Secret_0123456789abcdefghijklmnop"  # Telegram's alphabet, 32 characters or more (hpbot's rule)
+)
 CEILING_NAMES = {"httpx": "empty PTB app, PTB's httpx", "aiohttp": "empty PTB app, aiohttp"}
 
 
@@ -66,7 +72,22 @@ async def measure(
 ) -> dict:
     await app.initialize()
     await app.start()
-    if via == "webhook":
+    receiving = None
+    if app.updater is None:  # hpbot: its own long polling, or its own webhook server (hpbot.tg.app.Receiving)
+        receiving = tg_app.Receiving(app, poll_timeout=1)
+        if via == "webhook":
+            port = free_port()
+            await receiving.start_webhook(
+                SimpleNamespace(
+                    webhook_url=f"http://127.0.0.1:{port}",
+                    webhook_secret=SECRET,
+                    webhook_listen="127.0.0.1",
+                    webhook_port=port,
+                )
+            )
+        else:
+            await receiving.start_polling()
+    elif via == "webhook":
         port = free_port()
         await app.updater.start_webhook(
             listen="127.0.0.1",
@@ -96,7 +117,10 @@ async def measure(
     result = await fake.control("tap_stats", {"latencies": True})
     if before_stop is not None:
         await before_stop()
-    await app.updater.stop()
+    if receiving is not None:
+        await receiving.stop()
+    else:
+        await app.updater.stop()
     await app.stop()
     await app.shutdown()
     latencies = result["latencies_ms"]
