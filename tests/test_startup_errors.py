@@ -362,3 +362,62 @@ def test_a_good_database_still_opens_and_an_empty_file_becomes_one(tmp_path):
     assert "schema_migrations" in store.db.table_names()
     store.close()
     Store.open(tmp_path / "sub" / "dir" / "new.sqlite3").close()  # missing directories are still made
+
+
+def _can_mount_read_only() -> bool:
+    """Root with a mount namespace of its own (`unshare --mount`): a real read-only mount can then be made."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return False
+    return subprocess.run(["unshare", "--mount", "true"], capture_output=True, check=False).returncode == 0
+
+
+def test_a_database_on_a_read_only_filesystem(tmp_path, monkeypatch):
+    """The database's filesystem mounted read-only (a volume mounted `:ro`, a disk remounted read-only after
+    errors), for an existing database and for a new one: exit 2, one line saying so. Where this test may mount
+    (root, `unshare --mount`), the real process runs on a real read-only bind mount; elsewhere Store.open meets
+    what the kernel would answer (EROFS, and the read-only flag of statvfs)."""
+    existing = migrated_db(tmp_path / "hpbot.sqlite3")
+    (tmp_path / "new").mkdir()
+    fresh = tmp_path / "new" / "hpbot.sqlite3"
+    said = "is mounted read-only"
+    if _can_mount_read_only():
+        script = (
+            f'mount --bind "{tmp_path}" "{tmp_path}" && mount -o remount,ro,bind "{tmp_path}" && '
+            f'cd / && for db in "{existing}" "{fresh}"; do HPBOT_DB="$db" "{sys.executable}" -m hpbot run; '
+            'echo "exit=$?"; done'
+        )
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("HPBOT_")}
+        env = {**clean, "HPBOT_TOKEN": TOKEN, "HPBOT_API_BASE_URL": f"http://127.0.0.1:{closed_port()}/bot"}
+        env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+        result = subprocess.run(
+            ["unshare", "--mount", "sh", "-c", script], env=env, capture_output=True, text=True, timeout=90
+        )
+        assert result.stdout.split() == ["exit=2", "exit=2"], (result.stdout, result.stderr)
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(lines) == 2 and "Traceback" not in result.stderr, result.stderr
+        for db, line in zip((existing, fresh), lines, strict=True):
+            assert str(db) in line and said in line and "HPBOT_DB" in line, line
+        assert not fresh.exists()
+        return
+    from hpbot.store import opening
+
+    real_open, real_statvfs = os.open, os.statvfs
+
+    def read_only_open(path, flags, *args):
+        if str(path).startswith(str(tmp_path)) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(30, os.strerror(30), str(path))  # EROFS
+        return real_open(path, flags, *args)
+
+    class ReadOnly:
+        def __init__(self, result):
+            self.f_flag = result.f_flag | os.ST_RDONLY
+
+    monkeypatch.setattr(opening.os, "open", read_only_open)
+    monkeypatch.setattr(
+        opening.os,
+        "statvfs",
+        lambda p: ReadOnly(real_statvfs(p)) if str(p).startswith(str(tmp_path)) else real_statvfs(p),
+    )
+    with pytest.raises(DatabaseError) as caught:
+        Store.open(fresh)
+    assert said in str(caught.value) and str(fresh) in str(caught.value)
