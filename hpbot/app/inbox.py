@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from hpbot.clock import Clock
@@ -47,9 +47,10 @@ class UpdateInbox:
             self._since_prune = 0
             self.inbox.prune(self.clock.now() - KEEP)
 
-    def pending(self) -> list[dict[str, Any]]:
-        """Updates received but not handled before the last stop, oldest first."""
-        return [json.loads(raw) for _, raw in self.inbox.pending() if raw]
+    def pending(self) -> list[tuple[dict[str, Any], datetime]]:
+        """Updates received but not handled before the last stop, oldest first, with when they first arrived (a
+        replayed tap is timed then, not at its replay)."""
+        return [(json.loads(raw), received) for _, raw, received in self.inbox.pending() if raw]
 
     def next_offset(self) -> int:
         """The getUpdates offset that confirms everything recorded."""

@@ -38,10 +38,12 @@ class Inbox:
                 [_iso(now), update_id],
             )
 
-    def pending(self) -> list[tuple[int, str]]:
-        """Updates received and not handled (a crash came between), oldest first."""
-        rows = select(self.db, "SELECT update_id, raw FROM inbox WHERE done_at IS NULL ORDER BY update_id")
-        return [(r["update_id"], r["raw"]) for r in rows]
+    def pending(self) -> list[tuple[int, str, datetime]]:
+        """Updates received and not handled (a crash came between), oldest first, with when they arrived."""
+        rows = select(
+            self.db, "SELECT update_id, raw, received_at FROM inbox WHERE done_at IS NULL ORDER BY update_id"
+        )
+        return [(r["update_id"], r["raw"], datetime.fromisoformat(r["received_at"])) for r in rows]
 
     def last_id(self) -> int | None:
         row = select(self.db, "SELECT MAX(update_id) AS id FROM inbox")

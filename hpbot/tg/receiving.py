@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Protocol
 
 from telegram import Update
@@ -20,6 +21,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tel
 from telegram.ext import Application
 
 from hpbot.tg.transport.bot import BotClient
+from hpbot.tg.transport.ordering import PerChatOrder
 from hpbot.tg.transport.pacing import retry_after_seconds
 
 log = logging.getLogger(__name__)
@@ -29,7 +31,7 @@ BACKOFF_MAX = 30.0
 
 class Inbox(Protocol):
     def receive(self, updates: list[dict[str, Any]]) -> list[dict[str, Any]]: ...
-    def pending(self) -> list[dict[str, Any]]: ...
+    def pending(self) -> list[tuple[dict[str, Any], datetime]]: ...
     def next_offset(self) -> int: ...
     def done(self, update_id: int) -> None: ...
 
@@ -48,13 +50,13 @@ class Receiver:
     async def replay(self) -> int:
         """Queue the updates received but not handled before the last stop; returns how many."""
         pending = self.inbox.pending()
-        for update in pending:
-            await self._queue(update)
+        for update, received in pending:
+            await self._queue(update, arrived=received)  # a tap keeps the time it first came, not its replay's
         if pending:
             log.info("handling %d updates received before the last stop", len(pending))
         return len(pending)
 
-    async def _queue(self, raw: dict[str, Any]) -> None:
+    async def _queue(self, raw: dict[str, Any], arrived: datetime | None = None) -> None:
         try:
             update = Update.de_json(raw, self.application.bot)
         except Exception as exc:  # one unreadable update must not cost the others
@@ -66,6 +68,9 @@ class Receiver:
         if update is None:
             self.inbox.done(int(raw["update_id"]))
             return
+        processor = self.application.update_processor
+        if arrived is not None and isinstance(processor, PerChatOrder):
+            processor.note_arrival(update.update_id, arrived)
         await self.application.update_queue.put(update)
 
 

@@ -159,3 +159,43 @@ async def test_a_tap_handled_late_is_judged_by_when_it_arrived(bot, fake, clock,
     assert toast.startswith("Đã ghi nhận")  # it came before the reveal time: not "closed"
     assert HUNG in [a.user_id for a in bot.hp.store.round_answers(rnd.id)]
     await bot.hp.rounds.drain()  # the live count's edit, while the bot still runs
+
+
+async def test_a_tap_replayed_after_a_crash_keeps_the_time_it_first_arrived(fake, clock, bank, tmp_path):
+    """The bot recorded a tap in its inbox and went down before handling it (Telegram still holds it too: it was
+    not confirmed). After the restart the tap is handled once, judged by when it first arrived, not by the
+    replay's time two minutes later."""
+    import json
+
+    from hpbot.store import Store
+
+    db = tmp_path / "hpbot.sqlite3"
+    first = BotUnderTest(fake, db, clock, bank)
+    await first.start()
+    try:
+        rnd = await open_round(first, clock)
+    finally:
+        await first.stop()
+    right = bank.item(rnd.item_id).answer
+    update = fake.tap(LAN, QUIET, rnd.message_id, f"a:{rnd.id}:{right}")
+    arrived = local(2026, 11, 30, 7, 29) + timedelta(seconds=59)
+    store = Store.open(db)
+    try:
+        store.inbox.receive([(update["update_id"], json.dumps(update, ensure_ascii=False))], arrived)
+    finally:
+        store.close()
+
+    clock.set(local(2026, 11, 30, 7, 31))
+    restarted = BotUnderTest(fake, db, clock, bank)
+    await restarted.start()
+    try:
+        query = update["callback_query"]["id"]
+        await fake.wait_for(lambda: query in fake.callback_answers, timeout=10)
+        assert fake.callback_answers[query]["text"].startswith("Đã ghi nhận")
+        await asyncio.sleep(0.3)  # Telegram's own delivery of the same update comes after the replay
+        (lan,) = [a for a in restarted.hp.store.round_answers(rnd.id) if a.user_id == LAN]
+        assert lan.elapsed_ms == (29 * 60 + 59) * 1000  # (31 * 60) * 1000 if timed at the replay
+        assert lan.points == 15
+        assert len(fake.calls_to("answerCallbackQuery")) == 1  # handled once
+    finally:
+        await restarted.stop()

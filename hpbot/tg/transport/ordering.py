@@ -92,6 +92,10 @@ class PerChatOrder(BaseUpdateProcessor):
         self._clock, self._on_done, self.chat_limit = clock, on_done, chat_limit
         self.stale_after, self._monotonic = stale_after, monotonic
 
+    def note_arrival(self, update_id: int, when: datetime) -> None:
+        """An update that arrived before now: one received before a crash and replayed after the restart."""
+        self._arrivals[update_id] = when
+
     def arrived_at(self, update: Update) -> datetime | None:
         """When the update reached the bot (its time for scoring a tap), if it is being handled now."""
         return self._arrivals.get(update.update_id)
@@ -99,7 +103,7 @@ class PerChatOrder(BaseUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Order by chat, then take a shared slot; note the arrival first and the update handled last."""
         update_id = update.update_id if isinstance(update, Update) else None
-        if update_id is not None and self._clock is not None:
+        if update_id is not None and self._clock is not None and update_id not in self._arrivals:
             self._arrivals[update_id] = self._clock()
         try:
             await self._process(update, coroutine)
