@@ -51,7 +51,8 @@ class Receiver:
         """Queue the updates received but not handled before the last stop; returns how many."""
         pending = self.inbox.pending()
         for update, received in pending:
-            await self._queue(update, arrived=received)  # a tap keeps the time it first came, not its replay's
+            # a tap keeps the time it first came, not its replay's
+            await self._queue(update, arrived=received)
         if pending:
             log.info("handling %d updates received before the last stop", len(pending))
         return len(pending)
