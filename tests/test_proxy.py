@@ -1,15 +1,16 @@
 """hpbot's HTTP client honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY, as the IT officer's other tools do.
 
 A small proxy written here, on the loopback, records the request line of everything it is asked for: requests
-in absolute form (`POST http://host:port/path`) are forwarded to their target, the fake Bot API; CONNECT (how a
-client reaches an https:// address through an HTTP proxy) is refused with 403, since nothing beyond the loopback
-is reached in tests. NO_PROXY is set to "" in each test: Python's proxy rules (which aiohttp uses) then exclude
+in absolute form (the whole URL in the request line) are forwarded to their target, the fake Bot API; CONNECT (how
+a client reaches an HTTPS address through an HTTP proxy) is refused with 403: no TLS server is there to reach, and
+nothing beyond the loopback is reached in tests. NO_PROXY is set to "" in each test: Python's proxy rules (which aiohttp uses) then exclude
 nothing, not even 127.0.0.1, so the loopback fake can stand in for Telegram behind the proxy.
 """
 
 import asyncio
 import os
 import signal
+import socket
 import sys
 from urllib.parse import urlsplit
 
@@ -77,6 +78,12 @@ class RecordingProxy:
             writer.close()
 
 
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 @pytest.fixture
 async def proxy():
     proxy = await RecordingProxy().start()
@@ -102,9 +109,9 @@ def proxy_env(monkeypatch):
     return monkeypatch
 
 
-async def get_me(base_url: str | None = None):
+async def get_me(base_url: str):
     request = AiohttpRequest(connect_timeout=5, read_timeout=5)
-    bot = Bot(TOKEN, base_url=base_url, request=request) if base_url else Bot(TOKEN, request=request)
+    bot = Bot(TOKEN, base_url=base_url, request=request)
     await request.initialize()
     try:
         return await bot.get_me()
@@ -120,13 +127,15 @@ async def test_requests_go_through_HTTP_PROXY(proxy_env, proxy, fake):
     assert len(fake.calls_to("getMe")) == 1
 
 
-async def test_https_to_telegram_goes_through_the_proxy_with_CONNECT(proxy_env, proxy):
-    """The default Bot API address, https://api.telegram.org: the client asks the proxy for a tunnel (and never
-    looks the name up itself, which a machine that reaches the world only through the proxy could not)."""
+async def test_https_goes_through_the_proxy_with_CONNECT(proxy_env, proxy):
+    """An HTTPS Bot API address (as Telegram's own is): the client asks the proxy for a tunnel to the host by name,
+    as a machine that reaches the world only through the proxy needs. The host is the loopback's name, on a port
+    where nothing listens: had the client gone around the proxy, the error would not come from the proxy."""
     proxy_env.setenv("HTTPS_PROXY", proxy.url)
+    port = closed_port()
     with pytest.raises(NetworkError) as caught:
-        await get_me()
-    assert proxy.requests == ["CONNECT api.telegram.org:443"]
+        await get_me(f"https://localhost:{port}/bot")
+    assert proxy.requests == [f"CONNECT localhost:{port}"]
     assert TOKEN.split(":")[1] not in f"{caught.value} {caught.value!r}"
 
 

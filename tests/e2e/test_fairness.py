@@ -95,7 +95,8 @@ async def test_300_repeats_in_one_group_delay_no_tap_in_another(bot, fake, clock
     # group A: a repeat arriving while the same command of the member waits or runs is coalesced into it, so the
     # 300 (fetched in batches of 100) get at most one reply per batch; settled at once, nothing left queued
     got = await settled(bot, fake, FLOODED, timeout=5)
-    assert 1 <= got <= FLOOD // 100
+    assert got > 0, "the flooding member got no answer at all"
+    assert got <= FLOOD // 100, f"{got} replies to one member's {FLOOD} repeats: they were not coalesced"
     assert all("Hướng dẫn sử dụng hpbot" in m.text for m in replies_in(fake, FLOODED))
     # another member of A asking the same is answered at once (coalescing is per member)
     assert "Hướng dẫn" in await bot.reply_to(FLOODED, OTHER_A, "/trogiup")
@@ -117,7 +118,7 @@ async def test_300_different_commands_in_one_group_leave_no_backlog(bot, fake, c
     assert [a.user_id for a in bot.hp.store.round_answers(rnd.id)] == [HUNG]
 
     got = await settled(bot, fake, FLOODED, timeout=10)
-    assert 1 <= got <= 20  # what one minute of the group's budget carries, no more
+    assert got == 20  # exactly what one minute of the group's budget carries: the rest dropped, none queued
     assert fake.stats.too_many_requests == 0
     # B's budget is its own: a command there is still answered at once
     assert "Hướng dẫn" in await bot.reply_to(QUIET, LAN, "/trogiup")

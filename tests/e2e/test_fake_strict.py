@@ -101,7 +101,7 @@ async def test_every_tag_and_attribute_telegram_takes_is_accepted(api):
         ("<span>x</span>", 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
         ('<span class="spoiler">x</span>', 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
         (
-            '<a href="https://x.org" target="_blank">x</a>',
+            '<a href="tg://user?id=1" target="_blank">x</a>',
             'Unsupported attribute "target" in the tag "a" at byte offset 0',
         ),
         (
