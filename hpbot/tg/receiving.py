@@ -75,6 +75,23 @@ class Receiver:
         await self.application.update_queue.put(update)
 
 
+class Backoff:
+    """One streak of failures: waits of 1 s doubling up to BACKOFF_MAX; `failing` until the next success."""
+
+    def __init__(self, sleep: Callable[[float], Any]) -> None:
+        self.sleep, self.delay, self.failing = sleep, 1.0, False
+
+    async def wait(self) -> None:
+        self.failing = True
+        await self.sleep(self.delay)
+        self.delay = min(self.delay * 2, BACKOFF_MAX)
+
+    def recovered(self) -> bool:
+        """Note a success; True if it ends a streak of failures."""
+        was, self.delay, self.failing = self.failing, 1.0, False
+        return was
+
+
 class Poller:
     """Long polling with the offset taken from the inbox; fatal when Telegram rejects the token."""
 
@@ -108,8 +125,7 @@ class Poller:
         """Poll until cancelled (or until the token is rejected). A batch the inbox cannot record (the database
         locked or full) is not confirmed: it is fetched again, with backoff, until it is recorded."""
         await self.receiver.replay()
-        delay, failing = 1.0, False
-        store_delay, unrecorded = 1.0, False
+        polling, recording = Backoff(self.sleep), Backoff(self.sleep)
         webhook_deleted = False
         while True:
             offset = self.receiver.inbox.next_offset()
@@ -129,17 +145,15 @@ class Poller:
                     webhook_deleted = True  # once per failing streak: never a loop of deletes
                     if await self._delete_webhook():
                         continue
-                if not failing:
+                if not polling.failing:
                     log.warning(
                         "getUpdates failed (%s: %s); retrying with backoff", type(exc).__name__, exc.message
                     )
-                failing = True
-                await self.sleep(delay)
-                delay = min(delay * 2, BACKOFF_MAX)
+                await polling.wait()
                 continue
-            if failing:
+            if polling.recovered():
                 log.info("getUpdates works again")
-            delay, failing, webhook_deleted = 1.0, False, False
+            webhook_deleted = False
             if self.on_polled is not None:
                 self.on_polled()
             if not batch:
@@ -148,17 +162,14 @@ class Poller:
                 await self.receiver.take(batch)
             # the database locked or full: the batch is neither recorded nor confirmed
             except Exception as exc:
-                if not unrecorded:
+                if not recording.failing:
                     log.warning(
                         "could not record %d received updates (%s: %s); fetching them again with backoff",
                         len(batch),
                         type(exc).__name__,
                         exc,
                     )
-                unrecorded = True
-                await self.sleep(store_delay)
-                store_delay = min(store_delay * 2, BACKOFF_MAX)
+                await recording.wait()
                 continue
-            if unrecorded:
+            if recording.recovered():
                 log.info("received updates are recorded again")
-            store_delay, unrecorded = 1.0, False
