@@ -14,8 +14,8 @@ from hpbot.content.check import check_bank
 from hpbot.content.importer import import_document
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content"
-SOURCE = CONTENT / "source" / "000_f3921c9c11720964.txt"
+SOURCE = ROOT / "content" / "source" / "000_f3921c9c11720964.txt"
+CONTENT = ROOT / "content" / "documents" / "dh-hp-2025"
 
 
 def squash(text: str) -> str:

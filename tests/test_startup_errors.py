@@ -142,9 +142,10 @@ def test_a_study_bank_with_a_yaml_error_still_fits_on_one_line(tmp_path):
 
 @pytest.fixture
 def bank_copy(tmp_path):
+    from hpbot.content.bank import document_dir
     from hpbot.paths import content_dir
 
-    return Path(shutil.copytree(content_dir(), tmp_path / "content", ignore=shutil.ignore_patterns("source")))
+    return Path(shutil.copytree(document_dir(content_dir()), tmp_path / "content"))
 
 
 @pytest.mark.parametrize(

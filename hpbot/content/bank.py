@@ -26,6 +26,7 @@ from hpbot.domain.quiz import LETTERS
 from hpbot.paths import content_dir
 
 QUESTIONS_FILE = "questions.yaml"
+DOCUMENTS_DIR = "documents"
 ERRATA_FILE = "errata.yaml"
 QUIZ_DIR = "quiz"
 
@@ -152,9 +153,18 @@ def quiz_files(directory: Path) -> list[Path]:
     return sorted(quiz.glob("*.yaml")) if quiz.is_dir() else []
 
 
+def document_dir(directory: Path) -> Path:
+    """A document's own directory: `directory` itself when it holds questions.yaml, else the first document
+    under `directory/documents/` (the content root), else `directory` (whose missing file is then reported)."""
+    if (directory / QUESTIONS_FILE).is_file() or not (directory / DOCUMENTS_DIR).is_dir():
+        return directory
+    documents = sorted(d for d in (directory / DOCUMENTS_DIR).iterdir() if (d / QUESTIONS_FILE).is_file())
+    return documents[0] if documents else directory
+
+
 def load_bank(directory: Path | None = None) -> Bank:
     """Load the bank once: questions, errata and the reviewed quiz items (drafts are never served)."""
-    directory = Path(directory) if directory else content_dir()
+    directory = document_dir(Path(directory) if directory else content_dir())
     path = directory / QUESTIONS_FILE
     if not path.is_file():
         raise ContentError(f"{path}: missing (run `hpbot content import`)")

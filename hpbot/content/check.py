@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from hpbot.content.bank import QUESTIONS_FILE, questions_from_data, quiz_files, read_yaml
+from hpbot.content.bank import QUESTIONS_FILE, document_dir, questions_from_data, quiz_files, read_yaml
 from hpbot.content.model import DIFFICULTIES, ContentError
 from hpbot.domain.quiz import LETTERS
 
@@ -43,6 +43,7 @@ def normalise(text: str) -> str:
 
 def check_bank(directory: Path) -> Report:
     problems: list[Problem] = []
+    directory = document_dir(directory)
     qpath = directory / QUESTIONS_FILE
     try:
         _doc, _parts, questions, _i, _c = questions_from_data(read_yaml(qpath), qpath)

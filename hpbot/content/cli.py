@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from hpbot.content.bank import document_dir
 from hpbot.content.model import ContentError
 from hpbot.paths import content_dir
 
@@ -26,10 +27,10 @@ def add_content_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
 def run_content(args: argparse.Namespace) -> int:
     try:
         if args.content_command == "import":
-            return _import(args.path, args.out or content_dir())
+            return _import(args.path, args.out or document_dir(content_dir()))
         if args.content_command == "check":
             return _check(args.path or content_dir())
-        return _draft(args.bank or content_dir(), args.out)
+        return _draft(document_dir(args.bank or content_dir()), args.out)
     except ContentError as exc:
         print(f"hpbot content {args.content_command}: {exc}", file=sys.stderr)
         return 1

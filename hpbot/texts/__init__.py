@@ -1,4 +1,6 @@
-"""Every text a chat user reads, in one place. HTML; placeholders are filled with escaped values only."""
+"""Every text a chat user reads, in one place (this package). HTML; placeholders are filled with escaped values only.
+
+The daily loop and the groups live here; `documents` and `practice` hold the texts of their features."""
 
 from __future__ import annotations
 
