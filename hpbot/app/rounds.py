@@ -48,7 +48,7 @@ class RoundLifecycle:
         concurrency: int = 32,
     ) -> None:
         self.outbound, self.study = outbound, study
-        self.store, self.bank = study.store, study.bank
+        self.store = study.store
         self.count_edit_seconds = count_edit_seconds
         self._count_tasks: dict[int, asyncio.Task[None]] = {}
         self._busy: set[int] = set()  # rounds being posted or revealed right now
@@ -88,7 +88,7 @@ class RoundLifecycle:
         self._posting += 1
         self._push_idle.clear()
         try:
-            text = messages.question_post(self.bank, rnd, self.reveal_hhmm(rnd), count=rnd.answer_count)
+            text = messages.question_post(self.study.bank_for(rnd), rnd, self.reveal_hhmm(rnd), count=rnd.answer_count)
             async with self._slots:
                 sent = await self.outbound.send(rnd.chat_id, text, keyboard_data(rnd.id))
                 self.study.posted(rnd, sent.message_id)  # also the group's newest known message id
@@ -149,7 +149,7 @@ class RoundLifecycle:
                 rnd = self.store.round(round_id)
                 if rnd is None or rnd.status is not RoundStatus.OPEN or rnd.message_id is None:
                     return
-                text = messages.question_post(self.bank, rnd, self.reveal_hhmm(rnd), count=rnd.answer_count)
+                text = messages.question_post(self.study.bank_for(rnd), rnd, self.reveal_hhmm(rnd), count=rnd.answer_count)
                 await self.outbound.edit(rnd.chat_id, rnd.message_id, text, keyboard_data(rnd.id))
         except NotModified:
             pass
@@ -161,10 +161,11 @@ class RoundLifecycle:
     # reveal -------------------------------------------------------------------------------------------------
     def reveal_messages(self, rnd: Round) -> list[str]:
         """Step 0 is the edit of the post; then the official answer in parts; then the day's results."""
-        question = self.bank.question(rnd.question)
-        item = self.bank.item(rnd.item_id)
+        bank = self.study.bank_for(rnd)
+        question = bank.question(rnd.question)
+        item = bank.item(rnd.item_id)
         answers = self.store.round_answers(rnd.id)
-        return messages.official_answer(self.bank, question) + [messages.results(item, rnd, answers)]
+        return messages.official_answer(bank, question) + [messages.results(item, rnd, answers)]
 
     async def reveal(self, rnd: Round) -> bool:
         """Close the round (scores fold in exactly once), then deliver the reveal messages not yet delivered."""
@@ -196,7 +197,7 @@ class RoundLifecycle:
             if rnd.reveal_sent == 0:
                 if rnd.message_id is not None:
                     closed = messages.question_post(
-                        self.bank, rnd, self.reveal_hhmm(rnd), count=rnd.answer_count, closed=True
+                        self.study.bank_for(rnd), rnd, self.reveal_hhmm(rnd), count=rnd.answer_count, closed=True
                     )
                     async with self._slots:
                         try:  # without a keyboard: the buttons go

@@ -131,8 +131,12 @@ class StudyService:
     def posted(self, rnd: Round, message_id: int) -> None:
         self.store.mark_posted(rnd.id, message_id, self.now())
 
+    def bank_for(self, rnd: Round) -> Bank:
+        """The bank of the document the round's question belongs to."""
+        return self.bank
+
     def item(self, rnd: Round) -> QuizItem:
-        return self.bank.item(rnd.item_id)
+        return self.bank_for(rnd).item(rnd.item_id)
 
     def answer(
         self, round_id: int, chat_id: int, user_id: int, option: int, at: datetime | None = None
@@ -147,7 +151,7 @@ class StudyService:
             return AnswerResult(AnswerOutcome.CLOSED, round=rnd)
         started = rnd.posted_at or now
         elapsed_ms = max(0, int((now - started).total_seconds() * 1000))
-        correct = option == self.bank.item(rnd.item_id).answer
+        correct = option == self.bank_for(rnd).item(rnd.item_id).answer
         points = scoring.points_for(correct, elapsed_ms / 1000)
         stored, on_record = self.store.record_answer(rnd, user_id, option, correct, points, now, elapsed_ms)
         if stored:
