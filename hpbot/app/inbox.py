@@ -8,6 +8,7 @@ between a handler's effect and the mark that it was handled: a crash exactly the
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -24,6 +25,9 @@ class UpdateInbox:
     def __init__(self, store: Store, clock: Clock) -> None:
         self.inbox, self.clock = store.inbox, clock
         self._since_prune = 0
+        self._replaying: set[int] = set()  # pending updates handed out for replay and not handled yet
+        self._replayed = asyncio.Event()
+        self._replayed.set()
 
     def receive(self, updates: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         """Record a batch as it arrives; returns the updates not seen before, in order (the rest are replays)."""
@@ -42,6 +46,10 @@ class UpdateInbox:
 
     def done(self, update_id: int) -> None:
         self.inbox.done(update_id, self.clock.now())
+        if self._replaying:
+            self._replaying.discard(update_id)
+            if not self._replaying:
+                self._replayed.set()
         self._since_prune += 1
         if self._since_prune >= PRUNE_EVERY:
             self._since_prune = 0
@@ -49,8 +57,20 @@ class UpdateInbox:
 
     def pending(self) -> list[tuple[dict[str, Any], datetime]]:
         """Updates received but not handled before the last stop, oldest first, with when they first arrived (a
-        replayed tap is timed then, not at its replay)."""
-        return [(json.loads(raw), received) for _, raw, received in self.inbox.pending() if raw]
+        replayed tap is timed then, not at its replay). `replayed()` waits until these are handled."""
+        pending = [(json.loads(raw), received) for _, raw, received in self.inbox.pending() if raw]
+        self._replaying = {update["update_id"] for update, _ in pending}
+        if self._replaying:
+            self._replayed.clear()
+        return pending
+
+    async def replayed(self, timeout: float) -> bool:
+        """Wait until the updates of the last `pending()` are handled; False if `timeout` seconds pass first."""
+        try:
+            await asyncio.wait_for(self._replayed.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
 
     def next_offset(self) -> int:
         """The getUpdates offset that confirms everything recorded."""

@@ -26,16 +26,19 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, ContextTypes
 
 from hpbot import texts
+from hpbot.app.practice import PracticeService
 from hpbot.clock import Clock, SystemClock
 from hpbot.config import Config
 from hpbot.health import TELEGRAM, beat, beat_while_busy, heartbeat_path
 from hpbot.tg.edge import Edge
 from hpbot.tg.features.boards import Boards
 from hpbot.tg.features.daily import DailyLoop
+from hpbot.tg.features.documents import Documents
 from hpbot.tg.features.errors import Errors
 from hpbot.tg.features.group_admin import GroupAdmin
 from hpbot.tg.features.membership import Membership
 from hpbot.tg.features.organizers import Organizers
+from hpbot.tg.features.practice import Practice
 from hpbot.tg.features.stats import Stats
 from hpbot.tg.receiving import Inbox, Poller, Receiver
 from hpbot.tg.router import Feature, Route, register
@@ -46,11 +49,22 @@ from hpbot.tg.transport.pacing import MessageRateLimiter, following
 
 log = logging.getLogger(__name__)
 DUE_JOB_ID = "hpbot-due"
+REPLAY_WAIT = 60  # seconds the first due check after a restart waits for the updates received before it
 WAKE_JOB_ID = "hpbot-due-at"
 PAID_BROADCAST_PER_SECOND = 1000.0  # Telegram's cap with allow_paid_broadcast
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER, Update.EDITED_MESSAGE]
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
-FEATURES: tuple[type[Feature], ...] = (DailyLoop, Membership, GroupAdmin, Boards, Stats, Organizers)
+# Documents before DailyLoop: the answer buttons' handler takes every tap, so the document buttons' must come first
+FEATURES: tuple[type[Feature], ...] = (
+    Practice,  # before DailyLoop (its buttons) and Membership (/start with a deep link's payload)
+    Documents,
+    DailyLoop,
+    Membership,
+    GroupAdmin,
+    Boards,
+    Stats,
+    Organizers,
+)
 
 
 @dataclass
@@ -64,7 +78,11 @@ class EdgeState:
     db_path: str
     on_shutdown: Callable[[], None]
     inbox: Inbox | None = None
+    practice: PracticeService | None = None  # private study (hpbot.tg.features.practice)
     routes: list[Route] = field(default_factory=list)
+    # cleared at start while the updates received before the last stop wait to be handled: the due check waits
+    # too, so a tap that came before a reveal time is counted before that reveal goes out
+    replay_done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def state(application: AnyApplication) -> EdgeState:
@@ -170,6 +188,7 @@ class Receiving:
         self.failed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._server: Any = None
+        self._after_replay: asyncio.Task[None] | None = None
 
     def _fatal(self, reason: str) -> None:
         log.error("%s", reason)
@@ -179,9 +198,33 @@ class Receiving:
         heartbeat_path(state(self.application).db_path, TELEGRAM).unlink(missing_ok=True)
 
     async def start_polling(self) -> None:
+        await self._replay()
         self._task = asyncio.create_task(
             poller(self.application, self._fatal, timeout=self.poll_timeout).run()
         )
+
+    async def _replay(self) -> None:
+        """Queue the updates received but not handled before the last stop, then run the due check recovery left:
+        at once when there were none, else once they are handled (a tap that came before a reveal time counts in
+        that reveal), or after REPLAY_WAIT seconds at most."""
+        current = state(self.application)
+        if current.replay_done.is_set():
+            return  # receiving started again in this run: the replay and the first due check are behind us
+        if not await receiver(self.application).replay():
+            current.replay_done.set()
+            await _run_due(current)
+            return
+        self._after_replay = asyncio.create_task(self._due_after_replay(current))
+
+    async def _due_after_replay(self, current: EdgeState) -> None:
+        assert current.inbox is not None
+        if not await current.inbox.replayed(REPLAY_WAIT):
+            log.warning("updates received before the last stop still not handled after %d s", REPLAY_WAIT)
+        current.replay_done.set()
+        try:
+            await _run_due(current)
+        except Exception:  # the repeating due check tries again
+            log.exception("the due check after the restart failed")
 
     async def start_webhook(self, config: Any) -> None:
         """Serve the webhook (behind the HTTPS reverse proxy) and register it with Telegram. An update is answered
@@ -189,6 +232,7 @@ class Receiving:
         from hpbot.tg.transport.webhook import WebhookServer, set_webhook
 
         assert config.webhook_url is not None and config.webhook_secret is not None
+        await self._replay()
         take = receiver(self.application).take
 
         async def accept(update: dict[str, Any]) -> None:
@@ -226,6 +270,11 @@ class Receiving:
             await asyncio.sleep(60)
 
     async def stop(self) -> None:
+        if self._after_replay is not None:
+            self._after_replay.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._after_replay
+            self._after_replay = None
         if self._server is not None:
             await self._server.stop()
             self._server = None
@@ -238,6 +287,11 @@ class Receiving:
 
 async def _due(context: ContextTypes.DEFAULT_TYPE) -> None:
     current = state(context.application)
+    if current.replay_done.is_set():
+        await _run_due(current)
+
+
+async def _run_due(current: EdgeState) -> None:
     busy = asyncio.create_task(beat_while_busy(current.db_path))  # a long push keeps the health check fresh
     try:
         await current.edge.rounds.run_due()
@@ -273,7 +327,8 @@ async def _post_init(application: AnyApplication) -> None:
         log.exception("could not set the command menus")
     if current.run_jobs and application.job_queue is not None:
         current.edge.rounds.wake_listeners.append(_wake_at(application))
-    await current.edge.rounds.recover()
+    # the due check of the recovery runs once the updates received before the stop are handled (Receiving)
+    await current.edge.rounds.recover(run_due=False)
     if current.run_jobs and application.job_queue is not None:
         application.job_queue.run_repeating(
             _due,

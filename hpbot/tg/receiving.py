@@ -34,6 +34,7 @@ class Inbox(Protocol):
     def pending(self) -> list[tuple[dict[str, Any], datetime]]: ...
     def next_offset(self) -> int: ...
     def done(self, update_id: int) -> None: ...
+    async def replayed(self, timeout: float) -> bool: ...
 
 
 class Receiver:
@@ -124,7 +125,6 @@ class Poller:
     async def run(self) -> None:
         """Poll until cancelled (or until the token is rejected). A batch the inbox cannot record (the database
         locked or full) is not confirmed: it is fetched again, with backoff, until it is recorded."""
-        await self.receiver.replay()
         polling, recording = Backoff(self.sleep), Backoff(self.sleep)
         webhook_deleted = False
         while True:
