@@ -9,7 +9,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def content_dir() -> Path:
-    """The study bank directory: $HPBOT_CONTENT, else the checkout's content/, else ./content."""
+    """The study content root (one directory per document under documents/): $HPBOT_CONTENT, else the checkout's
+    content/, else ./content."""
     if env := os.environ.get("HPBOT_CONTENT"):
         return Path(env)
     candidate = PROJECT_ROOT / "content"

@@ -175,6 +175,14 @@ def test_a_broken_bank_file_is_a_content_error_naming_it(bank_copy, file, text, 
         assert fragment in str(info.value)
 
 
+def test_two_documents_sharing_an_item_id_stop_the_start(tmp_path, bank_copy):
+    root = tmp_path / "library"
+    for name in ("a-doc", "b-doc"):  # the same quiz items in both: a round's item would name two documents
+        shutil.copytree(bank_copy, root / "documents" / name)
+    unique = "item ids must be unique across documents"
+    one_line(start(tmp_path, HPBOT_CONTENT=str(root)), unique, "a-doc", "b-doc")
+
+
 # migrations -------------------------------------------------------------------------------------------------
 @pytest.fixture
 def root_logging_restored():

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from hpbot.clock import Clock
-from hpbot.content import Bank
+from hpbot.content import Bank, Library
 from hpbot.domain import competition as rules
 from hpbot.domain import schedule
 from hpbot.domain.competition import GroupTotals, rank_groups
@@ -127,9 +127,11 @@ def _newest_active(newest_first: list[Competition]) -> Competition | None:
 
 class CompetitionService:
     def __init__(
-        self, store: Store, bank: Bank, clock: Clock, tz: ZoneInfo, organizers: frozenset[int]
+        self, store: Store, bank: Bank | Library, clock: Clock, tz: ZoneInfo, organizers: frozenset[int]
     ) -> None:
-        self.store, self.bank, self.clock, self.tz, self.organizers = store, bank, clock, tz, organizers
+        self.store, self.clock, self.tz, self.organizers = store, clock, tz, organizers
+        self.library = Library.of(bank)
+        self.bank = self.library.first
         self.comps = store.competitions
 
     def now(self) -> datetime:
@@ -145,9 +147,21 @@ class CompetitionService:
 
     # organizing ---------------------------------------------------------------------------------------------
     def create(self, text: str, user_id: int) -> Competition:
-        """Raises CompetitionInputError with a reason the reply explains."""
-        spec = rules.parse_spec(text)
-        return self.comps.create(spec.name, spec.start, spec.end, user_id, self.now())
+        """'Name | start | end', optionally '| document id' (default: the library's first document). Raises
+        CompetitionInputError with a reason the reply explains ('document': no such document)."""
+        fields = text.split("|")
+        document = self.library.first.id
+        if len(fields) == 4:
+            document = fields.pop().strip()
+            if self.library.get(document) is None:
+                raise rules.CompetitionInputError("document")
+        spec = rules.parse_spec("|".join(fields))
+        return self.comps.create(spec.name, spec.start, spec.end, user_id, self.now(), document)
+
+    def document_title(self, comp: Competition) -> str:
+        """The title of the document the competition studies (its id if that document is no longer shipped)."""
+        bank = self.library.get(comp.document) or (self.library.first if comp.document is None else None)
+        return bank.document.title if bank is not None else str(comp.document)
 
     def listing(self) -> list[tuple[Competition, int]]:
         return [(c, self.comps.group_count(c.id)) for c in self.comps.all()]
@@ -244,9 +258,12 @@ class CompetitionService:
     ) -> list[AnswerKeyRow]:
         rows = []
         for r in self.comps.answer_key(comp, start, end, chat_id):
+            bank = self.library.holding(r["item_id"])
             try:
-                item = self.bank.item(r["item_id"])
-                question = self.bank.question(r["question"])
+                if bank is None:
+                    raise KeyError(r["item_id"])
+                item = bank.item(r["item_id"])
+                question = bank.question(r["question"])
             except (
                 KeyError
             ):  # an item retired from the bank since: the day stays in the report without its text

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from hpbot.app.documents import DocumentService
 from hpbot.clock import Clock
-from hpbot.content import Bank, QuizItem
+from hpbot.content import Bank, Library, QuizItem
 from hpbot.domain import due, rotation, schedule, scoring
 from hpbot.domain.ranking import Standing, rank
 from hpbot.domain.statuses import GroupStatus
@@ -41,8 +42,11 @@ class MeCard:
 
 
 class StudyService:
-    def __init__(self, store: Store, bank: Bank, clock: Clock, tz: ZoneInfo) -> None:
-        self.store, self.bank, self.clock, self.tz = store, bank, clock, tz
+    def __init__(self, store: Store, bank: Bank | Library, clock: Clock, tz: ZoneInfo) -> None:
+        self.store, self.clock, self.tz = store, clock, tz
+        self.library = Library.of(bank)
+        self.bank = self.library.first  # where a new group starts
+        self.documents = DocumentService(store, self.library, clock, tz)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -108,7 +112,8 @@ class StudyService:
         return self.store.groups_due_for_post(now_local.date(), now_local.strftime("%H:%M"))
 
     def start_round(self, group: Group, *, early: bool = False) -> Round | None:
-        """Create today's round for the group (next question, least-used item). None if one exists or not due.
+        """Create today's round for the group (next question of its current document, least-used item). None if
+        one exists or not due.
 
         `early` (an admin's /guingay) posts before the post time, but never after the reveal time.
         """
@@ -118,12 +123,16 @@ class StudyService:
         reveal = schedule.reveal_at(today, self.tz, group.times)
         if now >= reveal:
             return None
-        last = self.store.last_round(group.chat_id)
-        numbers = [q.number for q in self.bank.questions if self.bank.items_for(q.number)]
-        question = rotation.next_question(numbers, last.question if last else None)
-        item_ids = [item.id for item in self.bank.items_for(question)]
+        bank = self.documents.current(group)
+        question = self.documents.next_question(group, bank)
+        if question is None:  # a document without reviewed items yet: the first document is studied meanwhile
+            bank = self.library.first
+            question = self.documents.next_question(group, bank)
+            if question is None:
+                return None
+        item_ids = [item.id for item in bank.items_for(question)]
         item_id = rotation.pick_item(item_ids, self.store.item_usage(group.chat_id, question))
-        return self.store.insert_round(group.chat_id, today, question, item_id, reveal)
+        return self.store.insert_round(group.chat_id, today, question, item_id, reveal, bank.id)
 
     def today_round(self, chat_id: int) -> Round | None:
         return self.store.round_on(chat_id, self.today())
@@ -132,8 +141,9 @@ class StudyService:
         self.store.mark_posted(rnd.id, message_id, self.now())
 
     def bank_for(self, rnd: Round) -> Bank:
-        """The bank of the document the round's question belongs to."""
-        return self.bank
+        """The bank of the document the round's question belongs to (a round of a document no longer shipped:
+        the document holding its item, item ids being unique across the library)."""
+        return self.library.get(rnd.document) or self.library.holding(rnd.item_id) or self.library.first
 
     def item(self, rnd: Round) -> QuizItem:
         return self.bank_for(rnd).item(rnd.item_id)

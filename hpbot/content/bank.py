@@ -154,8 +154,9 @@ def quiz_files(directory: Path) -> list[Path]:
 
 
 def document_dir(directory: Path) -> Path:
-    """A document's own directory: `directory` itself when it holds questions.yaml, else the first document
-    under `directory/documents/` (the content root), else `directory` (whose missing file is then reported)."""
+    """The one document a command given a single path means: `directory` itself when it holds questions.yaml,
+    else the first document under `directory/documents/` (the content root), else `directory` (whose missing file
+    is then reported). The bot itself serves every document: hpbot.content.library."""
     if (directory / QUESTIONS_FILE).is_file() or not (directory / DOCUMENTS_DIR).is_dir():
         return directory
     documents = sorted(d for d in (directory / DOCUMENTS_DIR).iterdir() if (d / QUESTIONS_FILE).is_file())
@@ -203,4 +204,4 @@ def load_bank(directory: Path | None = None) -> Bank:
             raise ContentError(
                 f"{errata_path}: not an errata list ({exc.__class__.__name__}: {exc})"
             ) from exc
-    return Bank(document, parts, questions, tuple(items), intro, conclusion, errata)
+    return Bank(document, parts, questions, tuple(items), intro, conclusion, errata, id=directory.name)

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from hpbot.content.bank import QUESTIONS_FILE, document_dir, questions_from_data, quiz_files, read_yaml
-from hpbot.content.model import DIFFICULTIES, ContentError
+from hpbot.content.bank import (
+    ERRATA_FILE,
+    QUESTIONS_FILE,
+    document_dir,
+    questions_from_data,
+    quiz_files,
+    read_yaml,
+)
+from hpbot.content.display import display_differences, nfc
+from hpbot.content.meaning import contains_words, giveaway_words, stated_distractors, too_long
+from hpbot.content.model import DIFFICULTIES, ContentError, Erratum, Question
 from hpbot.domain.quiz import LETTERS
 
 STEM_MAX, OPTION_MAX, EXPLANATION_MAX, EXPLANATION_BREAKS = 300, 100, 200, 2
-MIN_ITEMS_PER_QUESTION = 3
+MIN_ITEMS_PER_QUESTION = 5
 FIELDS = {"id", "question", "difficulty", "stem", "options", "answer", "fact", "explanation", "quote"}
 OPTIONAL = {"status"}
 ID_PATTERN = re.compile(r"^q\d{2}-[a-z0-9-]+$")
@@ -35,10 +45,11 @@ class Report:
     items: int = 0
     drafts: int = 0
     difficulties: Counter[str] | None = None
+    warnings: list[Problem] = field(default_factory=list)  # printed, but the bank still passes
 
 
 def normalise(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(nfc(text).split())
 
 
 def check_bank(directory: Path) -> Report:
@@ -46,7 +57,7 @@ def check_bank(directory: Path) -> Report:
     directory = document_dir(directory)
     qpath = directory / QUESTIONS_FILE
     try:
-        _doc, _parts, questions, _i, _c = questions_from_data(read_yaml(qpath), qpath)
+        _doc, _parts, questions, intro, conclusion = questions_from_data(read_yaml(qpath), qpath)
     except ContentError as exc:
         return Report([Problem(str(qpath), "bank", str(exc))])
     numbers = [q.number for q in questions]
@@ -55,6 +66,10 @@ def check_bank(directory: Path) -> Report:
             Problem(str(qpath), "bank", f"questions must be numbered 1..N without gaps, found {numbers}")
         )
     answers = {q.number: normalise(q.answer_text()) for q in questions}
+    warnings: list[Problem] = []
+    errata_problems, errata_warnings = check_errata(directory / ERRATA_FILE, questions, intro + conclusion)
+    problems.extend(errata_problems)
+    warnings.extend(errata_warnings)
     seen: dict[str, str] = {}
     reviewed: Counter[int] = Counter()
     difficulties: Counter[str] = Counter()
@@ -75,6 +90,10 @@ def check_bank(directory: Path) -> Report:
                 if raw["id"] in seen:
                     found.append(f"duplicate id (also in {seen[raw['id']]})")
                 seen[raw["id"]] = path.name
+            if not found and raw.get("status", "reviewed") == "reviewed":
+                errors, doubts = check_meaning(raw, answers[raw["question"]])
+                found.extend(errors)
+                warnings.extend(Problem(str(path), str(ident), what) for what in doubts)
             problems.extend(Problem(str(path), str(ident), what) for what in found)
             if not found:
                 if raw.get("status", "reviewed") == "reviewed":
@@ -92,7 +111,69 @@ def check_bank(directory: Path) -> Report:
                     f"has {reviewed[number]} valid reviewed items, needs at least {MIN_ITEMS_PER_QUESTION}",
                 )
             )
-    return Report(problems, len(questions), items, drafts, difficulties)
+    return Report(problems, len(questions), items, drafts, difficulties, warnings)
+
+
+def check_errata(
+    path: Path, questions: tuple[Question, ...], elsewhere: tuple[str, ...]
+) -> tuple[list[Problem], list[Problem]]:
+    """Every erratum names a question of the bank and text that is in it; and the text members read differs
+    from the verbatim bank only by those errata, NFC and the restored spaces after punctuation."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    errata: list[Erratum] = []
+    if path.is_file():
+        try:
+            raw = read_yaml(path) or {}
+            errata = [
+                Erratum(e.get("question"), str(e["source"]), str(e["suggested"]))
+                for e in raw.get("errata") or []
+            ]
+        except (ContentError, AttributeError, KeyError, TypeError) as exc:
+            return [Problem(str(path), "errata", f"not an errata list ({exc})")], []
+    texts = {q.number: [q.text, *q.paragraphs()] for q in questions}
+    everywhere = [t for lines in texts.values() for t in lines] + list(elsewhere)
+    for erratum in errata:
+        where = f"erratum {erratum.source!r}"
+        if erratum.question is not None and erratum.question not in texts:
+            problems.append(Problem(str(path), where, f"question {erratum.question!r} is not in the bank"))
+            continue
+        lines = everywhere if erratum.question is None else texts[erratum.question]
+        text = nfc("\n".join(lines))
+        if nfc(erratum.source) == nfc(erratum.suggested):
+            problems.append(Problem(str(path), where, "suggests the same text"))
+        elif nfc(erratum.source) not in text:
+            if nfc(erratum.suggested) in text:  # a decomposed letter that NFC already mends
+                warnings.append(Problem(str(path), where, "the text already reads as suggested: remove it"))
+            else:
+                scope = "the document" if erratum.question is None else f"question {erratum.question}"
+                problems.append(Problem(str(path), where, f"not found in {scope}"))
+    for number, lines in texts.items():
+        for line in lines:
+            for what in display_differences(line, errata, number):
+                problems.append(Problem(str(path), f"question {number}", f"display {what}"))
+    for line in elsewhere:
+        for what in display_differences(line, errata, None):
+            problems.append(Problem(str(path), "introduction or conclusion", f"display {what}"))
+    return problems, warnings
+
+
+def check_meaning(raw: dict[str, Any], official: str) -> tuple[list[str], list[str]]:
+    """Errors and warnings about what a valid reviewed item means (hpbot.content.meaning)."""
+    options = [str(o) for o in raw["options"]]
+    answer = LETTERS.index(str(raw["answer"]).strip().upper())
+    errors = [
+        f"distractor {LETTERS[i]} ({options[i]!r}) is stated in the official answer"
+        for i in stated_distractors(options, answer, str(raw["fact"]), str(raw["quote"]), official)
+    ]
+    doubts = []
+    ratio = too_long(options, answer)
+    if ratio is not None:
+        doubts.append(f"the correct option is {ratio:.1f}x as long as the mean distractor")
+    shared = giveaway_words(str(raw["stem"]), options, answer)
+    if shared:
+        doubts.append(f"the stem shares {', '.join(sorted(shared))!r} with the correct option only")
+    return errors, doubts
 
 
 def check_item(raw: object, answers: dict[int, str]) -> list[str]:
@@ -148,8 +229,12 @@ def check_item(raw: object, answers: dict[int, str]) -> list[str]:
     official = answers.get(raw["question"]) if isinstance(raw["question"], int) else None
     if official is not None and normalise(raw["quote"]) not in official:
         out.append(f"quote is not found verbatim in the official answer of question {raw['question']}")
-    if raw["fact"] not in raw["quote"]:
-        out.append("fact is not in the quote")
-    if options and answer in tuple(LETTERS) and raw["fact"] not in options[LETTERS.index(answer)]:
-        out.append("fact is not in the correct option")
+    if not contains_words(raw["fact"], raw["quote"]):
+        out.append("fact is not in the quote (as whole words)")
+    if (
+        options
+        and answer in tuple(LETTERS)
+        and not contains_words(raw["fact"], options[LETTERS.index(answer)])
+    ):
+        out.append("fact is not in the correct option (as whole words)")
     return out

@@ -1,7 +1,9 @@
 """`hpbot content draft-quiz`: cloze items proposed from facts with numbers, for a person to review.
 
-Drafts go to a separate review file with status: draft; the bot never serves them. To publish one, check it, set
-status: reviewed and move it into content/quiz/.
+Drafts go to the document's drafts/ directory with status: draft, each with the sentence it was made from as its
+verbatim quote; the bot never serves them. `hpbot content review` (hpbot/content/review.py) takes a person through
+them and writes the ones accepted into quiz/ as reviewed items. Draft ids carry the document's id, so they stay
+unique across the library.
 """
 
 from __future__ import annotations
@@ -35,14 +37,20 @@ def _near_numbers(value: str, suffix: str, rng: random.Random) -> list[str]:
     return picks[:3]
 
 
+def id_prefix(bank: Bank) -> str:
+    """The document's part of a draft's id (an item id allows lowercase ascii, digits and hyphens)."""
+    return re.sub(r"[^a-z0-9]+", "-", bank.id.lower()).strip("-") or "doc"
+
+
 def draft_items(bank: Bank, seed: int = 1) -> list[dict[str, Any]]:
     rng = random.Random(seed)
+    prefix = id_prefix(bank)
     resolutions = sorted({m.group(0) for q in bank.questions for m in RESOLUTION.finditer(q.answer_text())})
     items = []
     for question in bank.questions:
         made = 0
-        for paragraph in question.paragraphs():
-            for sentence in SENTENCE.split(paragraph):
+        for block in question.answer:  # the text without its list marker: a stem reads better without "- "
+            for sentence in SENTENCE.split(block.text):
                 if made >= 5 or len(sentence) > STEM_MAX - 20 or len(sentence) < 40:
                     continue
                 fact, wrong = None, []
@@ -59,7 +67,7 @@ def draft_items(bank: Bank, seed: int = 1) -> list[dict[str, Any]]:
                 made += 1
                 items.append(
                     {
-                        "id": f"q{question.number:02d}-draft-{made}",
+                        "id": f"q{question.number:02d}-{prefix}-draft-{made}",
                         "question": question.number,
                         "difficulty": "trung_binh",
                         "stem": "Điền vào chỗ trống: " + sentence.replace(fact, "…", 1),
@@ -78,7 +86,7 @@ def write_drafts(bank: Bank, out: Path) -> int:
     items = draft_items(bank)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
-        "# Draft items from `hpbot content draft-quiz`: review, set status: reviewed, move to quiz/.\n"
+        "# Draft items from `hpbot content draft-quiz`: never served; `hpbot content review` accepts them into quiz/.\n"
         + dump_yaml({"items": items}),
         encoding="utf-8",
     )

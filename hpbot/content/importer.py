@@ -2,20 +2,24 @@
 
 Shape: title lines, an optional "(ban hành kèm theo … của <issuer>)" line, MỞ ĐẦU, then "PHẦN <roman>" headings each
 followed by a title line, questions "Câu hỏi N: …" / "Câu N. …" each followed by "Trả lời:" and the official answer,
-and KẾT LUẬN. Word-processor debris ("[bookmark: …]") is removed; nothing else in the wording is changed.
+and KẾT LUẬN. Word-processor debris ("[bookmark: …]", zero-width characters) is removed and the text normalised to
+NFC (a letter stored as letter + combining mark becomes the one letter it shows); nothing else in the wording is
+changed. A Word file is read in document order (hpbot/content/docx_reader.py): the markers of its numbered and
+bulleted lists become text as Word shows them, and each table row becomes one line.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from hpbot.content.model import AnswerBlock, Bank, ContentError, Document, Part, Question
 
-DEBRIS = re.compile(r"\[bookmark:[^\]]*\]")
+DEBRIS = re.compile(r"\[bookmark:[^\]]*\]|[\u200b-\u200d\u2060\u00ad]")
 PART = re.compile(r"^PHẦN\s+([IVXLC]+)\s*[:.\-–]?\s*(.*)$", re.IGNORECASE)
 QUESTION = re.compile(r"^(?:câu\s*hỏi|câu)\s*(\d{1,3})\s*(?:[:.\-–)]\s*)?(.*)$", re.IGNORECASE)
 ANSWER = re.compile(r"^trả\s*lời\s*:\s*(.*)$", re.IGNORECASE)
@@ -37,13 +41,9 @@ def read_lines(path: Path) -> tuple[list[str], bytes]:
     """The document's paragraphs as lines, whatever the format; raises ContentError for what is not text."""
     raw = path.read_bytes()
     if path.suffix.lower() == ".docx":
-        try:
-            import docx
+        from hpbot.content.docx_reader import docx_lines
 
-            paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
-        except Exception as exc:  # python-docx raises several unrelated types for a broken file
-            raise ContentError(f"{path.name}: not a readable .docx file ({exc.__class__.__name__})") from exc
-        return [_clean(p) for p in paragraphs], raw
+        return [_clean(p) for p in docx_lines(path)], raw
     if not raw.strip():
         raise ContentError(f"{path.name}: line 1: the file is empty")
     if b"\x00" in raw[:4096]:
@@ -60,8 +60,8 @@ def read_lines(path: Path) -> tuple[list[str], bytes]:
 
 
 def _clean(line: str) -> str:
-    line = DEBRIS.sub("", line.replace("\u00a0", " ").replace("\ufeff", ""))
-    return line.strip()
+    line = DEBRIS.sub("", line.replace("\u00a0", " ").replace("\ufeff", "").replace("\t", " "))
+    return unicodedata.normalize("NFC", line).strip()
 
 
 def parse(lines: list[str], source_name: str, sha256: str) -> ImportResult:
@@ -156,9 +156,16 @@ def parse(lines: list[str], source_name: str, sha256: str) -> ImportResult:
         )
     if questions[-1]["answer"] is None:
         raise fail(questions[-1]["line"], f"question {questions[-1]['number']} has no 'Trả lời:'")
+    seen: dict[str, int] = {}
     for q in questions:
         if not q["answer"]:
-            raise fail(q["line"], f"question {q['number']} has an empty answer")
+            warnings.append(f"{source_name}: line {q['line']}: question {q['number']} has an empty answer")
+        key = " ".join(q["text"].split()).casefold()
+        if key in seen:
+            warnings.append(
+                f"{source_name}: line {q['line']}: question {q['number']} repeats the text of question {seen[key]}"
+            )
+        seen.setdefault(key, q["number"])
     document = Document(" ".join(title_lines), issuer, source_name, sha256)
     bank = Bank(
         document=document,
@@ -178,8 +185,13 @@ def _block(line: str) -> AnswerBlock:
     return AnswerBlock("paragraph", "", line)
 
 
-def import_document(path: Path) -> ImportResult:
+def import_document(path: Path, title: str | None = None) -> ImportResult:
+    """Import a document; `title` (what /tailieu shows) replaces the title read from its first lines."""
     if not path.is_file():
         raise ContentError(f"{path}: no such file")
     lines, raw = read_lines(path)
-    return parse(lines, path.name, hashlib.sha256(raw).hexdigest())
+    result = parse(lines, path.name, hashlib.sha256(raw).hexdigest())
+    if title and title.strip():
+        named = replace(result.bank.document, title=unicodedata.normalize("NFC", " ".join(title.split())))
+        result.bank = replace(result.bank, document=named)
+    return result

@@ -89,6 +89,7 @@ class Bank:
     introduction: tuple[str, ...] = ()
     conclusion: tuple[str, ...] = ()
     errata: tuple[Erratum, ...] = ()
+    id: str = ""  # the document's slug: the name of its directory under content/documents/
     # look-ups, built once in __post_init__ (filled in place: the bank is frozen)
     _questions: dict[int, Question] = field(default_factory=dict, init=False, repr=False, compare=False)
     _parts: dict[int, Part] = field(default_factory=dict, init=False, repr=False, compare=False)

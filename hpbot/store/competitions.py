@@ -23,6 +23,7 @@ class Competition:
     end: date
     status: str
     created_by: int
+    document: str | None = None  # the study document its groups study while it runs (schema step 0010)
 
     @classmethod
     def from_row(cls, row: Row) -> Competition:
@@ -34,6 +35,7 @@ class Competition:
             date.fromisoformat(row["end_date"]),
             row["status"],
             row["created_by"],
+            row.get("document"),
         )
 
 
@@ -41,13 +43,15 @@ class Competitions(CompetitionStandings):
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def create(self, name: str, start: date, end: date, created_by: int, now: datetime) -> Competition:
+    def create(
+        self, name: str, start: date, end: date, created_by: int, now: datetime, document: str | None = None
+    ) -> Competition:
         for _ in range(20):
             try:
                 with self.db.atomic():
                     cursor = self.db.execute(
-                        "INSERT INTO competitions (name, code, start_date, end_date, created_by, created_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO competitions (name, code, start_date, end_date, created_by, created_at, "
+                        "document) VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [
                             name,
                             new_code(),
@@ -55,6 +59,7 @@ class Competitions(CompetitionStandings):
                             end.isoformat(),
                             created_by,
                             now.astimezone(UTC).isoformat(timespec="seconds"),
+                            document,
                         ],
                     )
                 assert cursor.lastrowid is not None  # an INSERT's row id

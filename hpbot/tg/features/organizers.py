@@ -17,9 +17,11 @@ from telegram.ext import ContextTypes, filters
 from hpbot import texts
 from hpbot.app import messages
 from hpbot.app.competitions import Competition
+from hpbot.app.documents import unknown_document
 from hpbot.domain.competition import CompetitionInputError
 from hpbot.domain.statuses import CompetitionStatus
 from hpbot.format import day
+from hpbot.texts import documents as doc_texts
 from hpbot.tg.guards import organizers_in_private
 from hpbot.tg.router import Feature, command
 
@@ -66,7 +68,7 @@ class Organizers(Feature):
     @command("cuocthi_tao", "competition_new")
     @organizers_in_private
     async def create(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/cuocthi_tao Tên | dd/mm/yyyy | dd/mm/yyyy"""
+        """/cuocthi_tao Tên | dd/mm/yyyy | dd/mm/yyyy [| document id]"""
         spec = self.edge.rest_of(update)
         if not spec:
             await self.edge.reply(update, texts.COMP_CREATE_USAGE)
@@ -75,11 +77,17 @@ class Organizers(Feature):
         try:
             comp = self.edge.competitions.create(spec, update.effective_user.id)
         except CompetitionInputError as exc:
+            if exc.reason == "document":
+                await self.edge.reply(update, unknown_document(spec, self.edge.competitions.library))
+                return
             await self.edge.reply(
                 update, texts.COMP_CREATE_ERRORS[exc.reason] + "\n\n" + texts.COMP_CREATE_USAGE
             )
             return
-        await self.edge.reply(update, messages.competition_created(comp))
+        title = self.edge.competitions.document_title(comp)
+        await self.edge.reply(
+            update, messages.competition_created(comp) + doc_texts.COMP_DOCUMENT.format(title=escape(title))
+        )
 
     @command("cuocthi", "competitions")
     @organizers_in_private
