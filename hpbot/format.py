@@ -11,7 +11,18 @@ from zoneinfo import ZoneInfo
 
 from hpbot.domain.quiz import LETTERS
 
-__all__ = ["LETTERS", "day", "display_name", "elapsed", "hhmm", "number", "short", "utf16_len"]
+__all__ = [
+    "LETTERS",
+    "after",
+    "day",
+    "display_name",
+    "duration",
+    "elapsed",
+    "hhmm",
+    "number",
+    "short",
+    "utf16_len",
+]
 
 
 def utf16_len(text: str) -> int:
@@ -47,9 +58,35 @@ def short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def duration(ms: int) -> str:
+    """A span as people say it: '45 giây', '9 phút', '1 giờ 05 phút', '2 giờ' (never '9:00', which reads as a
+    clock time). Seconds only under a minute; minutes are cut down, never rounded up past what happened."""
+    seconds = max(0, ms) // 1000
+    if seconds < 60:
+        return f"{seconds} giây"
+    hours, minutes = divmod(seconds // 60, 60)
+    if not hours:
+        return f"{minutes} phút"
+    return f"{hours} giờ {minutes:02d} phút" if minutes else f"{hours} giờ"
+
+
+def after(ms: int) -> str:
+    """How long after the post an answer came: 'sau 9 phút', 'sau 1 giờ 01 phút'."""
+    return f"sau {duration(ms)}"
+
+
 def elapsed(ms: int) -> str:
-    """A stopwatch reading: 4:05, or 1:02:03 past an hour."""
+    """A stopwatch reading for tables (reports): 4:05, or 1:02:03 past an hour; chat texts use `after`."""
     seconds = ms // 1000
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def message_link(chat_id: int, message_id: int) -> str | None:
+    """The t.me link to a message of a supergroup (opened by its members only); None for a basic group, whose
+    messages have no link."""
+    text = str(chat_id)
+    if not text.startswith("-100"):
+        return None
+    return f"https://t.me/c/{text[4:]}/{message_id}"

@@ -17,8 +17,7 @@ from typing import TypeVar
 from hpbot.app import messages
 from hpbot.app.ports import Keyboard, Outbound
 from hpbot.app.study import StudyService
-from hpbot.domain import schedule
-from hpbot.domain.quiz import LETTERS
+from hpbot.domain import schedule, streaks
 from hpbot.domain.rounds import RoundStatus
 from hpbot.errors import DeliveryError, GroupGone, MessageGone, NotModified, Refused
 from hpbot.format import hhmm
@@ -29,13 +28,9 @@ PROBE_SPAN = 30  # message ids searched for a post lost in a crash
 T = TypeVar("T")
 
 
-def keyboard_data(round_id: int) -> Keyboard:
-    """The answer buttons of a post, as the Bot API takes them (one row: A B C D)."""
-    return {
-        "inline_keyboard": [
-            [{"text": letter, "callback_data": f"a:{round_id}:{i}"} for i, letter in enumerate(LETTERS)]
-        ]
-    }
+def keyboard_data(rnd: Round) -> Keyboard:
+    """The answer buttons of a post, as the Bot API takes them (one row: A B C D, in the round's order)."""
+    return messages.keyboard(rnd)
 
 
 class RoundLifecycle:
@@ -88,9 +83,11 @@ class RoundLifecycle:
         self._posting += 1
         self._push_idle.clear()
         try:
-            text = messages.question_post(self.study.bank_for(rnd), rnd, self.reveal_hhmm(rnd), count=rnd.answer_count)
+            text = messages.question_post(
+                self.study.bank_for(rnd), rnd, self.reveal_hhmm(rnd), count=rnd.answer_count
+            )
             async with self._slots:
-                sent = await self.outbound.send(rnd.chat_id, text, keyboard_data(rnd.id))
+                sent = await self.outbound.send(rnd.chat_id, text, keyboard_data(rnd))
                 self.study.posted(rnd, sent.message_id)  # also the group's newest known message id
             self._queue_count(rnd.id, sent.chat_id)
             return True
@@ -149,8 +146,10 @@ class RoundLifecycle:
                 rnd = self.store.round(round_id)
                 if rnd is None or rnd.status is not RoundStatus.OPEN or rnd.message_id is None:
                     return
-                text = messages.question_post(self.study.bank_for(rnd), rnd, self.reveal_hhmm(rnd), count=rnd.answer_count)
-                await self.outbound.edit(rnd.chat_id, rnd.message_id, text, keyboard_data(rnd.id))
+                text = messages.question_post(
+                    self.study.bank_for(rnd), rnd, self.reveal_hhmm(rnd), count=rnd.answer_count
+                )
+                await self.outbound.edit(rnd.chat_id, rnd.message_id, text, keyboard_data(rnd))
         except NotModified:
             pass
         except DeliveryError as exc:
@@ -160,12 +159,20 @@ class RoundLifecycle:
 
     # reveal -------------------------------------------------------------------------------------------------
     def reveal_messages(self, rnd: Round) -> list[str]:
-        """Step 0 is the edit of the post; then the official answer in parts; then the day's results."""
+        """Step 0 is the edit of the post; then the official answer in parts; then the day's results (which carry
+        the button for each member's own result: `reveal_keyboards`)."""
         bank = self.study.bank_for(rnd)
         question = bank.question(rnd.question)
         item = bank.item(rnd.item_id)
         answers = self.store.round_answers(rnd.id)
-        return messages.official_answer(bank, question) + [messages.results(item, rnd, answers)]
+        milestones = self.store.streak_milestones(rnd.chat_id, rnd.seq, streaks.MILESTONES)
+        return messages.official_answer(bank, question) + [
+            messages.results(item, rnd, answers, milestones=milestones)
+        ]
+
+    @staticmethod
+    def reveal_keyboards(rnd: Round, steps: list[str]) -> list[Keyboard | None]:
+        return [None] * (len(steps) - 1) + [messages.results_keyboard(rnd.id)]
 
     async def reveal(self, rnd: Round) -> bool:
         """Close the round (scores fold in exactly once), then deliver the reveal messages not yet delivered."""
@@ -192,12 +199,17 @@ class RoundLifecycle:
 
     async def _deliver_reveal(self, rnd: Round) -> None:
         steps = self.reveal_messages(rnd)
+        keyboards = self.reveal_keyboards(rnd, steps)
         chat_id = rnd.chat_id
         try:
             if rnd.reveal_sent == 0:
                 if rnd.message_id is not None:
                     closed = messages.question_post(
-                        self.study.bank_for(rnd), rnd, self.reveal_hhmm(rnd), count=rnd.answer_count, closed=True
+                        self.study.bank_for(rnd),
+                        rnd,
+                        self.reveal_hhmm(rnd),
+                        count=rnd.answer_count,
+                        closed=True,
                     )
                     async with self._slots:
                         try:  # without a keyboard: the buttons go
@@ -207,7 +219,10 @@ class RoundLifecycle:
                 self.store.set_reveal_sent(rnd.id, 1)
             for index in range(max(rnd.reveal_sent, 1), len(steps) + 1):
                 async with self._slots:
-                    chat_id = (await self.outbound.send(chat_id, steps[index - 1])).chat_id
+                    sent = await self.outbound.send(chat_id, steps[index - 1], keyboards[index - 1])
+                    chat_id = sent.chat_id
+                if index == 1:  # the official answer's first message: /homqua links to it
+                    self.store.set_answer_message(rnd.id, sent.message_id)
                 self.store.set_reveal_sent(rnd.id, index + 1)
             self.store.finish_reveal(rnd.id)
         except GroupGone:
@@ -223,6 +238,13 @@ class RoundLifecycle:
         reveals += [
             rnd for rnd in self.store.rounds_with_status(RoundStatus.REVEALING) if rnd.id not in self._busy
         ]
+        # a reveal left over from an earlier day (the bot was down at its time) goes out before the group's new
+        # question, so the group never reads yesterday's answer below today's post
+        today = self.study.today()
+        overdue = [rnd for rnd in reveals if rnd.study_date < today]
+        if overdue:
+            await self._in_workers(overdue, self.reveal)
+            reveals = [rnd for rnd in reveals if rnd.study_date >= today]
         if posts or reveals:
             await asyncio.gather(
                 self._in_workers(posts, self.post_for), self._in_workers(reveals, self.reveal)
@@ -262,8 +284,9 @@ class RoundLifecycle:
         except Exception:  # a failed bulletin run must not end the background task silently
             log.exception("background job %s failed", getattr(job, "__qualname__", job))
 
-    async def recover(self) -> None:
-        """After a restart: finish posts that were being sent and reveals that were being delivered."""
+    async def recover(self, *, run_due: bool = True) -> None:
+        """After a restart: finish posts that were being sent, then (unless the caller runs it later) the due check,
+        which also delivers reveals that were being delivered."""
         now = self.study.now()
         for rnd in self.store.rounds_with_status(RoundStatus.POSTING):
             if rnd.answer_count:  # members answered, so the post reached them; it only lacks its message id
@@ -274,7 +297,8 @@ class RoundLifecycle:
                 await self.publish(rnd)
             else:
                 self.store.drop_round(rnd.id)
-        await self.run_due()
+        if run_due:
+            await self.run_due()
 
     async def find_lost_post(self, rnd: Round, span: int = PROBE_SPAN) -> int | None:
         """Look for a post Telegram accepted just before a crash: among the message ids after the highest one known
@@ -287,7 +311,7 @@ class RoundLifecycle:
         start = self.store.probe_from(rnd.id)
         if start is None:
             return None
-        keyboard = keyboard_data(rnd.id)
+        keyboard = keyboard_data(rnd)
         for message_id in range(start + 1, start + 1 + span):
             try:
                 await self.outbound.set_keyboard(rnd.chat_id, message_id, keyboard)

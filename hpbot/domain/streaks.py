@@ -38,3 +38,11 @@ def replay(answered_rounds: list[int]) -> Streak:
     for seq in sorted(set(answered_rounds)):
         streak = after_answer(streak, seq)
     return streak
+
+
+MILESTONES = (7, 30, 100, 365)  # streaks named in the day's results when a member reaches one
+
+
+def milestone(streak: int) -> bool:
+    """Whether reaching `streak` is worth naming in the group (7, 30, 100, 365, then every further 365)."""
+    return streak in MILESTONES or (streak > MILESTONES[-1] and streak % MILESTONES[-1] == 0)

@@ -25,6 +25,11 @@ GREETING = (
     "trích nguyên văn câu trả lời chính thức, kèm kết quả và bảng xếp hạng.\n\n"
     "Để bắt đầu, quản trị viên nhóm gửi lệnh /dangky."
 )
+GREETING_SUBSCRIBED = (
+    "👋 Xin chào các đồng chí! Nhóm đã đăng ký học tập hằng ngày với <b>hpbot</b>: mỗi sáng một câu hỏi "
+    "trắc nghiệm về Văn kiện Đại hội đại biểu Đảng bộ thành phố Hải Phòng lần thứ I, buổi tối công bố đáp án.\n\n"
+    "Câu hỏi hôm nay: /cauhoi · Hôm qua: /homqua · Bảng xếp hạng: /bxh · Hướng dẫn: /trogiup"
+)
 START_PRIVATE = (
     "👋 Xin chào {name}! Tôi là <b>hpbot</b>, trợ lý học tập Văn kiện Đại hội đại biểu Đảng bộ thành phố "
     "Hải Phòng lần thứ I.\n\nHãy thêm tôi vào nhóm chi bộ của đồng chí, rồi quản trị viên nhóm gửi /dangky. "
@@ -77,22 +82,25 @@ SETTINGS = (
     "Trạng thái: {status}\n"
     "Giờ đăng câu hỏi: <b>{post}</b>\n"
     "Giờ công bố đáp án: <b>{reveal}</b>\n"
-    "Múi giờ: {tz}\n\n"
+    "Giờ tính theo giờ Việt Nam (GMT+7).\n\n"
     "Đổi giờ: /caidat &lt;giờ đăng&gt; &lt;giờ công bố&gt;, ví dụ /caidat 06:30 21:00"
 )
 STATUS_ACTIVE = "đang nhận câu hỏi"
 STATUS_INACTIVE = "chưa đăng ký hoặc đã ngừng"
 SETTINGS_SAVED = "✅ Đã lưu: đăng câu hỏi lúc <b>{post}</b>, công bố đáp án lúc <b>{reveal}</b>."
 SETTINGS_BAD_FORMAT = (
-    "⚠️ Chưa đúng định dạng. Hãy gửi hai giờ dạng GG:PP (24 giờ): giờ đăng rồi giờ công bố, "
-    "ví dụ: /caidat 06:30 21:00"
+    "⚠️ Chưa đúng định dạng. Đồng chí gửi giờ đăng rồi giờ công bố, mỗi giờ dạng giờ:phút (ví dụ 06:30, "
+    "tính theo 24 giờ): /caidat 06:30 21:00"
 )
 SETTINGS_BAD_ORDER = "⚠️ Giờ công bố phải muộn hơn giờ đăng trong cùng một ngày, ví dụ: /caidat 06:30 21:00"
 
-QUESTION_HEADER = "📘 <b>Câu hỏi ngày {date}</b>\n<i>{citation}</i>\n{question}"
-QUESTION_BODY = "\n\n❓ <b>{stem}</b>\n\n{options}"
-QUESTION_FOOTER_OPEN = "\n\n⏰ Đáp án công bố lúc {reveal}. Đã trả lời: <b>{count}</b>"
-QUESTION_FOOTER_CLOSED = "\n\n✅ Đáp án đúng: <b>{letter}</b>. Số người trả lời: <b>{count}</b>"
+QUESTION_HEADER = "📘 <b>Câu hỏi ngày {date}</b>\n📖 Nội dung học: <i>Câu {number} — {question}</i>"
+QUESTION_BODY = "\n\n❓ <b>Câu hỏi trắc nghiệm:</b> {stem}\n\n{options}"
+QUESTION_FOOTER_OPEN = (
+    "\n\n👇 Đồng chí bấm một nút A/B/C/D dưới đây để trả lời.\n"
+    "⏰ Đáp án công bố lúc {reveal}. Đã trả lời: <b>{count}</b>"
+)
+QUESTION_FOOTER_CLOSED = "\n\n✅ Đáp án đúng: <b>{letter}</b>. Đã trả lời: <b>{count}</b>"
 OPTION_LINE = "<b>{letter}.</b> {text}"
 OPTION_LINE_RIGHT = "✅ <b>{letter}. {text}</b>"
 CITATION = "Câu {number} – PHẦN {roman}: {part_title}"
@@ -101,28 +109,69 @@ ACK_RECORDED = "Đã ghi nhận đáp án {letter}. Kết quả công bố lúc 
 ACK_DUPLICATE = "Đồng chí đã chọn {letter} rồi. Chỉ lần bấm đầu tiên được tính."
 ACK_CLOSED = "Câu hỏi này đã đóng, đáp án đã được công bố."
 ACK_INVALID = "Nút này không còn hiệu lực."
-ACK_ANONYMOUS = "Hãy trả lời bằng tài khoản cá nhân (không ẩn danh) để được tính điểm."
+ACK_ANONYMOUS = "Đồng chí hãy trả lời bằng tài khoản cá nhân (không ẩn danh) để được tính điểm."
 
-TODAY_POINTER = "👉 Câu hỏi hôm nay ở đây — bấm để trả lời. Đáp án công bố lúc {reveal}."
-TODAY_POINTER_CLOSED = "Câu hỏi hôm nay đã được công bố đáp án. Câu hỏi tiếp theo đăng lúc {post}."
+TODAY_POINTER = "👉 Câu hỏi hôm nay ở đây — đồng chí bấm nút để trả lời. Đáp án công bố lúc {reveal}."
+TODAY_POINTER_CLOSED = "✅ Câu hỏi hôm nay đã được công bố đáp án. Câu hỏi tiếp theo đăng lúc {post}."
+LOOK_BACK = (
+    "🔁 <b>Câu hỏi ngày {date}</b>\n📖 Nội dung học: <i>Câu {number} — {question}</i>\n"
+    "❓ {stem}\n✅ Đáp án đúng: <b>{letter}. {option}</b>"
+)
+LOOK_BACK_NONE = "Nhóm chưa có câu hỏi nào được công bố đáp án trước hôm nay."
+LINKS = "\n{links}"
+LINK = '<a href="{url}">{label}</a>'
+LINK_POST = "👉 Xem câu hỏi"
+LINK_ANSWER = "📖 Xem trả lời chính thức"
 TODAY_NONE = "Hôm nay nhóm chưa có câu hỏi. Câu hỏi được đăng lúc {post}."
 TODAY_NOT_SUBSCRIBED = NOT_SUBSCRIBED
 POSTNOW_ALREADY = "Câu hỏi hôm nay đã được đăng rồi."
 POSTNOW_TOO_LATE = "Đã qua giờ công bố hôm nay ({reveal}); câu hỏi tiếp theo sẽ được đăng ngày mai."
 REVEAL_NOTHING = "Hiện không có câu hỏi nào đang chờ công bố."
 
-ANSWER_HEADER = "📖 <b>Trả lời chính thức — {citation}</b>\n<i>{question}</i>\n"
-ANSWER_CONTINUED = "📖 <b>{citation}</b> (tiếp theo)\n"
-RESULTS = (
-    "📊 <b>Kết quả ngày {date}</b>\n"
-    "Số người trả lời: <b>{answered}</b> — trả lời đúng: <b>{right}</b>\n"
-    "Đáp án đúng: <b>{letter}. {option}</b>\n"
-    "<i>{explanation}</i>"
+ANSWER_HEADER = "📖 <b>Trả lời chính thức — Câu {number}</b>{mark}\n<i>PHẦN {roman}: {part_title}</i>\n<b>{question}</b>\n"
+ANSWER_CONTINUED = "📖 <b>Trả lời chính thức — Câu {number}</b>{mark}\n"
+ANSWER_PART_MARK = " ({index}/{total})"
+RESULTS = "📊 <b>Kết quả ngày {date}</b>\nĐáp án đúng: <b>{letter}. {option}</b>\n<i>{explanation}</i>"
+RESULTS_COUNTS = "\n\n👥 Đã trả lời: <b>{answered}</b> — trả lời đúng: <b>{right}</b>\nCác phương án: {split}"
+RESULTS_SPLIT_PART = "{letter}: {count}"
+SHARE = "{part}/{whole} đồng chí ({rate}%)"
+SHARE_UNCOUNTED = "{part} đồng chí"
+RESULTS_FASTEST = "\n\n⚡ <b>Trả lời đúng nhanh nhất</b>\n{lines}"
+RESULTS_FASTEST_LINE = "{rank}. {name} — {after} (+{points} điểm)"
+RESULTS_MILESTONES = "\n\n🎉 <b>Chuỗi ngày đáng khen</b>\n{lines}"
+RESULTS_MILESTONE_LINE = "{name}: {days} ngày liên tiếp"
+RESULTS_NONE = (
+    "\n\nCâu hỏi ngày {date} chưa có đồng chí nào trả lời. Hẹn gặp lại các đồng chí ở câu hỏi tiếp theo!"
 )
-RESULTS_FASTEST = "\n\n⚡ <b>Nhanh và đúng nhất</b>\n{lines}"
-RESULTS_FASTEST_LINE = "{rank}. {name} — {elapsed} (+{points} điểm)"
-RESULTS_NONE = "\n\nHôm nay chưa có ai trả lời. Hẹn gặp lại ở câu hỏi ngày mai!"
-RESULTS_FOOTER = "\n\nXem bảng xếp hạng: /bxh"
+RESULTS_FOOTER = (
+    "\n\n📋 Kết quả của từng đồng chí: bấm nút dưới đây (chỉ người bấm nhìn thấy). Bảng xếp hạng: /bxh"
+)
+MY_RESULT_BUTTON = "📋 Kết quả của tôi"
+ME_BUTTON = "👤 Xem kết quả của tôi"
+
+# private alerts (answerCallbackQuery, plain text, at most 200 characters) --------------------------------------
+MY_RESULT_RIGHT = (
+    "✅ {date}: đồng chí chọn {letter} — đúng. +{points} điểm ({base} + {bonus} điểm nhanh, trả lời {after})."
+)
+MY_RESULT_WRONG = "❌ {date}: đồng chí chọn {letter} — chưa đúng (đáp án đúng: {right}). 0 điểm."
+MY_RESULT_NONE = (
+    "{date}: đồng chí chưa trả lời câu này (đáp án đúng: {right}). Mời đồng chí trả lời câu hỏi tiếp theo!"
+)
+MY_RESULT_STREAK = " Chuỗi: {streak} ngày."
+MY_RESULT_RANK = " Hạng tuần: {rank}/{total}."
+MY_RESULT_GONE = "Không tìm thấy kết quả của câu hỏi này."
+MY_RESULT_PENDING = "Đáp án chưa được công bố. Kết quả của đồng chí có sau giờ công bố."
+ME_ALERT = (
+    "👤 Tổng điểm: {points} — hạng {rank}/{total} trong nhóm. Chuỗi ngày: {streak} (dài nhất: {best}). "
+    "Đã trả lời {answers} câu, đúng {correct} ({accuracy}%)."
+)
+ME_POINTER = (
+    "👤 Kết quả của mỗi đồng chí chỉ hiện riêng cho người bấm: đồng chí bấm nút dưới đây để xem điểm, "
+    "chuỗi ngày và thứ hạng của mình."
+)
+TEXT_REPLY_HINT = (
+    "Đồng chí vui lòng bấm một nút A/B/C/D ngay dưới câu hỏi: câu trả lời gõ bằng chữ không được tính."
+)
 
 # the words a member may type after /bxh, for each period the boards know (tuan, thang, tatca)
 PERIOD_WORDS = {
@@ -147,12 +196,6 @@ BOARD_SELF = "\n…\n<b>Đồng chí:</b> {line}"
 BOARD_EMPTY = "Chưa có điểm nào trong khoảng thời gian này. Hãy trả lời câu hỏi hằng ngày để ghi điểm!"
 BOARD_BAD_PERIOD = "Không rõ khoảng thời gian. Dùng: /bxh tuan, /bxh thang, /bxh tatca hoặc /bxh cuocthi"
 
-ME = (
-    "👤 <b>{name}</b>\n"
-    "Tổng điểm: <b>{points}</b> — hạng {rank}/{total} trong nhóm\n"
-    "Chuỗi ngày: <b>{streak}</b> (dài nhất: {best})\n"
-    "Đã trả lời: {answers} câu, đúng {correct} ({accuracy}%)"
-)
 ME_NONE = "Đồng chí chưa có câu trả lời nào được tính trong nhóm này. Mời đồng chí trả lời câu hỏi hôm nay."
 ERROR_GENERIC = "⚠️ Có lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút."
 
@@ -180,7 +223,7 @@ COMMANDS_ORGANIZER = COMMANDS_PRIVATE + [
     ("xuat", "Xuất kết quả (Excel; thêm csv để lấy CSV)"),
     ("cuocthi_themtatca", "Đưa mọi nhóm đang học vào cuộc thi"),
     ("cuocthi_ketthuc", "Kết thúc cuộc thi"),
-    ("cuocthi_xoa", "Xoá cuộc thi"),
+    ("cuocthi_xoa", "Xóa cuộc thi"),
 ]
 
 # competitions: organizers (private chat) ------------------------------------------------------------------------
@@ -223,7 +266,7 @@ COMP_NEED_ID = "Hãy ghi số cuộc thi, ví dụ: /{command} 3. Xem danh sách
 COMP_NOT_FOUND = "Không có cuộc thi «{arg}». Xem danh sách: /cuocthi"
 COMP_ENDED = "🏁 Cuộc thi <b>{name}</b> đã kết thúc, ngày cuối tính điểm: {end}. Xem kết quả: /ketqua {id}"
 COMP_ALREADY_ENDED = "Cuộc thi <b>{name}</b> đã kết thúc từ trước."
-COMP_DELETED = "🗑 Đã xoá cuộc thi <b>{name}</b>. Điểm học tập của các nhóm vẫn được giữ nguyên."
+COMP_DELETED = "🗑 Đã xóa cuộc thi <b>{name}</b>. Điểm học tập của các nhóm vẫn được giữ nguyên."
 COMP_JOINED_ALL = "✅ Đã đưa thêm {count} nhóm vào cuộc thi <b>{name}</b> (tổng cộng {total} nhóm)."
 COMP_RESULTS_HEADER = (
     "📋 <b>Kết quả cuộc thi: {name}</b> (số {id})\n"

@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from hpbot.app.competitions import CompetitionService
+from hpbot.app.member_day import MemberDayService
 from hpbot.app.rounds import RoundLifecycle
 from hpbot.app.study import Group, StudyService
 
@@ -45,6 +46,10 @@ class Edge:
         default_factory=OrderedDict, init=False, repr=False
     )
     _answered: OrderedDict[int, None] = field(default_factory=OrderedDict, init=False, repr=False)
+    member_day: MemberDayService = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.member_day = MemberDayService(self.study)
 
     async def reply(self, update: Update, text: str, **kwargs: Any) -> None:
         """An HTML reply in the chat of the update (not quoting it); in a group its id is noted for the probe."""

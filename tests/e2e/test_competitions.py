@@ -295,7 +295,7 @@ async def test_organizer_manages_competitions_and_bad_input_is_explained(cup, fa
     )  # ended before it began: its last day is its first
     assert "đã kết thúc" in await cup.reply_to(GROUP, ADMIN, f"/thamgia {comp.code}")
     assert "đã kết thúc từ trước" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_ketthuc {comp.id}")
-    assert "Đã xoá" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_xoa {comp.id}")
+    assert "Đã xóa" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_xoa {comp.id}")
     assert cup.hp.store.competitions.all() == []
     assert "chưa tham gia cuộc thi" in await cup.reply_to(GROUP, NAUGHTY, "/bxh cuocthi")
 

@@ -31,11 +31,13 @@ async def test_add_subscribe_post_answer_reveal_board(bot, fake, clock, bank):
     posts = question_posts(fake)
     assert len(posts) == 1
     post = posts[0]
-    assert "Câu 1 – PHẦN I" in post.text
+    assert "📖 Nội dung học: <i>Câu 1 — " in post.text and "❓ <b>Câu hỏi trắc nghiệm:</b>" in post.text
     rnd = bot.hp.study.today_round(GROUP)
     item = bank.item(rnd.item_id)
     buttons = [b["callback_data"] for b in post.reply_markup["inline_keyboard"][0]]
-    right, wrong = buttons[item.answer], buttons[(item.answer + 1) % 4]
+    right, wrong = f"a:{rnd.id}:{item.answer}", f"a:{rnd.id}:{(item.answer + 1) % 4}"
+    assert sorted(buttons) == sorted(f"a:{rnd.id}:{i}" for i in range(4))
+    shown = "ABCD"[buttons.index(right)]  # the letter this group sees for the right option
 
     clock.set(local(2026, 11, 30, 7, 5))
     toast = await bot.tap(GROUP, LAN, post.message_id, right)
@@ -44,7 +46,7 @@ async def test_add_subscribe_post_answer_reveal_board(bot, fake, clock, bank):
     await bot.tap(GROUP, HUNG, post.message_id, wrong)
     await bot.tap(GROUP, NAUGHTY, post.message_id, right)
     again = await bot.tap(GROUP, LAN, post.message_id, wrong)  # double tap: the first answer stands
-    assert "rồi" in again and "ABCD"[item.answer] in again
+    assert "rồi" in again and f"chọn {shown} rồi" in again
     await fake.wait_for(lambda: "Đã trả lời: <b>3</b>" in fake.messages(GROUP)[post_index(fake, post)].text)
 
     clock.set(local(2026, 11, 30, 20, 0))
@@ -56,7 +58,8 @@ async def test_add_subscribe_post_answer_reveal_board(bot, fake, clock, bank):
     answer_msgs = [t for t in texts if "Trả lời chính thức" in t]
     assert answer_msgs and bank.question(1).paragraphs()[0][:60] in answer_msgs[0]
     results = next(t for t in texts if "Kết quả ngày" in t)
-    assert "Số người trả lời: <b>3</b>" in results and "trả lời đúng: <b>2</b>" in results
+    assert "Đã trả lời: <b>3" in results and "trả lời đúng: <b>2</b>" in results
+    assert f"Đáp án đúng: <b>{shown}. " in results and f"{shown}: 2" in results  # the letter split, as shown
     assert "&lt;b&gt;&amp;_*" in results  # the member's name is escaped, not markup
 
     late = await bot.tap(GROUP, TUAN, post.message_id, right)
@@ -67,7 +70,10 @@ async def test_add_subscribe_post_answer_reveal_board(bot, fake, clock, bank):
     assert board.index("Nguyễn Thị Lan") < board.index("&lt;b&gt;") < board.index("Trần Văn Hùng")
     assert "15</b> điểm" in board  # Lan: right within 30 minutes
     me = await bot.reply_to(GROUP, LAN, "/toi")
-    assert "Tổng điểm: <b>15</b>" in me and "hạng 1/3" in me and "Chuỗi ngày: <b>1</b>" in me
+    assert "15" not in me and "Xem kết quả của tôi" not in me  # nothing of Lan's card in the group
+    pointer = fake.messages(GROUP)[-1]
+    card = await bot.tap(GROUP, LAN, pointer.message_id, "m")
+    assert "Tổng điểm: 15" in card and "hạng 1/3" in card and "Chuỗi ngày: 1" in card
 
 
 def post_index(fake, post):
@@ -86,7 +92,7 @@ async def test_non_admin_is_refused_and_anonymous_admin_accepted(bot, fake):
 async def test_settings_validate_times(bot, fake):
     await subscribe(bot)
     for bad in ("/caidat 25:00 21:00", "/caidat 7h 21:00", "/caidat 07:60 21:00", "/caidat 06:30"):
-        assert "GG:PP" in await bot.reply_to(GROUP, ADMIN, bad)
+        assert "giờ:phút (ví dụ 06:30" in await bot.reply_to(GROUP, ADMIN, bad)
     assert "muộn hơn" in await bot.reply_to(GROUP, ADMIN, "/caidat 21:00 06:30")
     assert "06:30" in await bot.reply_to(GROUP, ADMIN, "/caidat 06:30 21:00")
     group = bot.hp.store.group(GROUP)
@@ -184,17 +190,29 @@ async def test_stale_and_foreign_buttons(bot, fake, clock):
 
 
 async def test_longest_answer_is_split_within_the_limit(bot, fake, clock, bank):
-    from hpbot.app.messages import official_answer, utf16_len
+    from html import escape, unescape
+
+    from hpbot.app.messages import official_answer, visible_len
+    from hpbot.content.display import for_display
 
     question = bank.question(40)
+    part = bank.part(question.part)
     messages = official_answer(bank, question)
-    assert len(messages) >= 2
-    assert all(utf16_len(m) <= 4096 for m in messages)
-    joined = "\n".join(messages)
-    for paragraph in question.paragraphs():
-        from html import escape
-
-        assert escape(paragraph) in joined  # every paragraph whole and in order
+    total = len(messages)
+    assert total >= 2
+    assert all(visible_len(m) <= 4096 for m in messages)
+    # as few messages as the limit allows: no two neighbours would have fitted in one
+    assert all(visible_len(a) + visible_len(b) > 4096 for a, b in zip(messages, messages[1:], strict=False))
+    for index, message in enumerate(messages, 1):
+        assert f"Câu 40</b> ({index}/{total})" in message
+        assert "<blockquote expandable>" in message and message.endswith("</blockquote>")
+    assert sum(escape(part.title) in m for m in messages) == 1  # the part title once
+    joined = unescape("\n".join(messages))
+    at = 0
+    for block in question.answer:  # every block, as a member reads it, in order
+        found = joined.find(for_display(block.text, bank.errata, 40)[:80], at)
+        assert found >= at, block.text[:80]
+        at = found
 
 
 async def test_postnow_and_reveal_now(bot, fake, clock):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from hpbot import texts
 from hpbot.app import messages
 from hpbot.domain import schedule
-from hpbot.format import day, display_name
+from hpbot.format import day
 from hpbot.tg.guards import group_only
 from hpbot.tg.router import Feature, command
 
@@ -53,28 +51,5 @@ class Boards(Feature):
     @command("toi", "me")
     @group_only
     async def me(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/toi: the caller's points, streak, accuracy and rank."""
-        user = self.edge.person(update)
-        if user is None:
-            await self.edge.reply(update, texts.UNKNOWN_MEMBER)
-            return
-        card = self.edge.study.me(self.edge.chat(update).id, user.id)
-        if card is None:
-            await self.edge.reply(update, texts.ME_NONE)
-            return
-        s = card.standing
-        accuracy = round(100 * s.correct / s.answers) if s.answers else 0
-        await self.edge.reply(
-            update,
-            texts.ME.format(
-                name=escape(display_name(user.first_name, user.last_name, user.username)),
-                points=s.points,
-                rank=card.rank,
-                total=card.total,
-                streak=s.streak,
-                best=card.best_streak,
-                answers=s.answers,
-                correct=s.correct,
-                accuracy=accuracy,
-            ),
-        )
+        """/toi: a button whose tap shows each member their own points, streak, accuracy and rank, privately."""
+        await self.edge.reply(update, texts.ME_POINTER, reply_markup=messages.me_keyboard())

@@ -7,25 +7,26 @@ import logging
 from telegram import CallbackQuery, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, filters
 
 from hpbot import texts
+from hpbot.app.messages import shown_letter
 from hpbot.app.study import AnswerOutcome
-from hpbot.format import LETTERS
 from hpbot.tg.edge import ANONYMOUS_ADMIN_ID
 from hpbot.tg.guards import group_only
-from hpbot.tg.router import Feature, callback, command
+from hpbot.tg.router import Feature, callback, command, message
 from hpbot.tg.transport.ordering import PerChatOrder
 
 log = logging.getLogger(__name__)
 NUMBER_MAX = 2**62  # a round id or an option from a button fits SQLite's integers with room to spare
 
 
-async def ack(query: CallbackQuery, text: str) -> None:
-    """The private toast. It is said after the answer is stored, so a toast that fails (a query too old, a 5xx,
-    a timeout) leaves nothing to retry and nothing to report as failed: a second tap tells the member again."""
+async def ack(query: CallbackQuery, text: str, *, alert: bool = False) -> None:
+    """The private toast (or, with `alert`, the pop-up only the tapping member sees). It is said after the answer
+    is stored, so a toast that fails (a query too old, a 5xx, a timeout) leaves nothing to retry and nothing to
+    report as failed: a second tap tells the member again."""
     try:
-        await query.answer(text)
+        await query.answer(text, show_alert=alert)
     except BadRequest as exc:
         log.info("callback %s not acknowledged: %s", query.id, exc.message)
     except TelegramError as exc:
@@ -50,6 +51,9 @@ class DailyLoop(Feature):
             return
         msg = query.message
         parts = (query.data or "").split(":")
+        if parts[0] in ("r", "m"):
+            await self.my_result(update, parts)
+            return
         round_id = option = None
         if len(parts) == 3 and parts[0] == "a":
             round_id, option = small_number(parts[1]), small_number(parts[2])
@@ -70,18 +74,38 @@ class DailyLoop(Feature):
             await ack(
                 query,
                 texts.ACK_RECORDED.format(
-                    letter=LETTERS[result.option], reveal=self.edge.rounds.reveal_hhmm(result.round)
+                    letter=shown_letter(result.round, result.option),
+                    reveal=self.edge.rounds.reveal_hhmm(result.round),
                 ),
             )
             self.edge.rounds.answers_changed(
                 result.round
             )  # read just before the answer; the edit re-reads it
-        elif result.outcome is AnswerOutcome.DUPLICATE:
-            await ack(query, texts.ACK_DUPLICATE.format(letter=LETTERS[result.option]))
+        elif result.outcome is AnswerOutcome.DUPLICATE and result.round is not None:
+            await ack(query, texts.ACK_DUPLICATE.format(letter=shown_letter(result.round, result.option)))
         elif result.outcome is AnswerOutcome.CLOSED:
             await ack(query, texts.ACK_CLOSED)
         else:
             await ack(query, texts.ACK_INVALID)
+
+    async def my_result(self, update: Update, parts: list[str]) -> None:
+        """ "📋 Kết quả của tôi" under the results (r:ROUND) or the /toi button (m): the member's own result or
+        card, as a private alert."""
+        query = update.callback_query
+        assert query is not None
+        user, msg = query.from_user, query.message
+        if msg is None or user.id == ANONYMOUS_ADMIN_ID:
+            await ack(query, texts.ACK_ANONYMOUS if msg is not None else texts.ACK_INVALID)
+            return
+        member_day = self.edge.member_day
+        if parts == ["m"]:
+            text = member_day.me_alert(msg.chat.id, user.id)
+        elif len(parts) == 2 and (round_id := small_number(parts[1])) is not None:
+            text = member_day.my_result(round_id, msg.chat.id, user.id)
+        else:
+            text = texts.ACK_INVALID
+        self.edge.mark_answered(update)
+        await ack(query, text, alert=True)
 
     @command("cauhoi", "today")
     @group_only
@@ -102,5 +126,52 @@ class DailyLoop(Feature):
                 allow_sending_without_reply=True,
             )
             self.edge.mark_answered(update)
-        else:
-            await self.edge.reply(update, texts.TODAY_POINTER_CLOSED.format(post=group.post_time))
+        else:  # revealed: where the post and its official answer are (a reply to the post reaches it in any group)
+            text = self.edge.member_day.today_closed(group.chat_id, rnd, group.post_time)
+            await self.reply_at(update, text, rnd.message_id)
+
+    @command("homqua", "yesterday")
+    @group_only
+    async def yesterday(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/homqua: the last question revealed before today, its right option and its official answer."""
+        group = self.edge.seen(self.edge.chat(update))
+        found = self.edge.member_day.look_back(group.chat_id)
+        if found is None:
+            await self.edge.reply(update, texts.LOOK_BACK_NONE)
+            return
+        text, answer_message = found
+        await self.reply_at(update, text, answer_message)
+
+    @message(
+        filters.ChatType.GROUPS & filters.REPLY & filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED
+    )
+    async def text_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A member replied to the bot in words (privacy mode lets only such replies through): while today's
+        question is open, say once a day that only the buttons count."""
+        msg = update.effective_message
+        user = self.edge.person(update)
+        if msg is None or user is None or msg.reply_to_message is None:
+            return
+        replied = msg.reply_to_message.from_user
+        if replied is None or replied.id != context.bot.id:
+            return
+        rnd = self.edge.study.today_round(msg.chat.id)
+        if rnd is None or not rnd.is_open or not self.edge.member_day.hint_due(msg.chat.id, user.id):
+            return
+        await self.reply_at(update, texts.TEXT_REPLY_HINT, msg.message_id)
+
+    async def reply_at(self, update: Update, text: str, message_id: int | None) -> None:
+        """An HTML reply quoting `message_id` (the post, an official answer), or a plain reply without one."""
+        message = update.effective_message
+        if message_id is None or message is None:
+            await self.edge.reply(update, text)
+            return
+        sent = await message.reply_text(
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_to_message_id=message_id,
+            allow_sending_without_reply=True,
+            disable_web_page_preview=True,
+        )
+        self.edge.mark_answered(update)
+        self.edge.study.note_message(sent.chat.id, sent.message_id)

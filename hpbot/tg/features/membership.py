@@ -53,9 +53,10 @@ class Membership(Feature):
 
     @command("start")
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/start: a greeting in private, the help in a group."""
+        """/start: a greeting in private; in a group the greeting, or what the subscribed group can do."""
         if self.edge.in_group(update):
-            await self.edge.reply(update, texts.GREETING)
+            subscribed = self.edge.seen(self.edge.chat(update)).active
+            await self.edge.reply(update, texts.GREETING_SUBSCRIBED if subscribed else texts.GREETING)
             return
         user = update.effective_user
         name = escape(display_name(user.first_name, user.last_name, user.username)) if user else ""
