@@ -183,6 +183,9 @@ class Demo:
             for offset in range(self.days):
                 await self.play_day(day0 + timedelta(days=offset), offset)
             await self.boards(weekly=self.days > 1)
+            from hpbot.demo_practice import practice_scene
+
+            await practice_scene(self, GROUPS[-1001001][1][0])
         finally:
             code = await self.stop_bot()
             await self.fake.stop()

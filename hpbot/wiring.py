@@ -1,5 +1,5 @@
-"""One function builds a running bot from settings and hands every dependency in: the store, the study bank, the
-use cases, the outbound port and the Telegram edge."""
+"""One function builds a running bot from settings and hands every dependency in: the store, the study documents
+(the library), the use cases, the outbound port and the Telegram edge."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from telegram.ext import BaseRateLimiter
 from hpbot.app.bulletins import BulletinRun
 from hpbot.app.competitions import CompetitionService
 from hpbot.app.inbox import UpdateInbox
+from hpbot.app.practice import PracticeService
+from hpbot.app.practice_run import PracticeRun
 from hpbot.app.rounds import RoundLifecycle
 from hpbot.app.study import StudyService
 from hpbot.clock import Clock, SystemClock
 from hpbot.config import Config
-from hpbot.content import Bank, load_bank
+from hpbot.content import Bank, Library, load_library
 from hpbot.store import Store
 from hpbot.tg import app as tg_app
 from hpbot.tg.app import ALLOWED_UPDATES, AnyApplication, EdgeState
@@ -37,26 +39,28 @@ class Hpbot:
     bulletins: BulletinRun
     store: Store
     db_path: str = ":memory:"
+    practice: PracticeService | None = None
 
 
 def build(
     config: Config,
     *,
     clock: Clock | None = None,
-    bank: Bank | None = None,
+    bank: Bank | Library | None = None,
     store: Store | None = None,
     rate_limiter: BaseRateLimiter[Any] | None = None,
     run_jobs: bool = True,
 ) -> Hpbot:
     """Build the bot. `run_jobs=False` leaves the due job out (tests drive `rounds.run_due()` with a fake clock).
+    `bank`: one document or a library of them; by default every document under the content directory.
 
     Raises a StartupError (hpbot.errors) when the study bank or the database cannot be used.
     """
     clock = clock or SystemClock()
-    bank = bank or load_bank()
+    library = Library.of(bank) if bank is not None else load_library()
     store = store or Store.open(config.db_path)
-    study = StudyService(store, bank, clock, config.tz)
-    competitions = CompetitionService(store, bank, clock, config.tz, config.organizers)
+    study = StudyService(store, library, clock, config.tz)
+    competitions = CompetitionService(store, library, clock, config.tz, config.organizers)
 
     inbox = UpdateInbox(store, clock)
     bot = tg_app.new_bot(config, rate_limiter, clock)
@@ -65,6 +69,8 @@ def build(
     rounds = RoundLifecycle(outbound, study, count_edit_seconds=config.count_edit_seconds)
     bulletins = BulletinRun(outbound, competitions)
     rounds.after_due.append(bulletins.run_due)
+    practice = PracticeService(study)
+    rounds.after_due.append(PracticeRun(outbound, practice).run_due)
     tg_app.install(
         application,
         EdgeState(
@@ -75,6 +81,7 @@ def build(
             db_path=str(config.db_path),
             on_shutdown=store.close,
             inbox=inbox,
+            practice=practice,
         ),
     )
-    return Hpbot(application, rounds, study, competitions, bulletins, store, str(config.db_path))
+    return Hpbot(application, rounds, study, competitions, bulletins, store, str(config.db_path), practice)

@@ -13,6 +13,8 @@ from hpbot.domain.rounds import RoundStatus
 from hpbot.domain.schedule import Times, parse_time
 
 Row = dict[str, Any]  # a row as read: column name -> SQLite value (int, float, str, bytes or None)
+# what every row written before schema step 0010 belongs to (its column default)
+FIRST_DOCUMENT = "dh-hp-2025"
 
 
 def select(db: sqlite_utils.Database, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
@@ -35,6 +37,7 @@ class Group:
     status: str
     post_time: str
     reveal_time: str
+    document: str | None = None  # the document the group chose; None: not recorded yet (the library's first)
 
     @property
     def times(self) -> Times:
@@ -47,7 +50,13 @@ class Group:
     @classmethod
     def from_row(cls, row: Row) -> Group:
         return cls(
-            row["chat_id"], row["title"], row["type"], row["status"], row["post_time"], row["reveal_time"]
+            row["chat_id"],
+            row["title"],
+            row["type"],
+            row["status"],
+            row["post_time"],
+            row["reveal_time"],
+            row.get("document"),
         )
 
 
@@ -66,6 +75,9 @@ class Round:
     revealed_at: datetime | None
     reveal_sent: int
     answer_count: int
+    document: str = FIRST_DOCUMENT  # the study document of its question and item
+    member_count: int | None = None  # members when it was posted (None: not counted yet)
+    shuffled: bool = True  # its options in an order of its own (hpbot.domain.shuffle); rounds before 0011: no
 
     @property
     def is_open(self) -> bool:
@@ -90,6 +102,9 @@ class Round:
             revealed_at=when(row["revealed_at"]),
             reveal_sent=row["reveal_sent"],
             answer_count=row["answer_count"],
+            document=row.get("document") or FIRST_DOCUMENT,
+            member_count=row.get("member_count"),
+            shuffled=bool(row.get("shuffled", 1)),
         )
 
 

@@ -13,9 +13,12 @@ from hpbot.store import opening
 from hpbot.store.boards import Boards
 from hpbot.store.checkpoint import Checkpointer
 from hpbot.store.competitions import Competitions
+from hpbot.store.documents import FIRST_DOCUMENT, Documents
 from hpbot.store.inbox import Inbox
+from hpbot.store.member_day import MemberDay
 from hpbot.store.migrations import migrate
 from hpbot.store.organizers import Organizers
+from hpbot.store.practice import PracticeStore
 from hpbot.store.rows import Group, Round, RoundAnswer, Row, select
 
 NAME_CACHE_SIZE = 100_000
@@ -26,7 +29,7 @@ def _iso(when: datetime) -> str:
     return when.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
-class Store(Boards):
+class Store(Documents, Boards, MemberDay, PracticeStore):
     def __init__(self, db: sqlite_utils.Database, checkpointer: Checkpointer | None = None) -> None:
         self.db = db
         self.checkpointer = checkpointer
@@ -202,16 +205,22 @@ class Store(Boards):
         return {row["item_id"]: row["n"] for row in rows}
 
     def insert_round(
-        self, chat_id: int, study_date: date, question: int, item_id: str, reveal_at: datetime
+        self,
+        chat_id: int,
+        study_date: date,
+        question: int,
+        item_id: str,
+        reveal_at: datetime,
+        document: str = FIRST_DOCUMENT,
     ) -> Round | None:
         """Create the day's round (status 'posting'); None if the group already has one that day."""
         with self.db.atomic():
             seq = self._value("SELECT COALESCE(MAX(seq), 0) + 1 FROM rounds WHERE chat_id = ?", [chat_id])
             cursor = self.db.execute(
                 "INSERT OR IGNORE INTO rounds (chat_id, study_date, seq, question, item_id, status, reveal_at, "
-                "probe_from) VALUES (?, ?, ?, ?, ?, 'posting', ?, "
-                "(SELECT last_message_id FROM groups WHERE chat_id = ?))",
-                [chat_id, study_date.isoformat(), seq, question, item_id, _iso(reveal_at), chat_id],
+                "probe_from, document) VALUES (?, ?, ?, ?, ?, 'posting', ?, "
+                "(SELECT last_message_id FROM groups WHERE chat_id = ?), ?)",
+                [chat_id, study_date.isoformat(), seq, question, item_id, _iso(reveal_at), chat_id, document],
             )
             if cursor.rowcount == 0:
                 return None
