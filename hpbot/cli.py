@@ -53,8 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         return run()
     if args.command == "content":
         from hpbot.content.cli import run_content
+        from hpbot.store.documents import served_item_ids
 
-        return run_content(args)
+        return run_content(args, served_items=served_item_ids)
     if args.command == "demo":
         from hpbot.demo import run_demo
 

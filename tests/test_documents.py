@@ -259,3 +259,16 @@ def test_review_refuses_a_distractor_the_answer_states(tmp_path, monkeypatch):
     summary = review(directory, io.StringIO("e\n\n" + "".join(options) + "\n" * 5 + "a\nr\n"), stdout)
     assert f"distractor {'ABCD'[wrong]} ('43%') is stated in the official answer" in stdout.getvalue()
     assert (summary.accepted, summary.rejected) == (0, 1)
+
+
+def test_the_installed_command_reads_served_items_from_the_database(tmp_path, capsys, monkeypatch):
+    from hpbot.cli import main
+
+    monkeypatch.delenv("HPBOT_DB", raising=False)
+    monkeypatch.delenv("HPBOT_CONTENT", raising=False)
+    Store.open(tmp_path / "hpbot.sqlite3").close()  # a database whose groups were served nothing yet
+    assert main(["content", "stats", "--db", str(tmp_path / "hpbot.sqlite3")]) == 0
+    out = capsys.readouterr().out
+    shipped = len(load_bank(SHIPPED).items)
+    assert f"items never served: {shipped} of {shipped}" in out
+    assert "cannot read the database" not in out

@@ -36,7 +36,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     from hpbot.app.competitions import CompetitionService
     from hpbot.clock import SystemClock
-    from hpbot.content import load_bank
+    from hpbot.content import load_library
     from hpbot.content.model import ContentError
     from hpbot.errors import StartupError
     from hpbot.reports import workbook
@@ -55,9 +55,9 @@ def run_export(args: argparse.Namespace) -> int:
     except (ZoneInfoNotFoundError, ValueError):
         return _fail(f"HPBOT_TZ={tz_name!r} is not a known time zone")
     try:
-        bank = load_bank()
+        bank = load_library()
     except ContentError as exc:
-        return _fail(f"the study bank cannot be read: {exc}")
+        return _fail(f"the study documents cannot be read: {exc}")
     try:
         store = Store.open(db)
     except StartupError as exc:

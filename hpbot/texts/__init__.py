@@ -39,8 +39,9 @@ HELP = (
     "📚 <b>Hướng dẫn sử dụng hpbot</b>\n\n"
     "<b>Thành viên</b>\n"
     "/cauhoi — xem câu hỏi hôm nay\n"
+    "/homqua — câu hỏi hôm qua, đáp án đúng và trả lời chính thức\n"
     "/bxh — bảng xếp hạng tuần (/bxh thang, /bxh tatca; /bxh cuocthi — cuộc thi giữa các chi bộ)\n"
-    "/toi — điểm, chuỗi ngày và thứ hạng của đồng chí\n"
+    "/toi — điểm, chuỗi ngày và thứ hạng của đồng chí (chỉ riêng đồng chí nhìn thấy)\n"
     "/thongke — biểu đồ hoạt động 30 ngày của nhóm\n"
     "/trogiup — hướng dẫn này\n\n"
     "<b>Quản trị viên nhóm</b>\n"
@@ -50,7 +51,17 @@ HELP = (
     "/congbo — công bố đáp án ngay\n"
     "/huydangky — ngừng nhận câu hỏi\n"
     "/thamgia MÃ — đưa nhóm vào cuộc thi (mã do ban tổ chức cung cấp)\n"
-    "/bantin — bật/tắt bản tin tuần của cuộc thi (sáng thứ Hai)\n\n"
+    "/bantin — bật/tắt bản tin tuần của cuộc thi (sáng thứ Hai)\n"
+    "/tailieu — chọn tài liệu học tập của nhóm (xem đã học bao nhiêu câu)\n"
+    "/lich — ngày học trong tuần, ví dụ /lich T2-T6 (mặc định: mọi ngày)\n"
+    "/tamdung 25/01/2027 05/02/2027 — tạm dừng trong những ngày này (/tamdung xoa — bỏ tạm dừng)\n"
+    "/nhacnho 60 — nhắc cả nhóm 60 phút trước giờ công bố (/nhacnho tat — tắt)\n\n"
+    "<b>Ôn tập riêng</b> (nhắn riêng cho bot)\n"
+    "/ontap — ôn tập theo lịch nhắc lại: câu trả lời sai được hỏi lại\n"
+    "/decuong — đề cương; /cau 5 — xem trả lời chính thức Câu 5\n"
+    "/tiendo — tiến độ ôn tập của đồng chí\n"
+    "/nhac 20:00 — nhắc ôn tập hằng ngày (/nhac tat — tắt)\n"
+    "/hoten Nguyễn Văn A — họ và tên ghi trong báo cáo\n\n"
     "<b>Cách tính điểm</b>\n" + SCORING_RULE + "\n" + STREAK_RULE + "\n\n"
     "Bảng xếp hạng: nhiều điểm hơn xếp trên; bằng điểm thì ai có tổng thời gian trả lời ít hơn xếp trên. "
     "Không ai thấy đúng sai trước giờ công bố."
@@ -201,6 +212,7 @@ ERROR_GENERIC = "⚠️ Có lỗi khi xử lý yêu cầu. Vui lòng thử lại
 
 COMMANDS_MEMBER = [
     ("cauhoi", "Câu hỏi hôm nay"),
+    ("homqua", "Câu hỏi và đáp án hôm qua"),
     ("bxh", "Bảng xếp hạng (tuan | thang | tatca | cuocthi)"),
     ("toi", "Điểm và chuỗi ngày của tôi"),
     ("thongke", "Biểu đồ 30 ngày của nhóm"),
@@ -214,8 +226,21 @@ COMMANDS_ADMIN = [
     ("huydangky", "Ngừng nhận câu hỏi"),
     ("thamgia", "Tham gia cuộc thi bằng mã"),
     ("bantin", "Bật/tắt bản tin tuần của cuộc thi"),
+    ("tailieu", "Chọn tài liệu học tập"),
+    ("lich", "Ngày học trong tuần"),
+    ("tamdung", "Tạm dừng học (ngày nghỉ, Tết)"),
+    ("nhacnho", "Nhắc trước giờ công bố"),
 ]
-COMMANDS_PRIVATE = [("start", "Bắt đầu"), ("trogiup", "Hướng dẫn và cách tính điểm")]
+COMMANDS_PRIVATE = [
+    ("start", "Bắt đầu"),
+    ("ontap", "Ôn tập theo lịch nhắc lại"),
+    ("decuong", "Đề cương các câu hỏi"),
+    ("cau", "Xem trả lời chính thức một câu, ví dụ /cau 5"),
+    ("tiendo", "Tiến độ ôn tập"),
+    ("nhac", "Giờ nhắc ôn tập hằng ngày"),
+    ("hoten", "Họ và tên ghi trong báo cáo"),
+    ("trogiup", "Hướng dẫn và cách tính điểm"),
+]
 COMMANDS_ORGANIZER = COMMANDS_PRIVATE + [
     ("cuocthi", "Danh sách cuộc thi"),
     ("cuocthi_tao", "Tạo cuộc thi: Tên | từ ngày | đến ngày"),
@@ -236,10 +261,12 @@ ORGANIZER_ONLY = (
 PRIVATE_ONLY = "Lệnh này dùng trong tin nhắn riêng với tôi: kết quả của các nhóm không đăng vào nhóm."
 COMP_CREATE_USAGE = (
     "Cách tạo cuộc thi: /cuocthi_tao Tên cuộc thi | ngày bắt đầu | ngày kết thúc\n"
-    "Ví dụ: <code>/cuocthi_tao Thi đua học tập Nghị quyết tháng 12 | 01/12/2026 | 31/12/2026</code>"
+    "Ví dụ: <code>/cuocthi_tao Thi đua học tập Nghị quyết tháng 12 | 01/12/2026 | 31/12/2026</code>\n"
+    "Thêm phần thứ tư để thi trên một tài liệu khác (mặc định: tài liệu đầu tiên): "
+    "<code>… | 31/12/2026 | dh-hp-2025</code>"
 )
 COMP_CREATE_ERRORS = {
-    "format": "⚠️ Cần đủ ba phần, cách nhau bởi dấu |",
+    "format": "⚠️ Cần ba phần (hoặc bốn, thêm mã tài liệu), cách nhau bởi dấu |",
     "date": "⚠️ Ngày chưa đúng. Viết ngày/tháng/năm, ví dụ 01/12/2026.",
     "order": "⚠️ Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.",
     "name": "⚠️ Thiếu tên cuộc thi.",
