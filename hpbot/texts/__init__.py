@@ -31,9 +31,11 @@ GREETING_SUBSCRIBED = (
     "Câu hỏi hôm nay: /cauhoi · Hôm qua: /homqua · Bảng xếp hạng: /bxh · Hướng dẫn: /trogiup"
 )
 START_PRIVATE = (
-    "👋 Xin chào {name}! Tôi là <b>hpbot</b>, trợ lý học tập Văn kiện Đại hội đại biểu Đảng bộ thành phố "
-    "Hải Phòng lần thứ I.\n\nHãy thêm tôi vào nhóm chi bộ của đồng chí, rồi quản trị viên nhóm gửi /dangky. "
-    "Gõ /trogiup để xem hướng dẫn."
+    "👋 Xin chào đồng chí {name}! Tôi là <b>hpbot</b>, trợ lý học tập Văn kiện Đại hội đại biểu Đảng bộ thành phố "
+    "Hải Phòng lần thứ I.\n\nỞ đây đồng chí ôn tập riêng: /ontap — ôn tập theo lịch nhắc lại, "
+    "/decuong — đọc đề cương và trả lời chính thức, /tiendo — tiến độ của đồng chí.\n\n"
+    "Để cả chi bộ học mỗi ngày một câu, đồng chí thêm tôi vào nhóm chi bộ, rồi quản trị viên nhóm gửi /dangky. "
+    "Gửi /trogiup để xem hướng dẫn."
 )
 HELP = (
     "📚 <b>Hướng dẫn sử dụng hpbot</b>\n\n"
@@ -67,7 +69,7 @@ HELP = (
     "Không ai thấy đúng sai trước giờ công bố."
 )
 
-GROUP_ONLY = "Lệnh này dùng trong nhóm chi bộ. Hãy thêm tôi vào nhóm rồi gửi lệnh ở đó."
+GROUP_ONLY = "Lệnh này dùng trong nhóm chi bộ. Đồng chí thêm tôi vào nhóm rồi gửi lệnh ở đó."
 ADMIN_ONLY = "Xin lỗi, chỉ quản trị viên nhóm mới dùng được lệnh này."
 ADMIN_UNCHECKED = (
     "⚠️ Tôi chưa kiểm tra được quyền quản trị của đồng chí (Telegram không phản hồi). "
@@ -204,7 +206,9 @@ BOARD_TITLES = {"tuan": "tuần này ({start} – {end})", "thang": "tháng {mon
 BOARD_HEADER = "🏆 <b>Bảng xếp hạng {title}</b>\n"
 BOARD_LINE = "{medal} {name} — <b>{points}</b> điểm · chuỗi {streak}"
 BOARD_SELF = "\n…\n<b>Đồng chí:</b> {line}"
-BOARD_EMPTY = "Chưa có điểm nào trong khoảng thời gian này. Hãy trả lời câu hỏi hằng ngày để ghi điểm!"
+BOARD_EMPTY = (
+    "Chưa có điểm nào trong khoảng thời gian này. Mời các đồng chí trả lời câu hỏi hằng ngày để ghi điểm!"
+)
 BOARD_BAD_PERIOD = "Không rõ khoảng thời gian. Dùng: /bxh tuan, /bxh thang, /bxh tatca hoặc /bxh cuocthi"
 
 ME_NONE = "Đồng chí chưa có câu trả lời nào được tính trong nhóm này. Mời đồng chí trả lời câu hỏi hôm nay."
@@ -289,7 +293,7 @@ COMP_LIST_FOOTER = (
     "/cuocthi_ketthuc số · /cuocthi_xoa số"
 )
 COMP_NONE = "Chưa có cuộc thi nào. Tạo mới: /cuocthi_tao Tên | từ ngày | đến ngày"
-COMP_NEED_ID = "Hãy ghi số cuộc thi, ví dụ: /{command} 3. Xem danh sách: /cuocthi"
+COMP_NEED_ID = "Đồng chí ghi thêm số cuộc thi, ví dụ: /{command} 3. Xem danh sách: /cuocthi"
 COMP_NOT_FOUND = "Không có cuộc thi «{arg}». Xem danh sách: /cuocthi"
 COMP_ENDED = "🏁 Cuộc thi <b>{name}</b> đã kết thúc, ngày cuối tính điểm: {end}. Xem kết quả: /ketqua {id}"
 COMP_ALREADY_ENDED = "Cuộc thi <b>{name}</b> đã kết thúc từ trước."
@@ -312,7 +316,7 @@ EXPORT_BUSY = "⏳ Đang tạo tệp kết quả, xin chờ trong giây lát…"
 
 # competitions: groups ---------------------------------------------------------------------------------------
 JOIN_USAGE = "Gửi mã tham gia do ban tổ chức cung cấp, ví dụ: /thamgia AB3KXY"
-JOIN_UNKNOWN = "⚠️ Không có cuộc thi nào với mã «{code}». Hãy kiểm tra lại mã với ban tổ chức."
+JOIN_UNKNOWN = "⚠️ Không có cuộc thi nào với mã «{code}». Đồng chí kiểm tra lại mã với ban tổ chức."
 JOIN_ENDED = "Cuộc thi <b>{name}</b> đã kết thúc, không thể tham gia nữa."
 JOINED = "✅ Nhóm đã tham gia cuộc thi <b>{name}</b> ({start} – {end}).\nXem bảng xếp hạng: /bxh cuocthi"
 JOINED_NOT_SUBSCRIBED = (
