@@ -280,7 +280,11 @@ def board(title: str, ranked: list[tuple[int, Standing]], caller_id: int | None,
 # competitions -------------------------------------------------------------------------------------------------
 def competition_created(comp: Competition) -> str:
     return texts.COMP_CREATED.format(
-        name=escape(comp.name), id=comp.id, start=day(comp.start), end=day(comp.end), code=comp.code
+        contest=texts.contest(escape(comp.name)),
+        id=comp.id,
+        start=day(comp.start),
+        end=day(comp.end),
+        code=comp.code,
     )
 
 

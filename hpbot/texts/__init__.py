@@ -69,6 +69,18 @@ HELP = (
     "Không ai thấy đúng sai trước giờ công bố."
 )
 
+HELP_ORGANIZER = (
+    "\n\n<b>Ban tổ chức cuộc thi</b> (nhắn riêng cho bot)\n"
+    "/cuocthi_tao Tên | 01/12/2026 | 31/12/2026 — tạo cuộc thi (thêm <code>| mã tài liệu</code> để thi trên "
+    "tài liệu khác), nhận số cuộc thi và mã tham gia\n"
+    "/cuocthi — danh sách cuộc thi, mã tham gia, số chi bộ\n"
+    "/cuocthi_themtatca số — đưa mọi chi bộ đang học vào cuộc thi\n"
+    "/ketqua số — bảng xếp hạng chi bộ và đảng viên, kèm biểu đồ\n"
+    "/xuat số — tệp Excel kết quả (/xuat số csv — các tệp CSV)\n"
+    "/cuocthi_ketthuc số — kết thúc cuộc thi\n"
+    "/cuocthi_xoa số — xóa cuộc thi (điểm học tập của các chi bộ vẫn giữ nguyên)"
+)
+
 GROUP_ONLY = "Lệnh này dùng trong nhóm chi bộ. Đồng chí thêm tôi vào nhóm rồi gửi lệnh ở đó."
 ADMIN_ONLY = "Xin lỗi, chỉ quản trị viên nhóm mới dùng được lệnh này."
 ADMIN_UNCHECKED = (
@@ -256,6 +268,21 @@ COMMANDS_ORGANIZER = COMMANDS_PRIVATE + [
 ]
 
 # competitions: organizers (private chat) ------------------------------------------------------------------------
+# a contest's name in a sentence: "cuộc thi <b>Tháng 12</b>", or the name alone when it already says what it is
+# ("<b>Cuộc thi trực tuyến …</b>", never "cuộc thi Cuộc thi …")
+CONTEST_WORDS = ("cuộc thi", "hội thi")
+CONTEST_NAMED = "cuộc thi <b>{name}</b>"
+CONTEST_NAMED_FIRST = "Cuộc thi <b>{name}</b>"
+CONTEST_SELF_NAMED = "<b>{name}</b>"
+
+
+def contest(name_html: str, *, first: bool = False) -> str:
+    """The contest named in a sentence (`name_html` already escaped); `first`: at the start of the sentence."""
+    if name_html.strip().casefold().startswith(CONTEST_WORDS):
+        return CONTEST_SELF_NAMED.format(name=name_html)
+    return (CONTEST_NAMED_FIRST if first else CONTEST_NAMED).format(name=name_html)
+
+
 ORGANIZER_ONLY_GROUP = "Xin lỗi, lệnh này chỉ dành cho ban tổ chức cuộc thi."
 ORGANIZER_ONLY = (
     ORGANIZER_ONLY_GROUP
@@ -277,16 +304,16 @@ COMP_CREATE_ERRORS = {
     "name_long": f"⚠️ Tên cuộc thi dài quá {NAME_MAX} ký tự.",
 }
 COMP_CREATED = (
-    "✅ Đã tạo cuộc thi <b>{name}</b> (số {id})\n"
+    "✅ Đã tạo {contest} (số {id})\n"
     "Thời gian: {start} – {end} (tính cả hai ngày)\n"
     "Mã tham gia: <code>{code}</code>\n\n"
-    "Quản trị viên mỗi nhóm chi bộ gửi trong nhóm: <code>/thamgia {code}</code>\n"
-    "Hoặc đưa mọi nhóm đang học vào cuộc thi: /cuocthi_themtatca {id}"
+    "Quản trị viên nhóm của mỗi chi bộ gửi trong nhóm: <code>/thamgia {code}</code>\n"
+    "Hoặc đưa mọi chi bộ đang học vào cuộc thi: /cuocthi_themtatca {id}"
 )
 COMP_STATUS = {"active": "đang diễn ra", "ended": "đã kết thúc"}
 COMP_LIST_HEADER = "🏁 <b>Các cuộc thi</b>\n"
 COMP_LIST_LINE = (
-    "<b>{id}.</b> {name}\n    {start} – {end} · {status} · mã <code>{code}</code> · {groups} nhóm"
+    "<b>{id}.</b> {name}\n    {start} – {end} · {status} · mã <code>{code}</code> · {groups} chi bộ"
 )
 COMP_LIST_FOOTER = (
     "\n\nLệnh (thay số bằng số cuộc thi): /ketqua số · /xuat số · /cuocthi_themtatca số · "
@@ -295,22 +322,22 @@ COMP_LIST_FOOTER = (
 COMP_NONE = "Chưa có cuộc thi nào. Tạo mới: /cuocthi_tao Tên | từ ngày | đến ngày"
 COMP_NEED_ID = "Đồng chí ghi thêm số cuộc thi, ví dụ: /{command} 3. Xem danh sách: /cuocthi"
 COMP_NOT_FOUND = "Không có cuộc thi «{arg}». Xem danh sách: /cuocthi"
-COMP_ENDED = "🏁 Cuộc thi <b>{name}</b> đã kết thúc, ngày cuối tính điểm: {end}. Xem kết quả: /ketqua {id}"
-COMP_ALREADY_ENDED = "Cuộc thi <b>{name}</b> đã kết thúc từ trước."
-COMP_DELETED = "🗑 Đã xóa cuộc thi <b>{name}</b>. Điểm học tập của các nhóm vẫn được giữ nguyên."
-COMP_JOINED_ALL = "✅ Đã đưa thêm {count} nhóm vào cuộc thi <b>{name}</b> (tổng cộng {total} nhóm)."
+COMP_ENDED = "🏁 {contest} đã kết thúc, ngày cuối tính điểm: {end}. Xem kết quả: /ketqua {id}"
+COMP_ALREADY_ENDED = "{contest} đã kết thúc từ trước."
+COMP_DELETED = "🗑 Đã xóa {contest}. Điểm học tập của các chi bộ vẫn được giữ nguyên."
+COMP_JOINED_ALL = "✅ Đã đưa thêm {count} chi bộ vào {contest} (tổng cộng {total} chi bộ)."
 COMP_RESULTS_HEADER = (
     "📋 <b>Kết quả cuộc thi: {name}</b> (số {id})\n"
-    "{start} – {end} · {status} · {groups} nhóm · {members} thành viên có điểm\n\n"
-    "<b>Xếp hạng nhóm</b>\n"
+    "{start} – {end} · {status} · {groups} chi bộ · {members} đảng viên có điểm\n\n"
+    "<b>Xếp hạng chi bộ</b>\n"
 )
-COMP_RESULTS_MEMBERS = "\n\n<b>Thành viên dẫn đầu</b>\n"
-COMP_RESULTS_MORE = "… và {count} nhóm khác"
+COMP_RESULTS_MEMBERS = "\n\n<b>Đảng viên dẫn đầu</b>\n"
+COMP_RESULTS_MORE = "… và {count} chi bộ khác"
 COMP_RESULTS_FOOTER = "\n\nBảng đầy đủ: /xuat {id} (Excel) hoặc /xuat {id} csv"
-COMP_RESULTS_EMPTY = "Chưa có nhóm nào tham gia. Mã tham gia: <code>{code}</code>"
+COMP_RESULTS_EMPTY = "Chưa có chi bộ nào tham gia. Mã tham gia: <code>{code}</code>"
 COMP_RANKING_CAPTION = "Xếp hạng nhóm — {name}"
 CHART_RANKING_TITLE = "Xếp hạng nhóm — {name}"
-EXPORT_CAPTION = "📊 Kết quả cuộc thi <b>{name}</b> ({start} – {end}), xuất lúc {at}"
+EXPORT_CAPTION = "📊 Kết quả {contest} ({start} – {end}), xuất lúc {at}"
 EXPORT_CSV_CAPTION = "{sheet} — {name}"
 EXPORT_BUSY = "⏳ Đang tạo tệp kết quả, xin chờ trong giây lát…"
 
@@ -328,20 +355,20 @@ COMP_BOARD_NONE = (
     "Nhóm chưa tham gia cuộc thi nào. Quản trị viên gửi /thamgia MÃ (mã do ban tổ chức cung cấp)."
 )
 COMP_BOARD_HEADER = (
-    "🏆 <b>Cuộc thi: {name}</b>\n{start} – {end} · {status} · {groups} nhóm tham gia\n\n"
-    "<b>Thành viên dẫn đầu</b>\n"
+    "🏆 <b>Cuộc thi: {name}</b>\n{start} – {end} · {status} · {groups} chi bộ tham gia\n\n"
+    "<b>Đảng viên dẫn đầu</b>\n"
 )
 COMP_BOARD_LINE = "{medal} {name} · <i>{group}</i> — <b>{points}</b> điểm"
 COMP_BOARD_NO_SCORES = "Chưa có điểm nào (điểm được tính sau giờ công bố đáp án mỗi ngày)."
 COMP_BOARD_SELF = "\n…\n<b>Đồng chí:</b> {line}"
-COMP_GROUP_LINE = "{medal} {group} — tham gia {rate}% · {mean} điểm/thành viên"
+COMP_GROUP_LINE = "{medal} {group} — tham gia {rate}% · {mean} điểm/đảng viên"
 COMP_BOARD_GROUP = (
     "\n\n<b>Nhóm {group}</b>: hạng <b>{rank}/{total}</b>\n"
-    "Tỷ lệ tham gia: <b>{rate}%</b> ({answers}/{possible} lượt) · điểm bình quân: <b>{mean}</b>/thành viên"
+    "Tỷ lệ tham gia: <b>{rate}%</b> ({answers}/{possible} lượt) · điểm bình quân: <b>{mean}</b>/đảng viên"
 )
 COMP_BOARD_RULE = (
-    "\n\n<i>Nhóm xếp theo tỷ lệ tham gia = lượt trả lời ÷ (thành viên × ngày có câu hỏi), rồi điểm bình quân "
-    "mỗi thành viên. Thành viên bằng điểm: ai tổng thời gian trả lời ít hơn xếp trên.</i>"
+    "\n\n<i>Chi bộ xếp theo tỷ lệ tham gia = lượt trả lời ÷ (số đảng viên × ngày có câu hỏi), rồi điểm bình "
+    "quân mỗi đảng viên. Đảng viên bằng điểm: ai tổng thời gian trả lời ít hơn xếp trên.</i>"
 )
 COMPETITION_WORDS = ("cuocthi", "cuộc thi", "cuộcthi", "cuoc thi", "thi", "competition", "contest")
 

@@ -283,7 +283,7 @@ async def test_organizer_manages_competitions_and_bad_input_is_explained(cup, fa
     assert "&lt;b&gt;Quý IV&lt;/b&gt;" in await cup.reply_to(ORGANIZER, ORGANIZER, "/cuocthi")
     assert "số cuộc thi" in await cup.reply_to(ORGANIZER, ORGANIZER, "/cuocthi_themtatca")
     assert "Không có cuộc thi «99»" in await cup.reply_to(ORGANIZER, ORGANIZER, "/cuocthi_themtatca 99")
-    assert "thêm 2 nhóm" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_themtatca {comp.id}")
+    assert "thêm 2 chi bộ" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_themtatca {comp.id}")
     assert cup.hp.store.competitions.groups_of(comp.id) == sorted([GROUP, BIG])
     assert "chỉ quản trị viên" in await cup.reply_to(GROUP, LAN, f"/thamgia {comp.code}")
     assert "Không có cuộc thi nào với mã" in await cup.reply_to(GROUP, ADMIN, "/thamgia ZZZZZZ")
@@ -330,3 +330,23 @@ async def test_members_are_counted_at_each_post_after_the_morning_push(cup, fake
     )  # every post first, then the counts
     members = dict(cup.hp.store.db.execute("SELECT chat_id, member_count FROM rounds").fetchall())
     assert members == {GROUP: 5, BIG: 11}  # people, not the bot
+
+
+async def test_a_name_that_says_contest_is_not_doubled_and_organizers_get_their_help(cup, fake):
+    name = "Cuộc thi trực tuyến tìm hiểu Văn kiện Đại hội"
+    created = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_tao {name} | 30/11/2026 | 31/12/2026")
+    assert f"Đã tạo <b>{name}</b>" in created and "cuộc thi Cuộc thi" not in created
+    comp = cup.hp.store.competitions.all()[0]
+    ended = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_ketthuc {comp.id}")
+    assert ended.startswith(f"🏁 <b>{name}</b> đã kết thúc")
+    deleted = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_xoa {comp.id}")
+    assert f"Đã xóa <b>{name}</b>." in deleted and "các chi bộ" in deleted
+
+    other = await cup.reply_to(ORGANIZER, ORGANIZER, "/cuocthi_tao Tháng 12 | 01/12/2026 | 31/12/2026")
+    assert "Đã tạo cuộc thi <b>Tháng 12</b>" in other
+
+    organizer_help = await cup.reply_to(ORGANIZER, ORGANIZER, "/trogiup")
+    assert "Ban tổ chức cuộc thi" in organizer_help and "/cuocthi_tao" in organizer_help
+    for chat_id, user_id in ((STRANGER, STRANGER), (GROUP, ORGANIZER)):  # not an organizer; not in private
+        member_help = await cup.reply_to(chat_id, user_id, "/trogiup")
+        assert "Cách tính điểm" in member_help and "/cuocthi_tao" not in member_help

@@ -64,5 +64,11 @@ class Membership(Feature):
 
     @command("trogiup", "help")
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/trogiup: commands and scoring rules."""
-        await self.edge.reply(update, texts.HELP)
+        """/trogiup: commands and scoring rules; in private, an organizer also gets the contest commands."""
+        user = update.effective_user
+        organizer = (
+            not self.edge.in_group(update)
+            and user is not None
+            and self.edge.competitions.is_organizer(user.id)
+        )
+        await self.edge.reply(update, texts.HELP + texts.HELP_ORGANIZER if organizer else texts.HELP)

@@ -104,11 +104,16 @@ class Organizers(Feature):
         if comp is None:
             return
         if not comps.end(comp):
-            await self.edge.reply(update, texts.COMP_ALREADY_ENDED.format(name=escape(comp.name)))
+            await self.edge.reply(
+                update, texts.COMP_ALREADY_ENDED.format(contest=texts.contest(escape(comp.name), first=True))
+            )
             return
         comp = comps.pick(str(comp.id)) or comp
         await self.edge.reply(
-            update, texts.COMP_ENDED.format(name=escape(comp.name), end=day(comp.end), id=comp.id)
+            update,
+            texts.COMP_ENDED.format(
+                contest=texts.contest(escape(comp.name), first=True), end=day(comp.end), id=comp.id
+            ),
         )
 
     @command("cuocthi_xoa", "competition_delete")
@@ -117,7 +122,7 @@ class Organizers(Feature):
         """/cuocthi_xoa ID"""
         comp = await self.chosen(update, self.first_arg(context), "cuocthi_xoa", required=True)
         if comp is not None and self.edge.competitions.delete(comp):
-            await self.edge.reply(update, texts.COMP_DELETED.format(name=escape(comp.name)))
+            await self.edge.reply(update, texts.COMP_DELETED.format(contest=texts.contest(escape(comp.name))))
 
     @command("cuocthi_themtatca", "competition_add_all")
     @organizers_in_private
@@ -128,12 +133,16 @@ class Organizers(Feature):
         if comp is None:
             return
         if comp.status != CompetitionStatus.ACTIVE:
-            await self.edge.reply(update, texts.COMP_ALREADY_ENDED.format(name=escape(comp.name)))
+            await self.edge.reply(
+                update, texts.COMP_ALREADY_ENDED.format(contest=texts.contest(escape(comp.name), first=True))
+            )
             return
         added = comps.join_all(comp)
         await self.edge.reply(
             update,
-            texts.COMP_JOINED_ALL.format(count=added, name=escape(comp.name), total=comps.group_count(comp)),
+            texts.COMP_JOINED_ALL.format(
+                count=added, contest=texts.contest(escape(comp.name)), total=comps.group_count(comp)
+            ),
         )
 
     @command("ketqua", "results")
@@ -192,7 +201,7 @@ class Organizers(Feature):
             do_quote=False,
             parse_mode=ParseMode.HTML,
             caption=texts.EXPORT_CAPTION.format(
-                name=escape(comp.name), start=day(comp.start), end=day(comp.end), at=at
+                contest=texts.contest(escape(comp.name)), start=day(comp.start), end=day(comp.end), at=at
             ),
         )
         self.edge.mark_answered(update)
