@@ -325,6 +325,21 @@ COMP_NOT_FOUND = "Không có cuộc thi «{arg}». Xem danh sách: /cuocthi"
 COMP_ENDED = "🏁 {contest} đã kết thúc, ngày cuối tính điểm: {end}. Xem kết quả: /ketqua {id}"
 COMP_ALREADY_ENDED = "{contest} đã kết thúc từ trước."
 COMP_DELETED = "🗑 Đã xóa {contest}. Điểm học tập của các chi bộ vẫn được giữ nguyên."
+COMP_CONFIRM_END = (
+    "Đồng chí xác nhận kết thúc {contest}? Điểm cuộc thi tính đến hết ngày {end}; "
+    "sau đó các chi bộ không ghi thêm điểm cuộc thi. Việc này không hoàn tác được."
+)
+COMP_CONFIRM_DELETE = (
+    "Đồng chí xác nhận xóa {contest}? Bảng xếp hạng và mã tham gia của cuộc thi sẽ không còn; điểm học tập "
+    "của các chi bộ vẫn giữ nguyên. Việc này không hoàn tác được."
+)
+COMP_BUTTON_END = "🏁 Kết thúc cuộc thi"
+COMP_BUTTON_DELETE = "🗑 Xóa cuộc thi"
+COMP_BUTTON_CANCEL = "Hủy"
+COMP_CANCELLED = "Đã hủy: cuộc thi không thay đổi gì."
+COMP_CONFIRM_GONE = "Cuộc thi này không còn (đã bị xóa)."
+COMP_TOAST_DONE = "Đã thực hiện."
+COMP_TOAST_CANCELLED = "Đã hủy."
 COMP_JOINED_ALL = "✅ Đã đưa thêm {count} chi bộ vào {contest} (tổng cộng {total} chi bộ)."
 COMP_RESULTS_HEADER = (
     "📋 <b>Kết quả cuộc thi: {name}</b> (số {id})\n"

@@ -58,12 +58,12 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 FEATURES: tuple[type[Feature], ...] = (
     Practice,  # before DailyLoop (its buttons) and Membership (/start with a deep link's payload)
     Documents,
+    Organizers,  # before DailyLoop too (its confirmation buttons)
     DailyLoop,
     Membership,
     GroupAdmin,
     Boards,
     Stats,
-    Organizers,
 )
 
 

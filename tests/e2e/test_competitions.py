@@ -84,6 +84,19 @@ def expected_members(db):
     return sorted(rows, key=lambda r: (-r[2], r[3], r[4]))
 
 
+async def confirmed(cup, fake, command, button=0):
+    """An organizer's command that asks for confirmation, answered with one of its buttons: the outcome as the
+    confirmation message now reads (its buttons gone)."""
+    question = await cup.reply_to(ORGANIZER, ORGANIZER, command)
+    asked = fake.messages(ORGANIZER)[-1]
+    assert "xác nhận" in question and "không hoàn tác" in question
+    data = asked.reply_markup["inline_keyboard"][0][button]["callback_data"]
+    await cup.tap(ORGANIZER, ORGANIZER, asked.message_id, data)
+    await fake.wait_for(lambda: asked.text != question)
+    assert not asked.reply_markup
+    return asked.text
+
+
 async def setup_competition(cup, fake):
     created = await cup.reply_to(
         ORGANIZER, ORGANIZER, "/cuocthi_tao Thi đua học Nghị quyết | 30/11/2026 | 31/12/2026"
@@ -289,14 +302,24 @@ async def test_organizer_manages_competitions_and_bad_input_is_explained(cup, fa
     assert "Không có cuộc thi nào với mã" in await cup.reply_to(GROUP, ADMIN, "/thamgia ZZZZZZ")
 
     clock.set(local(2026, 11, 30, 9, 0))
-    ended = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_ketthuc {comp.id}")
+    kept = await confirmed(cup, fake, f"/cuocthi_ketthuc {comp.id}", button=1)  # "Hủy"
+    assert "Đã hủy" in kept and cup.hp.store.competitions.get(comp.id).status == "active"
+    ended = await confirmed(cup, fake, f"/cuocthi_ketthuc {comp.id}")
     assert (
         "đã kết thúc" in ended and "01/12/2026" in ended
     )  # ended before it began: its last day is its first
     assert "đã kết thúc" in await cup.reply_to(GROUP, ADMIN, f"/thamgia {comp.code}")
     assert "đã kết thúc từ trước" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_ketthuc {comp.id}")
-    assert "Đã xóa" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_xoa {comp.id}")
+    asked = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_xoa {comp.id}")
+    confirmation = fake.messages(ORGANIZER)[-1]
+    assert "xác nhận xóa" in asked and cup.hp.store.competitions.all()  # nothing deleted before the tap
+    delete = confirmation.reply_markup["inline_keyboard"][0][0]["callback_data"]
+    assert "chỉ dành cho ban tổ chức" in await cup.tap(ORGANIZER, STRANGER, confirmation.message_id, delete)
+    assert cup.hp.store.competitions.all()
+    await cup.tap(ORGANIZER, ORGANIZER, confirmation.message_id, delete)
+    await fake.wait_for(lambda: "Đã xóa" in confirmation.text)
     assert cup.hp.store.competitions.all() == []
+    assert "không còn" in await cup.tap(ORGANIZER, ORGANIZER, confirmation.message_id, delete)  # a stale tap
     assert "chưa tham gia cuộc thi" in await cup.reply_to(GROUP, NAUGHTY, "/bxh cuocthi")
 
 
@@ -337,9 +360,9 @@ async def test_a_name_that_says_contest_is_not_doubled_and_organizers_get_their_
     created = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_tao {name} | 30/11/2026 | 31/12/2026")
     assert f"Đã tạo <b>{name}</b>" in created and "cuộc thi Cuộc thi" not in created
     comp = cup.hp.store.competitions.all()[0]
-    ended = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_ketthuc {comp.id}")
+    ended = await confirmed(cup, fake, f"/cuocthi_ketthuc {comp.id}")
     assert ended.startswith(f"🏁 <b>{name}</b> đã kết thúc")
-    deleted = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_xoa {comp.id}")
+    deleted = await confirmed(cup, fake, f"/cuocthi_xoa {comp.id}")
     assert f"Đã xóa <b>{name}</b>." in deleted and "các chi bộ" in deleted
 
     other = await cup.reply_to(ORGANIZER, ORGANIZER, "/cuocthi_tao Tháng 12 | 01/12/2026 | 31/12/2026")

@@ -9,7 +9,16 @@ import asyncio
 import logging
 from html import escape
 
-from telegram import BotCommand, BotCommandScopeChat, InputFile, Message, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, filters
@@ -22,10 +31,25 @@ from hpbot.domain.competition import CompetitionInputError
 from hpbot.domain.statuses import CompetitionStatus
 from hpbot.format import day
 from hpbot.texts import documents as doc_texts
+from hpbot.tg.features.daily import ack
 from hpbot.tg.guards import organizers_in_private
-from hpbot.tg.router import Feature, command
+from hpbot.tg.router import Feature, callback, command
 
 log = logging.getLogger(__name__)
+
+CONFIRM = "cc:"  # a confirmation's buttons: cc:end:ID, cc:del:ID, cc:no:ID
+END, DELETE, CANCEL = "end", "del", "no"
+
+
+def confirm_buttons(action: str, comp: Competition, label: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(label, callback_data=f"{CONFIRM}{action}:{comp.id}"),
+                InlineKeyboardButton(texts.COMP_BUTTON_CANCEL, callback_data=f"{CONFIRM}{CANCEL}:{comp.id}"),
+            ]
+        ]
+    )
 
 
 class Organizers(Feature):
@@ -98,31 +122,83 @@ class Organizers(Feature):
     @command("cuocthi_ketthuc", "competition_end")
     @organizers_in_private
     async def end(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/cuocthi_ketthuc ID"""
-        comps = self.edge.competitions
+        """/cuocthi_ketthuc ID: asks for confirmation first (the end cannot be undone)."""
         comp = await self.chosen(update, self.first_arg(context), "cuocthi_ketthuc", required=True)
         if comp is None:
             return
-        if not comps.end(comp):
-            await self.edge.reply(
-                update, texts.COMP_ALREADY_ENDED.format(contest=texts.contest(escape(comp.name), first=True))
-            )
+        if comp.status != CompetitionStatus.ACTIVE:
+            await self.edge.reply(update, self.already_ended(comp))
             return
-        comp = comps.pick(str(comp.id)) or comp
+        end = max(self.edge.competitions.today(), comp.start)
+        question = texts.COMP_CONFIRM_END.format(contest=texts.contest(escape(comp.name)), end=day(end))
         await self.edge.reply(
-            update,
-            texts.COMP_ENDED.format(
-                contest=texts.contest(escape(comp.name), first=True), end=day(comp.end), id=comp.id
-            ),
+            update, question, reply_markup=confirm_buttons(END, comp, texts.COMP_BUTTON_END)
         )
 
     @command("cuocthi_xoa", "competition_delete")
     @organizers_in_private
     async def delete(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/cuocthi_xoa ID"""
+        """/cuocthi_xoa ID: asks for confirmation first (a deleted competition cannot be brought back)."""
         comp = await self.chosen(update, self.first_arg(context), "cuocthi_xoa", required=True)
-        if comp is not None and self.edge.competitions.delete(comp):
-            await self.edge.reply(update, texts.COMP_DELETED.format(contest=texts.contest(escape(comp.name))))
+        if comp is None:
+            return
+        question = texts.COMP_CONFIRM_DELETE.format(contest=texts.contest(escape(comp.name)))
+        await self.edge.reply(
+            update, question, reply_markup=confirm_buttons(DELETE, comp, texts.COMP_BUTTON_DELETE)
+        )
+
+    @callback(f"^{CONFIRM}")
+    async def confirmed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The confirmation's buttons: only an organizer, only in private; a repeated tap changes nothing."""
+        query = update.callback_query
+        if query is None:
+            return
+        user = update.effective_user
+        action, _, number = (query.data or "")[len(CONFIRM) :].partition(":")
+        if (
+            query.message is None
+            or self.edge.in_group(update)
+            or user is None
+            or not self.edge.competitions.is_organizer(user.id)
+        ):
+            await ack(query, texts.ORGANIZER_ONLY_GROUP)
+            return
+        comp = self.edge.competitions.pick(number) if number.isascii() and number.isdigit() else None
+        if action == CANCEL:
+            await ack(query, texts.COMP_TOAST_CANCELLED)
+            await self.settle(query, texts.COMP_CANCELLED)
+            return
+        if comp is None or action not in (END, DELETE):
+            await ack(query, texts.ACK_INVALID)
+            await self.settle(
+                query, texts.COMP_CONFIRM_GONE if action in (END, DELETE) else texts.ACK_INVALID
+            )
+            return
+        await ack(query, texts.COMP_TOAST_DONE)
+        if action == DELETE:
+            self.edge.competitions.delete(comp)
+            await self.settle(query, texts.COMP_DELETED.format(contest=texts.contest(escape(comp.name))))
+            return
+        if not self.edge.competitions.end(comp):
+            await self.settle(query, self.already_ended(comp))
+            return
+        comp = self.edge.competitions.pick(str(comp.id)) or comp
+        await self.settle(
+            query,
+            texts.COMP_ENDED.format(
+                contest=texts.contest(escape(comp.name), first=True), end=day(comp.end), id=comp.id
+            ),
+        )
+
+    async def settle(self, query: CallbackQuery, html: str) -> None:
+        """The confirmation message becomes the outcome, its buttons gone (it cannot be confirmed twice)."""
+        try:
+            await query.edit_message_text(html, parse_mode=ParseMode.HTML, reply_markup=None)
+        except TelegramError as exc:  # e.g. the same outcome again ("message is not modified")
+            log.info("could not settle a confirmation: %s", exc.message)
+
+    def already_ended(self, comp: Competition) -> str:
+        return texts.COMP_ALREADY_ENDED.format(contest=texts.contest(escape(comp.name), first=True))
 
     @command("cuocthi_themtatca", "competition_add_all")
     @organizers_in_private
