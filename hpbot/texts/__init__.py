@@ -78,7 +78,9 @@ HELP_ORGANIZER = (
     "/ketqua số — bảng xếp hạng chi bộ và đảng viên, kèm biểu đồ\n"
     "/xuat số — tệp Excel kết quả (/xuat số csv — các tệp CSV)\n"
     "/cuocthi_ketthuc số — kết thúc cuộc thi\n"
-    "/cuocthi_xoa số — xóa cuộc thi (điểm học tập của các chi bộ vẫn giữ nguyên)"
+    "/cuocthi_xoa số — xóa cuộc thi (điểm học tập của các chi bộ vẫn giữ nguyên)\n"
+    "/giaithuong số nhat=1 nhi=2 ba=3 kk=5 tapthe=3 — đặt cơ cấu giải; /giaithuong số — danh sách đoạt giải\n"
+    "/chungnhan số — giấy chứng nhận (PDF) cho từng người, tập thể đoạt giải"
 )
 
 GROUP_ONLY = "Lệnh này dùng trong nhóm chi bộ. Đồng chí thêm tôi vào nhóm rồi gửi lệnh ở đó."
@@ -265,6 +267,8 @@ COMMANDS_ORGANIZER = COMMANDS_PRIVATE + [
     ("cuocthi_themtatca", "Đưa mọi nhóm đang học vào cuộc thi"),
     ("cuocthi_ketthuc", "Kết thúc cuộc thi"),
     ("cuocthi_xoa", "Xóa cuộc thi"),
+    ("giaithuong", "Giải thưởng: đặt giải, danh sách đoạt giải"),
+    ("chungnhan", "Giấy chứng nhận (PDF) cho người đoạt giải"),
 ]
 
 # competitions: organizers (private chat) ------------------------------------------------------------------------

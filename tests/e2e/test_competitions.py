@@ -2,11 +2,13 @@
 
 import io
 import re
+import zipfile
 from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
+from pypdf import PdfReader
 
 from hpbot.domain.competition import CODE_ALPHABET
 from tests.e2e.conftest import ADMIN, GROUP, HUNG, LAN, NAUGHTY, TUAN
@@ -373,3 +375,63 @@ async def test_a_name_that_says_contest_is_not_doubled_and_organizers_get_their_
     for chat_id, user_id in ((STRANGER, STRANGER), (GROUP, ORGANIZER)):  # not an organizer; not in private
         member_help = await cup.reply_to(chat_id, user_id, "/trogiup")
         assert "Cách tính điểm" in member_help and "/cuocthi_tao" not in member_help
+
+
+# prizes: the organizer sets them, the awards list follows the standings (names set with /hoten first), the
+# certificates come back as a .zip of PDFs whose text is read back
+async def test_prizes_awards_list_and_certificates(cup, fake, clock, bank):
+    await setup_competition(cup, fake)
+    await play_days(cup, fake, clock, bank)
+    comp = cup.hp.store.competitions.all()[0]
+
+    assert "chỉ dành cho ban tổ chức" in await cup.reply_to(STRANGER, STRANGER, f"/giaithuong {comp.id}")
+    assert "chưa đặt giải" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/giaithuong {comp.id}")
+    assert "chưa đặt giải" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/chungnhan {comp.id}")
+    refused = await cup.reply_to(ORGANIZER, ORGANIZER, f"/giaithuong {comp.id} nhat=1 hang=2")
+    assert "Không có hạng giải «hang»" in refused and "nhat=1 nhi=2" in refused
+    assert cup.hp.store.db.execute("SELECT COUNT(*) FROM competition_prizes").fetchone()[0] == 0
+
+    saved = await cup.reply_to(ORGANIZER, ORGANIZER, f"/giaithuong {comp.id} nhat=1 nhì=1 ba=1 kk=2 tapthe=1")
+    assert "1 Giải Nhất, 1 Giải Nhì, 1 Giải Ba, 2 Giải Khuyến khích, 1 Giải tập thể" in saved
+    await fake.wait_for(lambda: "Danh sách đoạt giải" in fake.messages(ORGANIZER)[-1].text)
+    listing = fake.messages(ORGANIZER)[-1].text
+    # the standings' order: Hoa, Lan and Bình have 45 points each and are ranked by answer time
+    assert listing.index("Giải Nhất") < listing.index("Đỗ Thị Hoa") < listing.index("Giải Nhì")
+    assert listing.index("Giải Nhì") < listing.index("Nguyễn Thị Lan") < listing.index("Giải Ba")
+    assert listing.index("Giải Ba") < listing.index("Lê Văn Bình") < listing.index("Giải Khuyến khích")
+    assert listing.count("(tên Telegram)") == 5 and "/hoten" in listing
+    assert "1. Chi bộ Khu 3 — tham gia 60%" in listing[listing.index("Giải tập thể") :]
+    assert "danh sách còn thay đổi" in listing  # the competition is still running
+
+    assert "Nguyễn Thị Lan Anh" in await cup.reply_to(LAN, LAN, "/hoten Nguyễn Thị Lan Anh")
+    listing = await cup.reply_to(ORGANIZER, ORGANIZER, f"/giaithuong {comp.id}")
+    assert "Nguyễn Thị Lan Anh — Chi bộ Khu 3" in listing and listing.count("(tên Telegram)") == 4
+
+    files_before = len(fake.files)
+    assert "Đang tạo giấy chứng nhận" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/chungnhan {comp.id}")
+    await fake.wait_for(lambda: len(fake.files) > files_before, timeout=30)
+    archive = zipfile.ZipFile(io.BytesIO(fake.files[-1]["data"]))
+    names = archive.namelist()
+    assert (
+        names[-1] == "tat-ca-de-in.pdf" and len(PdfReader(io.BytesIO(archive.read(names.pop()))).pages) == 6
+    )
+    assert len(names) == 6 and names[0].startswith("001-giai-nhat-dong-chi-do-thi-hoa")
+    pages = {name: PdfReader(io.BytesIO(archive.read(name))).pages for name in names}
+    assert all(len(p) == 1 for p in pages.values())
+    first = pages[names[0]][0]
+    width, height = float(first.mediabox.width), float(first.mediabox.height)
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
+    text = first.extract_text()
+    for expected in ("GIẤY CHỨNG NHẬN", "Đồng chí Đỗ Thị Hoa", "Đơn vị: Chi bộ Phường 7", "ĐẠT GIẢI NHẤT"):
+        assert expected in text
+    assert "Thi đua học Nghị quyết, từ ngày 30/11/2026 đến ngày 31/12/2026" in text
+    lan = next(name for name in names if "lan-anh" in name)
+    assert "Đồng chí Nguyễn Thị Lan Anh" in pages[lan][0].extract_text()
+    cell = next(name for name in names if "tap-the" in name)
+    cell_text = pages[cell][0].extract_text()
+    assert "Chi bộ Khu 3" in cell_text and "ĐẠT GIẢI TẬP THỂ" in cell_text and "Đồng chí" not in cell_text
+    fonts = first["/Resources"]["/Font"]
+    assert all(
+        "/FontFile2" in fonts[f].get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        for f in fonts
+    )  # every font embedded

@@ -25,11 +25,14 @@ from telegram.ext import ContextTypes, filters
 
 from hpbot import texts
 from hpbot.app import messages
+from hpbot.app.awards import AwardService, awards_html, prizes_summary
 from hpbot.app.competitions import Competition
 from hpbot.app.documents import unknown_document
+from hpbot.domain.awards import PRIZE_MAX, PrizeInputError
 from hpbot.domain.competition import CompetitionInputError
 from hpbot.domain.statuses import CompetitionStatus
 from hpbot.format import day
+from hpbot.texts import awards as award_texts
 from hpbot.texts import documents as doc_texts
 from hpbot.tg.features.daily import ack
 from hpbot.tg.guards import organizers_in_private
@@ -278,6 +281,72 @@ class Organizers(Feature):
             parse_mode=ParseMode.HTML,
             caption=texts.EXPORT_CAPTION.format(
                 contest=texts.contest(escape(comp.name)), start=day(comp.start), end=day(comp.end), at=at
+            ),
+        )
+        self.edge.mark_answered(update)
+
+    @command("giaithuong", "prizes")
+    @organizers_in_private
+    async def prizes(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/giaithuong ID: the awards list; /giaithuong ID nhat=1 nhi=2 ba=3 kk=5 tapthe=3 sets the prizes."""
+        args = self.edge.args(context)
+        comp = await self.chosen(update, args[0] if args else None, "giaithuong", required=True)
+        if comp is None:
+            return
+        service = AwardService(self.edge.competitions)
+        if len(args) > 1:
+            assert update.effective_user is not None
+            try:
+                prizes = service.set_prizes(comp, args[1:], update.effective_user.id)
+            except PrizeInputError as exc:
+                error = award_texts.ERRORS[exc.reason].format(word=escape(exc.word))
+                await self.edge.reply(
+                    update, error + "\n\n" + award_texts.USAGE.format(id=comp.id, limit=PRIZE_MAX)
+                )
+                return
+            contest = texts.contest(escape(comp.name))
+            await self.edge.reply(
+                update, award_texts.SAVED.format(contest=contest, summary=prizes_summary(prizes))
+            )
+        listing = service.awards(comp)
+        if listing is None:
+            contest = texts.contest(escape(comp.name), first=True)
+            await self.edge.reply(
+                update, award_texts.NOT_SET.format(contest=contest, id=comp.id, limit=PRIZE_MAX)
+            )
+            return
+        await self.edge.reply(update, awards_html(listing, self.edge.competitions.tz))
+
+    @command("chungnhan", "certificates")
+    @organizers_in_private
+    async def certificates(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/chungnhan ID: every winner's certificate (PDF), in one .zip."""
+        comp = await self.chosen(update, self.first_arg(context), "chungnhan", required=True)
+        if comp is None:
+            return
+        listing = AwardService(self.edge.competitions).awards(comp)
+        if listing is None or not listing.winners:
+            await self.edge.reply(
+                update,
+                award_texts.CERTIFICATES_NONE.format(id=comp.id)
+                if listing is not None
+                else award_texts.NOT_SET.format(
+                    contest=texts.contest(escape(comp.name), first=True), id=comp.id, limit=PRIZE_MAX
+                ),
+            )
+            return
+        from hpbot.reports import certificates
+
+        await self.edge.reply(update, award_texts.CERTIFICATES_BUSY)
+        issued = self.edge.competitions.today()
+        made = certificates.certificates(listing, issued)
+        data = await asyncio.to_thread(certificates.archive, made)
+        await self._message(update).reply_document(
+            InputFile(data, filename=f"giay-chung-nhan-{comp.id}.zip"),
+            do_quote=False,
+            parse_mode=ParseMode.HTML,
+            caption=award_texts.CERTIFICATES_CAPTION.format(
+                contest=texts.contest(escape(comp.name)), count=len(made)
             ),
         )
         self.edge.mark_answered(update)
