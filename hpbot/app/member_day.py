@@ -15,6 +15,7 @@ from hpbot.domain.ranking import Standing, rank
 from hpbot.domain.scoring import BASE_POINTS
 from hpbot.format import after, day
 from hpbot.store import Round
+from hpbot.texts import calendar as calendar_texts
 
 ALERT_LIMIT = 200  # Telegram's limit for an answerCallbackQuery text
 CACHE_SIZE = 4096  # groups whose week ranking is kept at once
@@ -81,9 +82,14 @@ class MemberDayService:
                 streaks.Streak(stats["streak"], 0, stats["last_round"]), self.store.last_closed_seq(chat_id)
             )
             text += texts.MY_RESULT_STREAK.format(streak=shown)
+        # tapped while today's question is open and unanswered: the streak it would end comes before the rank
+        stake = self.study.calendar.streak_at_stake(chat_id, user_id)
+        if stake is not None:
+            text += calendar_texts.RESULT_STREAK_AT_STAKE.format(streak=stake[0], reveal=stake[1])
         place = self.week_rank(chat_id, rnd.study_date, user_id)
         if place is not None:
-            text += texts.MY_RESULT_RANK.format(rank=place[0], total=place[1])
+            ranked = text + texts.MY_RESULT_RANK.format(rank=place[0], total=place[1])
+            text = ranked if len(ranked) <= ALERT_LIMIT or stake is None else text
         return fit_alert(text)
 
     def me_alert(self, chat_id: int, user_id: int) -> str:

@@ -230,9 +230,36 @@ class RoundLifecycle:
         except DeliveryError as exc:
             log.warning("reveal of round %s interrupted (%s); will resume", rnd.id, exc.detail)
 
+    # reminder -----------------------------------------------------------------------------------------------
+    async def remind(self, rnd: Round) -> bool:
+        """The one reminder of an open round before its reveal, with the count of members who answered so far.
+
+        It is claimed in the database before the send, so it goes out at most once even across a crash; a send
+        worth retrying gives the claim back for the next due check, a group that is gone (or a refusal, which
+        would come again) keeps it."""
+        calendar = self.study.calendar
+        if not calendar.claim_reminder(rnd):
+            return False
+        try:
+            message = calendar.reminder(rnd.id)
+            if message is None:  # revealed meanwhile, or its day became a day off: none today
+                return False
+            async with self._slots:
+                sent = await self.outbound.send(rnd.chat_id, *message)
+            self.study.note_message(sent.chat_id, sent.message_id)
+            return True
+        except (GroupGone, Refused) as exc:
+            log.warning("reminder of round %s not sent: %s", rnd.id, exc.detail)
+            return False
+        except DeliveryError as exc:
+            log.warning("reminder of round %s not sent (%s); will retry", rnd.id, exc.detail)
+            calendar.release_reminder(rnd)
+            return False
+
     # the due check ------------------------------------------------------------------------------------------
     async def run_due(self) -> None:
-        """Post what is due and reveal what is due. Called by the repeating job and at start."""
+        """Post what is due, remind before the reveal and reveal what is due. Called by the repeating job and at
+        start."""
         posts = self.study.due_posts()
         reveals = self.study.due_reveals()
         reveals += [
@@ -245,9 +272,13 @@ class RoundLifecycle:
         if overdue:
             await self._in_workers(overdue, self.reveal)
             reveals = [rnd for rnd in reveals if rnd.study_date >= today]
-        if posts or reveals:
+        # reminders only of rounds whose reveal is still ahead: never one beside (or after) the reveal it announces
+        reminders = self.study.calendar.reminders_due()
+        if posts or reveals or reminders:
             await asyncio.gather(
-                self._in_workers(posts, self.post_for), self._in_workers(reveals, self.reveal)
+                self._in_workers(posts, self.post_for),
+                self._in_workers(reveals, self.reveal),
+                self._in_workers(reminders, self.remind),
             )
         for index, job in enumerate(self.after_due):
             running = self._background.get(index)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from hpbot.app.calendar import CalendarService
 from hpbot.app.documents import DocumentService
 from hpbot.clock import Clock
 from hpbot.content import Bank, Library, QuizItem
@@ -47,6 +48,7 @@ class StudyService:
         self.library = Library.of(bank)
         self.bank = self.library.first  # where a new group starts
         self.documents = DocumentService(store, self.library, clock, tz)
+        self.calendar = CalendarService(store, clock, tz)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -92,7 +94,10 @@ class StudyService:
         return self.store.group(chat_id)  # type: ignore[return-value]
 
     def migrate(self, old_id: int, new_id: int) -> bool:
-        return self.store.migrate_chat(old_id, new_id, self.now())
+        moved = self.store.migrate_chat(old_id, new_id, self.now())
+        if moved:
+            self.calendar.move(old_id, new_id)
+        return moved
 
     def note_message(self, chat_id: int, message_id: int) -> None:
         """Keep the highest message id seen in a group: where the lost-post probe starts after a crash."""
@@ -108,17 +113,25 @@ class StudyService:
 
     # rounds -------------------------------------------------------------------------------------------------
     def due_posts(self) -> list[Group]:
+        """Groups whose question of today is due now; a group with a day off (its calendar) has none."""
         now_local = self.now().astimezone(self.tz)
-        return self.store.groups_due_for_post(now_local.date(), now_local.strftime("%H:%M"))
+        groups = self.store.groups_due_for_post(now_local.date(), now_local.strftime("%H:%M"))
+        if not groups:
+            return groups
+        off = self.calendar.off_among((g.chat_id for g in groups), now_local.date())
+        return [g for g in groups if g.chat_id not in off]
 
     def start_round(self, group: Group, *, early: bool = False) -> Round | None:
         """Create today's round for the group (next question of its current document, least-used item). None if
         one exists or not due.
 
-        `early` (an admin's /guingay) posts before the post time, but never after the reveal time.
+        `early` (an admin's /guingay) posts before the post time, but never after the reveal time. A day off in
+        the group's calendar has no round, so it neither counts nor breaks a streak.
         """
         now, today = self.now(), self.today()
         if not early and schedule.post_due(now, self.tz, group.times, False) is None:
+            return None
+        if self.calendar.day_off(group.chat_id, today) is not None:
             return None
         reveal = schedule.reveal_at(today, self.tz, group.times)
         if now >= reveal:
@@ -171,11 +184,12 @@ class StudyService:
         return AnswerResult(AnswerOutcome.DUPLICATE, on_record, rnd)
 
     def next_wake(self) -> datetime | None:
-        """When the next post or reveal is due (the scheduler wakes then); None when nothing is scheduled."""
+        """When the next post, reminder or reveal is due (the scheduler wakes then); None when nothing is
+        scheduled."""
         now = self.now()
         post_times = [schedule.parse_time(t) for t in self.store.active_post_times()]
-        reveal = self.store.next_reveal_after(now)
-        return due.next_wake(now, self.tz, post_times, [reveal] if reveal else [])
+        instants = [self.store.next_reveal_after(now), self.calendar.next_reminder()]
+        return due.next_wake(now, self.tz, post_times, [at for at in instants if at is not None])
 
     def due_reveals(self) -> list[Round]:
         return self.store.due_reveals(self.now())

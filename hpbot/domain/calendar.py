@@ -15,18 +15,35 @@ from hpbot.errors import InputError
 EVERY_DAY = frozenset(range(1, 8))
 _NAMES = {1: "T2", 2: "T3", 3: "T4", 4: "T5", 5: "T6", 6: "T7", 7: "CN"}
 _WORD = re.compile(r"^(?:t|thu|thứ)\s*([2-7])$|^(cn|chunhat|chủnhật)$")
-_ALL_WORDS = (
-    "tatca",
-    "tất cả",
-    "tấtcả",
-    "hangngay",
-    "hằng ngày",
-    "hàng ngày",
-    "moingay",
-    "mọi ngày",
-    "t2-cn",
+# "every day", compared without spaces: "moi ngay", "mọi ngày", "hằng ngày", "tất cả", "T2-CN"
+_ALL_WORDS = frozenset(
+    (
+        "tatca",
+        "tấtcả",
+        "hangngay",
+        "hằngngày",
+        "hàngngày",
+        "moingay",
+        "mọingày",
+        "cacngay",
+        "cácngày",
+        "t2-cn",
+        "everyday",
+        "daily",
+        "all",
+    )
 )
+# "thứ 2" and "chủ nhật" as one word each, before the list is split at spaces
+_SPELLED_DAY = re.compile(r"\b(?:thứ|thu)\s+([2-7])\b")
+_SPELLED_SUNDAY = re.compile(r"chủ\s+nhật|chu\s+nhat")
 PAUSE_MAX_DAYS = 366
+_PAUSE_SPLIT = re.compile(r"\s*(?:[-–]|\bđến\b|\bden\b|\btới\b)\s*|\s+")
+REMINDER_DEFAULT = 120  # minutes before the reveal (the column's default in schema step 0011)
+REMINDER_MAX = 720  # twelve hours: further ahead is no longer "before the reveal" but the morning
+_REMINDER_OFF = frozenset(("tat", "tắt", "off", "0", "khong", "không"))
+_REMINDER_ON = frozenset(("bat", "bật", "on"))
+_MINUTES = re.compile(r"^(\d{1,4})\s*(?:p|ph|phut|phút|'|m|min)?$")
+_HOURS = re.compile(r"^(\d{1,2})\s*(?:h|g|gio|giờ)(?:\s*(\d{1,2})\s*(?:p|ph|phut|phút|m)?)?$")
 
 
 class CalendarInputError(InputError):
@@ -47,8 +64,9 @@ def _day(word: str) -> int:
 def parse_days(text: str) -> frozenset[int]:
     """'T2-T6' -> {1..5}; 'T2, T4, T6'; 'T7-CN'; 'tatca' -> every day. Raises CalendarInputError('days')."""
     text = " ".join(text.lower().split())
-    if not text or text in _ALL_WORDS:
+    if not text or text.replace(" ", "") in _ALL_WORDS:
         return EVERY_DAY
+    text = _SPELLED_SUNDAY.sub("cn", _SPELLED_DAY.sub(r"t\1", text))
     days: set[int] = set()
     for piece in re.split(r"[,;\s]+(?![-–])", text.replace(" - ", "-").replace(" – ", "-")):
         if not piece:
@@ -61,6 +79,8 @@ def parse_days(text: str) -> frozenset[int]:
             days.update(range(start, end + 1))
         else:
             days.add(_day(piece))
+    if not days:
+        raise CalendarInputError("days")
     return frozenset(days)
 
 
@@ -70,6 +90,11 @@ def encode(days: frozenset[int]) -> str:
 
 def decode(stored: str) -> frozenset[int]:
     return frozenset(int(c) for c in stored if c in "1234567") or EVERY_DAY
+
+
+def weekday_name(day: date) -> str:
+    """The Vietnamese short name of the day's weekday: 'T2' … 'T7', 'CN'."""
+    return _NAMES[day.isoweekday()]
 
 
 def describe(days: frozenset[int]) -> str:
@@ -97,8 +122,9 @@ def parse_date(text: str) -> date:
 
 
 def parse_pause(args: list[str], today: date) -> Pause:
-    """'25/01/2027 05/02/2027' (one date: that day only). Raises CalendarInputError: 'date', 'order', 'past',
-    'long'."""
+    """'25/01/2027 05/02/2027', also '25/01/2027 - 05/02/2027' or '… đến …' (one date: that day only). Raises
+    CalendarInputError: 'date', 'order', 'past', 'long'."""
+    args = [word for word in _PAUSE_SPLIT.split(" ".join(args).strip().lower()) if word]
     if not 1 <= len(args) <= 2:
         raise CalendarInputError("date")
     first = parse_date(args[0])
@@ -115,3 +141,30 @@ def parse_pause(args: list[str], today: date) -> Pause:
 def is_study_day(day: date, days: frozenset[int], pauses: list[Pause]) -> bool:
     """Whether the group studies on `day`: one of its weekdays and in none of its pauses."""
     return day.isoweekday() in days and not any(p.covers(day) for p in pauses)
+
+
+def pause_on(day: date, pauses: list[Pause]) -> Pause | None:
+    """The pause that covers `day`, if any (the one ending last, should two overlap)."""
+    covering = [p for p in pauses if p.covers(day)]
+    return max(covering, key=lambda p: p.last) if covering else None
+
+
+def parse_reminder(text: str) -> int:
+    """Minutes before the reveal: '60', '60 phút', '90p', '2h', '1 giờ 30'; 'tat'/'0' -> 0 (off); 'bat' -> the
+    default. Raises CalendarInputError('reminder') for anything else or outside 1 … REMINDER_MAX minutes."""
+    text = " ".join(text.strip().lower().split())
+    if text in _REMINDER_OFF:
+        return 0
+    if text in _REMINDER_ON:
+        return REMINDER_DEFAULT
+    if match := _MINUTES.match(text):
+        minutes = int(match.group(1))
+    elif match := _HOURS.match(text):
+        minutes = int(match.group(1)) * 60 + int(match.group(2) or 0)
+    else:
+        raise CalendarInputError("reminder")
+    if minutes == 0:
+        return 0
+    if not 1 <= minutes <= REMINDER_MAX:
+        raise CalendarInputError("reminder")
+    return minutes

@@ -32,6 +32,12 @@ def current_streak(streak: Streak, last_closed_round: int) -> int:
     return streak.current if streak.last_round >= last_closed_round else 0
 
 
+def at_stake(streak: Streak, open_round: int) -> int:
+    """The streak a member loses if they leave round `open_round` unanswered: their run up to the round before
+    it; 0 when they already answered it or the run had already ended."""
+    return streak.current if streak.last_round == open_round - 1 else 0
+
+
 def replay(answered_rounds: list[int]) -> Streak:
     """The streak from the full list of answered rounds (any order); used to rebuild and to check."""
     streak = Streak()

@@ -11,6 +11,7 @@ import sqlite_utils
 from hpbot.domain import streaks
 from hpbot.store import opening
 from hpbot.store.boards import Boards
+from hpbot.store.calendar import CalendarStore
 from hpbot.store.checkpoint import Checkpointer
 from hpbot.store.competitions import Competitions
 from hpbot.store.documents import FIRST_DOCUMENT, Documents
@@ -29,7 +30,7 @@ def _iso(when: datetime) -> str:
     return when.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
-class Store(Documents, Boards, MemberDay, PracticeStore):
+class Store(Documents, Boards, MemberDay, PracticeStore, CalendarStore):
     def __init__(self, db: sqlite_utils.Database, checkpointer: Checkpointer | None = None) -> None:
         self.db = db
         self.checkpointer = checkpointer

@@ -108,10 +108,11 @@ async def test_the_first_post_leaves_within_a_second_of_its_minute(fake, bank, t
         delays = sorted(p.at - due_at for p in posts)
         # without the wake-up job (hpbot.tg.app._wake_at) they would wait for the next periodic check, 300 s on
         assert -0.05 < delays[0] and delays[-1] < ON_TIME, delays
-        # and once the posts are recorded, the next wake-up is set for the reveal, 20:00
-        reveal = local(2026, 11, 30, 20, 0) - clock.offset  # in real time, as the scheduler counts
+        # and once the posts are recorded, the next wake-up is set for the reminder before the reveal: 18:00, two
+        # hours (the default) before 20:00
+        reminder = local(2026, 11, 30, 18, 0) - clock.offset  # in real time, as the scheduler counts
         wake = await fake.wait_for(lambda: next_wake(bot, after=due - clock.offset))
-        assert abs((wake - reveal).total_seconds()) < ON_TIME
+        assert abs((wake - reminder).total_seconds()) < ON_TIME
     finally:
         await bot.stop()
 

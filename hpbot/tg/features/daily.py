@@ -116,7 +116,10 @@ class DailyLoop(Feature):
             await self.edge.reply(update, texts.TODAY_NOT_SUBSCRIBED)
             return
         rnd = self.edge.study.today_round(group.chat_id)
-        if rnd is None or rnd.message_id is None:
+        off = self.edge.study.calendar.day_off(group.chat_id) if rnd is None else None
+        if off is not None:  # a weekday the group does not study, or a pause: say so, not "posted at 07:00"
+            await self.edge.reply(update, self.edge.study.calendar.day_off_html(off))
+        elif rnd is None or rnd.message_id is None:
             await self.edge.reply(update, texts.TODAY_NONE.format(post=group.post_time))
         elif rnd.is_open and update.effective_message is not None:
             await update.effective_message.reply_text(

@@ -1,4 +1,5 @@
-"""A group's admins run their group: subscribe, times, post or reveal by hand, contests, the weekly bulletin."""
+"""A group's admins run their group: subscribe, times, post or reveal by hand, contests, the weekly bulletin (the
+study calendar and the reminder: hpbot.tg.features.calendar)."""
 
 from __future__ import annotations
 
@@ -77,6 +78,10 @@ class GroupAdmin(Feature):
             return
         if self.edge.study.today_round(group.chat_id) is not None:
             await self.edge.reply(update, texts.POSTNOW_ALREADY)
+            return
+        off = self.edge.study.calendar.day_off(group.chat_id)
+        if off is not None:  # a day off in the group's calendar has no question
+            await self.edge.reply(update, self.edge.study.calendar.day_off_html(off))
             return
         posted = await self.edge.rounds.post_for(group, early=True)
         if not posted and self.edge.study.today_round(group.chat_id) is None:
