@@ -407,7 +407,7 @@ BULLETIN_WORDS_OFF = ("tat", "tắt", "off")
 BULLETIN = (
     "📰 <b>Bản tin tuần {start} – {end}</b>\nCuộc thi: <b>{name}</b>\n\n"
     "Tham gia tuần qua: <b>{answers}</b>/{possible} lượt (<b>{rate}%</b>)\n"
-    "Hạng của nhóm trong tuần: <b>{rank}/{total}</b> · điểm bình quân {mean}/thành viên"
+    "Hạng của chi bộ trong tuần: <b>{rank}/{total}</b> · điểm bình quân {mean}/đảng viên"
 )
 BULLETIN_TOP = "\n\n<b>Dẫn đầu tuần trong nhóm</b>\n{lines}"
 BULLETIN_TOP_LINE = "{medal} {name} — <b>{points}</b> điểm"
@@ -423,7 +423,7 @@ CHART_PEOPLE = "Số người"
 CHART_RIGHT_SHARE = "Tỷ lệ trả lời đúng (%)"
 CHART_ACTIVITY_TITLE = "{group} — 30 ngày ({start} – {end})"
 CHART_PARTICIPATION = "Tỷ lệ tham gia (%)"
-CHART_RANK_LABEL = "{rate}% · {mean} điểm/thành viên"
+CHART_RANK_LABEL = "{rate}% · {mean} điểm/đảng viên"
 
 # organizer reports (.xlsx sheets, .csv files): sheet name and file-name part, headers, labels -----------------
 # Which column shows what, and how wide, is hpbot/reports/workbook.py's column list for each sheet; a header two
