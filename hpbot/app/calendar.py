@@ -173,6 +173,22 @@ class CalendarService:
             return None
         return f"{at // 60:02d}:{at % 60:02d}"
 
+    def settings_html(self, chat_id: int, times: schedule.Times) -> str:
+        """The calendar's lines of /caidat: study days, pauses to come, the reminder."""
+        minutes = self.store.reminder_minutes(chat_id)
+        at = self._reminder_time(times, minutes) if minutes else None
+        reminder = (
+            calendar_texts.SETTINGS_REMINDER.format(lead=self._lead(minutes), at=at)
+            if at is not None
+            else calendar_texts.SETTINGS_REMINDER_OFF
+        )
+        pauses = self._pause_lines(chat_id, empty=False)
+        return calendar_texts.SETTINGS_CALENDAR.format(
+            days=self._describe(self.days(chat_id)),
+            pauses=calendar_texts.SETTINGS_PAUSES.format(lines=pauses) if pauses else "",
+            reminder=reminder,
+        )
+
     @staticmethod
     def _lead(minutes: int) -> str:
         return duration(minutes * 60_000)

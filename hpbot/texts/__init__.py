@@ -109,6 +109,7 @@ SETTINGS = (
     "Trạng thái: {status}\n"
     "Giờ đăng câu hỏi: <b>{post}</b>\n"
     "Giờ công bố đáp án: <b>{reveal}</b>\n"
+    "{calendar}\n"
     "Giờ tính theo giờ Việt Nam (GMT+7).\n\n"
     "Đổi giờ: /caidat &lt;giờ đăng&gt; &lt;giờ công bố&gt;, ví dụ /caidat 06:30 21:00"
 )

@@ -113,3 +113,9 @@ CHECK_GONE = "Nút này không còn hiệu lực."
 RESULT_STREAK_AT_STAKE = (
     " ⚠️ Hôm nay đồng chí chưa trả lời: chuỗi {streak} ngày sẽ bị ngắt nếu chưa trả lời trước {reveal}."
 )
+
+# the calendar's lines in /caidat ---------------------------------------------------------------------------------
+SETTINGS_CALENDAR = "Ngày học: <b>{days}</b> (đổi: /lich){pauses}\n{reminder}"
+SETTINGS_PAUSES = "\nTạm dừng:\n{lines}"
+SETTINGS_REMINDER = "Nhắc trước giờ công bố: <b>{lead}</b>, lúc {at} (đổi: /nhacnho)"
+SETTINGS_REMINDER_OFF = "Nhắc trước giờ công bố: tắt (bật: /nhacnho 120)"

@@ -114,6 +114,12 @@ async def test_a_weekday_group_with_a_pause_keeps_its_streaks_and_is_reminded_on
             assert "Đã tắt" in await bot.reply_to(GROUP, ADMIN, "/nhacnho tat")
         if day == date(2026, 12, 3):
             assert "19:00" in await bot.reply_to(GROUP, ADMIN, "/nhacnho 60")
+            settings = await bot.reply_to(GROUP, ADMIN, "/caidat")
+            assert (
+                "Ngày học: <b>T2-T6</b>" in settings
+                and "Nhắc trước giờ công bố: <b>1 giờ</b>, lúc 19:00" in settings
+            )
+            assert "07/12/2026 – 08/12/2026" in settings  # the pause to come
         if day == date(2026, 12, 5):  # Saturday
             off = await bot.reply_to(GROUP, ADMIN, "/guingay")
             assert "ngày nghỉ theo lịch học" in off and "T7, 05/12/2026" in off and "T2-T6" in off

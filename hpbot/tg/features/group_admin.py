@@ -64,7 +64,7 @@ class GroupAdmin(Feature):
                 status=texts.STATUS_ACTIVE if group.active else texts.STATUS_INACTIVE,
                 post=group.post_time,
                 reveal=group.reveal_time,
-                tz=escape(self.edge.study.tz.key),
+                calendar=self.edge.study.calendar.settings_html(group.chat_id, group.times),
             ),
         )
 
