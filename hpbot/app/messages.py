@@ -285,6 +285,7 @@ def competition_created(comp: Competition) -> str:
         start=day(comp.start),
         end=day(comp.end),
         code=comp.code,
+        reveal=comp.reveal_time or "—",
     )
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from hpbot.app.calendar import CalendarService
+from hpbot.app.contest_rules import ContestRules
 from hpbot.app.documents import DocumentService
 from hpbot.clock import Clock
 from hpbot.content import Bank, Library, QuizItem
@@ -49,6 +50,7 @@ class StudyService:
         self.bank = self.library.first  # where a new group starts
         self.documents = DocumentService(store, self.library, clock, tz)
         self.calendar = CalendarService(store, clock, tz)
+        self.contests = ContestRules(store, clock, tz)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -90,8 +92,9 @@ class StudyService:
         self.store.set_times(
             chat_id, schedule.format_time(times.post), schedule.format_time(times.reveal), self.now()
         )
-        self.store.set_reveal_at(chat_id, self.today(), schedule.reveal_at(self.today(), self.tz, times))
-        return self.store.group(chat_id)  # type: ignore[return-value]
+        group: Group = self.store.group(chat_id)  # type: ignore[assignment]
+        self.store.set_reveal_at(chat_id, self.today(), self.contests.reveal_at(group, self.today()))
+        return group
 
     def migrate(self, old_id: int, new_id: int) -> bool:
         moved = self.store.migrate_chat(old_id, new_id, self.now())
@@ -133,7 +136,9 @@ class StudyService:
             return None
         if self.calendar.day_off(group.chat_id, today) is not None:
             return None
-        reveal = schedule.reveal_at(today, self.tz, group.times)
+        reveal = self.contests.reveal_at(
+            group, today
+        )  # a running competition's common time, else the group's
         if now >= reveal:
             return None
         bank = self.documents.current(group)

@@ -24,6 +24,7 @@ class Competition:
     status: str
     created_by: int
     document: str | None = None  # the study document its groups study while it runs (schema step 0010)
+    reveal_time: str | None = None  # 'HH:MM': the reveal of all its groups (0014); None: each group's own
 
     @classmethod
     def from_row(cls, row: Row) -> Competition:
@@ -36,7 +37,13 @@ class Competition:
             row["status"],
             row["created_by"],
             row.get("document"),
+            row.get("reveal_time"),
         )
+
+
+DEFAULT_REVEAL = (
+    "20:00"  # a new competition's common reveal time (the organizer changes it with /cuocthi_gio)
+)
 
 
 class Competitions(CompetitionStandings):
@@ -51,7 +58,7 @@ class Competitions(CompetitionStandings):
                 with self.db.atomic():
                     cursor = self.db.execute(
                         "INSERT INTO competitions (name, code, start_date, end_date, created_by, created_at, "
-                        "document) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        "document, reveal_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         [
                             name,
                             new_code(),
@@ -60,6 +67,7 @@ class Competitions(CompetitionStandings):
                             created_by,
                             now.astimezone(UTC).isoformat(timespec="seconds"),
                             document,
+                            DEFAULT_REVEAL,
                         ],
                     )
                 assert cursor.lastrowid is not None  # an INSERT's row id
@@ -67,6 +75,10 @@ class Competitions(CompetitionStandings):
             except sqlite3.IntegrityError:
                 continue  # code collision: draw again
         raise RuntimeError("could not draw a unique competition code")
+
+    def set_reveal_time(self, competition_id: int, hhmm: str) -> None:
+        with self.db.atomic():
+            self.db.execute("UPDATE competitions SET reveal_time = ? WHERE id = ?", [hhmm, competition_id])
 
     def _existing(self, competition_id: int) -> Competition:
         """A competition the caller's transaction has just written, so it is there."""

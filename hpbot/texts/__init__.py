@@ -75,6 +75,7 @@ HELP_ORGANIZER = (
     "tài liệu khác), nhận số cuộc thi và mã tham gia\n"
     "/cuocthi — danh sách cuộc thi, mã tham gia, số chi bộ\n"
     "/cuocthi_themtatca số — đưa mọi chi bộ đang học vào cuộc thi\n"
+    "/cuocthi_gio số 20:00 — giờ công bố đáp án chung: mọi chi bộ cùng lúc (mặc định 20:00)\n"
     "/ketqua số — bảng xếp hạng chi bộ và đảng viên, kèm biểu đồ\n"
     "/xuat số — tệp Excel kết quả (/xuat số csv — các tệp CSV)\n"
     "/cuocthi_ketthuc số — kết thúc cuộc thi\n"
@@ -266,6 +267,7 @@ COMMANDS_ORGANIZER = COMMANDS_PRIVATE + [
     ("ketqua", "Kết quả cuộc thi"),
     ("xuat", "Xuất kết quả (Excel; thêm csv để lấy CSV)"),
     ("cuocthi_themtatca", "Đưa mọi nhóm đang học vào cuộc thi"),
+    ("cuocthi_gio", "Giờ công bố đáp án chung của cuộc thi"),
     ("cuocthi_ketthuc", "Kết thúc cuộc thi"),
     ("cuocthi_xoa", "Xóa cuộc thi"),
     ("giaithuong", "Giải thưởng: đặt giải, danh sách đoạt giải"),
@@ -311,7 +313,8 @@ COMP_CREATE_ERRORS = {
 COMP_CREATED = (
     "✅ Đã tạo {contest} (số {id})\n"
     "Thời gian: {start} – {end} (tính cả hai ngày)\n"
-    "Mã tham gia: <code>{code}</code>\n\n"
+    "Mã tham gia: <code>{code}</code>\n"
+    "Giờ công bố đáp án chung: <b>{reveal}</b> — mọi chi bộ cùng lúc (đổi: /cuocthi_gio {id} 21:00)\n\n"
     "Quản trị viên nhóm của mỗi chi bộ gửi trong nhóm: <code>/thamgia {code}</code>\n"
     "Hoặc đưa mọi chi bộ đang học vào cuộc thi: /cuocthi_themtatca {id}"
 )
@@ -330,6 +333,27 @@ COMP_NOT_FOUND = "Không có cuộc thi «{arg}». Xem danh sách: /cuocthi"
 COMP_ENDED = "🏁 {contest} đã kết thúc, ngày cuối tính điểm: {end}. Xem kết quả: /ketqua {id}"
 COMP_ALREADY_ENDED = "{contest} đã kết thúc từ trước."
 COMP_DELETED = "🗑 Đã xóa {contest}. Điểm học tập của các chi bộ vẫn được giữ nguyên."
+COMP_REVEAL_SHOW = (
+    "⏰ Giờ công bố đáp án chung của {contest}: <b>{reveal}</b> (mọi chi bộ cùng lúc, mỗi ngày học).\n"
+    "Đổi: <code>/cuocthi_gio {id} 21:00</code>"
+)
+COMP_REVEAL_SAVED = (
+    "✅ Từ hôm nay mọi chi bộ của {contest} công bố đáp án cùng lúc, vào <b>{reveal}</b>; "
+    "giờ đăng câu hỏi của mỗi nhóm giữ nguyên."
+)
+COMP_REVEAL_BAD = "⚠️ Giờ chưa đúng. Viết giờ:phút (theo 24 giờ), ví dụ <code>/cuocthi_gio {id} 20:00</code>."
+COMP_REVEAL_LEGACY = (
+    "{contest} chưa đặt giờ công bố chung: mỗi chi bộ công bố theo giờ của nhóm. "
+    "Đặt: <code>/cuocthi_gio {id} 20:00</code>"
+)
+CONTEST_REVEAL_EARLY = (
+    "⏳ Nhóm đang tham gia {contest}: đáp án được công bố cùng lúc cho mọi chi bộ, vào <b>{reveal}</b>, "
+    "nên chưa thể công bố sớm hơn."
+)
+CONTEST_TIMES_REFUSED = (
+    "⚠️ Nhóm đang tham gia {contest} (đến hết {end}): mọi chi bộ công bố đáp án cùng lúc, vào <b>{reveal}</b>, "
+    "nên không đổi được giờ công bố. Đồng chí vẫn đổi được giờ đăng, ví dụ /caidat 06:30 {reveal}"
+)
 COMP_CONFIRM_END = (
     "Đồng chí xác nhận kết thúc {contest}? Điểm cuộc thi tính đến hết ngày {end}; "
     "sau đó các chi bộ không ghi thêm điểm cuộc thi. Việc này không hoàn tác được."
@@ -366,6 +390,10 @@ JOIN_USAGE = "Gửi mã tham gia do ban tổ chức cung cấp, ví dụ: /thamg
 JOIN_UNKNOWN = "⚠️ Không có cuộc thi nào với mã «{code}». Đồng chí kiểm tra lại mã với ban tổ chức."
 JOIN_ENDED = "Cuộc thi <b>{name}</b> đã kết thúc, không thể tham gia nữa."
 JOINED = "✅ Nhóm đã tham gia cuộc thi <b>{name}</b> ({start} – {end}).\nXem bảng xếp hạng: /bxh cuocthi"
+JOINED_POST_LATE = (
+    "\n⚠️ Giờ đăng câu hỏi của nhóm ({post}) không sớm hơn giờ công bố chung của cuộc thi ({reveal}), nên nhóm "
+    "sẽ không có câu hỏi: đồng chí đổi giờ đăng, ví dụ /caidat 07:00 {reveal}"
+)
 JOINED_NOT_SUBSCRIBED = (
     "\n⚠️ Nhóm chưa đăng ký nhận câu hỏi hằng ngày: quản trị viên gửi /dangky để bắt đầu tính điểm."
 )

@@ -435,3 +435,52 @@ async def test_prizes_awards_list_and_certificates(cup, fake, clock, bank):
         "/FontFile2" in fonts[f].get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
         for f in fonts
     )  # every font embedded
+
+
+async def test_a_competition_reveals_at_one_time_for_all_its_cells(cup, fake, clock, bank):
+    """No cell can reveal before the others and pass the letter on: /congbo and /caidat are refused while the
+    competition runs, and every cell's answers close at the common time."""
+    await setup_competition(cup, fake)
+    comp = cup.hp.store.competitions.all()[0]
+    assert comp.reveal_time == "20:00"
+    assert "chung của cuộc thi <b>Thi đua học Nghị quyết</b>: <b>20:00</b>" in await cup.reply_to(
+        ORGANIZER, ORGANIZER, f"/cuocthi_gio {comp.id}"
+    )
+    assert "Giờ chưa đúng" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_gio {comp.id} 25:00")
+    clock.set(local(2026, 11, 30, 6, 0))
+    assert "vào <b>21:00</b>" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_gio {comp.id} 21:00")
+
+    refused = await cup.reply_to(GROUP, ADMIN, "/caidat 07:00 19:00")
+    assert "không đổi được giờ công bố" in refused and "21:00" in refused
+    assert cup.hp.store.group(GROUP).reveal_time == "20:00"  # unchanged
+    assert "Đã lưu" in await cup.reply_to(BIG, BIG_ADMIN, "/caidat 06:30 21:00")  # the post time may change
+
+    clock.set(local(2026, 11, 30, 7, 0))
+    await cup.tick()
+    rounds = {chat_id: cup.hp.study.today_round(chat_id) for chat_id in (GROUP, BIG)}
+    assert all(r is not None and r.message_id for r in rounds.values())
+    assert {cup.hp.rounds.reveal_hhmm(r) for r in rounds.values()} == {"21:00"}
+    post = next(m for m in fake.messages(GROUP) if m.message_id == rounds[GROUP].message_id)
+    assert "công bố lúc 21:00" in post.text
+
+    clock.set(local(2026, 11, 30, 7, 1))
+    early = await cup.reply_to(GROUP, ADMIN, "/congbo")
+    assert "chưa thể công bố sớm hơn" in early and "<b>21:00</b>" in early
+    clock.set(local(2026, 11, 30, 20, 30))  # after the group's own reveal time, before the common one
+    await cup.tick()
+    assert cup.hp.study.today_round(GROUP).is_open and cup.hp.study.today_round(BIG).is_open
+    item = bank.item(rounds[GROUP].item_id)
+    rnd = rounds[GROUP]
+    assert "Đã ghi nhận" in await cup.tap(GROUP, LAN, rnd.message_id, f"a:{rnd.id}:{item.answer}")
+
+    clock.set(local(2026, 11, 30, 21, 0))
+    await cup.tick()
+    await cup.hp.rounds.drain()
+    assert not cup.hp.study.today_round(GROUP).is_open and not cup.hp.study.today_round(BIG).is_open
+
+    # once the competition is over, the group's own reveal time applies again
+    await confirmed(cup, fake, f"/cuocthi_ketthuc {comp.id}")
+    clock.set(local(2026, 12, 1, 7, 0))
+    await cup.tick()
+    assert cup.hp.rounds.reveal_hhmm(cup.hp.study.today_round(GROUP)) == "20:00"
+    assert "Đã lưu" in await cup.reply_to(GROUP, ADMIN, "/caidat 07:00 19:00")

@@ -52,6 +52,10 @@ class GroupAdmin(Feature):
             except ValueError:
                 await self.edge.reply(update, texts.SETTINGS_BAD_ORDER)
                 return
+            refusal = self.edge.study.contests.times_refusal(chat.id, times)
+            if refusal is not None:
+                await self.edge.reply(update, refusal)
+                return
             group = self.edge.study.set_times(chat.id, times)
             self.edge.rounds.schedule_changed()
             await self.edge.reply(
@@ -95,6 +99,10 @@ class GroupAdmin(Feature):
         if rnd is None or not rnd.is_open:
             await self.edge.reply(update, texts.REVEAL_NOTHING)
             return
+        refusal = self.edge.study.contests.early_reveal_refusal(rnd)
+        if refusal is not None:
+            await self.edge.reply(update, refusal)
+            return
         await self.edge.rounds.reveal(rnd)
 
     @command("thamgia", "join")
@@ -115,6 +123,8 @@ class GroupAdmin(Feature):
             await self.edge.reply(update, texts.JOIN_ALREADY.format(name=escape(comp.name)))
         else:
             text = texts.JOINED.format(name=escape(comp.name), start=day(comp.start), end=day(comp.end))
+            text += self.edge.study.contests.joined(group)
+            self.edge.rounds.schedule_changed()
             await self.edge.reply(update, text + ("" if group.active else texts.JOINED_NOT_SUBSCRIBED))
 
     @command("bantin", "bulletin")

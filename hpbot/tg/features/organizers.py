@@ -122,6 +122,21 @@ class Organizers(Feature):
         """/cuocthi: every competition with its code and number of groups."""
         await self.edge.reply(update, messages.competition_list(self.edge.competitions.listing()))
 
+    @command("cuocthi_gio", "competition_reveal")
+    @organizers_in_private
+    async def reveal_time(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/cuocthi_gio ID [HH:MM]: show or set the competition's common reveal time."""
+        args = self.edge.args(context)
+        comp = await self.chosen(update, args[0] if args else None, "cuocthi_gio", required=True)
+        if comp is None:
+            return
+        rules = self.edge.study.contests
+        if len(args) < 2:
+            await self.edge.reply(update, rules.reveal_time_html(comp))
+            return
+        await self.edge.reply(update, rules.set_reveal_time(comp, " ".join(args[1:])))
+        self.edge.rounds.schedule_changed()
+
     @command("cuocthi_ketthuc", "competition_end")
     @organizers_in_private
     async def end(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
