@@ -25,6 +25,7 @@ class Competition:
     created_by: int
     document: str | None = None  # the study document its groups study while it runs (schema step 0010)
     reveal_time: str | None = None  # 'HH:MM': the reveal of all its groups (0014); None: each group's own
+    approval: bool = False  # joining needs the organizer's approval (0015; every new competition)
 
     @classmethod
     def from_row(cls, row: Row) -> Competition:
@@ -38,6 +39,7 @@ class Competition:
             row["created_by"],
             row.get("document"),
             row.get("reveal_time"),
+            bool(row.get("approval", 0)),
         )
 
 
@@ -58,7 +60,7 @@ class Competitions(CompetitionStandings):
                 with self.db.atomic():
                     cursor = self.db.execute(
                         "INSERT INTO competitions (name, code, start_date, end_date, created_by, created_at, "
-                        "document, reveal_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        "document, reveal_time, approval) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
                         [
                             name,
                             new_code(),

@@ -152,6 +152,7 @@ class Store(Documents, Boards, MemberDay, PracticeStore, CalendarStore):
                 "member_stats",
                 "score_days",
                 "competition_groups",
+                "competition_requests",
                 "bulletins",
                 "competition_scores",
                 "competition_group_scores",

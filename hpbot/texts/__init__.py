@@ -75,6 +75,8 @@ HELP_ORGANIZER = (
     "tài liệu khác), nhận số cuộc thi và mã tham gia\n"
     "/cuocthi — danh sách cuộc thi, mã tham gia, số chi bộ\n"
     "/cuocthi_themtatca số — đưa mọi chi bộ đang học vào cuộc thi\n"
+    "/cuocthi_cho số — các yêu cầu tham gia đang chờ duyệt (mỗi yêu cầu có nút Duyệt / Không duyệt)\n"
+    "/cuocthi_bo số tên nhóm — đưa một chi bộ ra khỏi cuộc thi (lịch sử học tập giữ nguyên)\n"
     "/cuocthi_gio số 20:00 — giờ công bố đáp án chung: mọi chi bộ cùng lúc (mặc định 20:00)\n"
     "/ketqua số — bảng xếp hạng chi bộ và đảng viên, kèm biểu đồ\n"
     "/xuat số — tệp Excel kết quả (/xuat số csv — các tệp CSV)\n"
@@ -268,6 +270,8 @@ COMMANDS_ORGANIZER = COMMANDS_PRIVATE + [
     ("xuat", "Xuất kết quả (Excel; thêm csv để lấy CSV)"),
     ("cuocthi_themtatca", "Đưa mọi nhóm đang học vào cuộc thi"),
     ("cuocthi_gio", "Giờ công bố đáp án chung của cuộc thi"),
+    ("cuocthi_cho", "Yêu cầu tham gia đang chờ duyệt"),
+    ("cuocthi_bo", "Đưa một chi bộ ra khỏi cuộc thi"),
     ("cuocthi_ketthuc", "Kết thúc cuộc thi"),
     ("cuocthi_xoa", "Xóa cuộc thi"),
     ("giaithuong", "Giải thưởng: đặt giải, danh sách đoạt giải"),
@@ -315,7 +319,8 @@ COMP_CREATED = (
     "Thời gian: {start} – {end} (tính cả hai ngày)\n"
     "Mã tham gia: <code>{code}</code>\n"
     "Giờ công bố đáp án chung: <b>{reveal}</b> — mọi chi bộ cùng lúc (đổi: /cuocthi_gio {id} 21:00)\n\n"
-    "Quản trị viên nhóm của mỗi chi bộ gửi trong nhóm: <code>/thamgia {code}</code>\n"
+    "Quản trị viên nhóm của mỗi chi bộ gửi trong nhóm: <code>/thamgia {code}</code>; đồng chí duyệt từng yêu cầu "
+    "bằng nút bấm (danh sách chờ: /cuocthi_cho {id})\n"
     "Hoặc đưa mọi chi bộ đang học vào cuộc thi: /cuocthi_themtatca {id}"
 )
 COMP_STATUS = {"active": "đang diễn ra", "ended": "đã kết thúc"}

@@ -77,6 +77,26 @@ class BotUnderTest:
         await self.fake.wait_for(lambda: len(self.fake.messages(chat_id)) > before)
         return self.fake.messages(chat_id)[before].text
 
+    async def join(self, chat_id: int, admin_id: int, code: str, organizer_id: int) -> str:
+        """/thamgia CODE from a group's admin, accepted by the organizer with the request's button: the news the
+        group then gets."""
+        asked = await self.reply_to(chat_id, admin_id, f"/thamgia {code}")
+        assert "Đã gửi yêu cầu" in asked, asked
+
+        def request():  # the organizer is told after the group's reply
+            for m in reversed(self.fake.messages(organizer_id)):
+                buttons = (m.reply_markup or {}).get("inline_keyboard") or [[{}]]
+                if buttons[0][0].get("callback_data", "").endswith(f":{chat_id}"):
+                    return m, buttons[0][0]["callback_data"]
+            return None
+
+        await self.fake.wait_for(lambda: request() is not None)
+        sent, approve = request()
+        before = len(self.fake.messages(chat_id))
+        await self.tap(organizer_id, organizer_id, sent.message_id, approve)
+        await self.fake.wait_for(lambda: len(self.fake.messages(chat_id)) > before)
+        return self.fake.messages(chat_id)[before].text
+
     async def tap(self, chat_id: int, user_id: int, message_id: int, data: str) -> str:
         """Tap a button; return the private toast text."""
         query_id = self.fake.tap(user_id, chat_id, message_id, data)["callback_query"]["id"]

@@ -98,7 +98,7 @@ async def test_a_weekday_group_with_a_pause_keeps_its_streaks_and_is_reminded_on
         ORGANIZER, ORGANIZER, "/cuocthi_tao Thi đua tháng 12 | 30/11/2026 | 31/12/2026"
     )
     code = re.search(r"<code>([A-Z0-9]{6})</code>", created).group(1)
-    await bot.reply_to(GROUP, ADMIN, f"/thamgia {code}")
+    await bot.join(GROUP, ADMIN, code, ORGANIZER)
     await bot.reply_to(GROUP, ADMIN, "/dangky")
     assert "<b>T2-T6</b>" in await bot.reply_to(GROUP, ADMIN, "/lich T2-T6")
     paused = await bot.reply_to(GROUP, ADMIN, "/tamdung 07/12/2026 08/12/2026")

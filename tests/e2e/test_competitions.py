@@ -106,9 +106,9 @@ async def setup_competition(cup, fake):
     assert "Đã tạo cuộc thi" in created
     code = re.search(r"<code>([A-Z0-9]{6})</code>", created).group(1)
     assert set(code) <= set(CODE_ALPHABET)
-    assert "đã tham gia" in await cup.reply_to(GROUP, ADMIN, f"/thamgia {code}")
-    assert "đã tham gia" in await cup.reply_to(
-        BIG, BIG_ADMIN, f"/thamgia {code.lower()}"
+    assert "Ban tổ chức đã duyệt" in await cup.join(GROUP, ADMIN, code, ORGANIZER)
+    assert "Ban tổ chức đã duyệt" in await cup.join(
+        BIG, BIG_ADMIN, code.lower(), ORGANIZER
     )  # typed in lower case
     assert "từ trước" in await cup.reply_to(BIG, BIG_ADMIN, f"/thamgia {code}")
     for chat_id, admin in ((GROUP, ADMIN), (BIG, BIG_ADMIN)):
@@ -484,3 +484,62 @@ async def test_a_competition_reveals_at_one_time_for_all_its_cells(cup, fake, cl
     await cup.tick()
     assert cup.hp.rounds.reveal_hhmm(cup.hp.study.today_round(GROUP)) == "20:00"
     assert "Đã lưu" in await cup.reply_to(GROUP, ADMIN, "/caidat 07:00 19:00")
+
+
+async def test_joining_needs_the_organizers_approval_and_a_group_can_be_taken_out(cup, fake, clock, bank):
+    """An outsider's one-person group with the code asks to join; the organizer sees who asks and refuses; a
+    group taken out leaves the standings and keeps its history."""
+    await setup_competition(cup, fake)
+    await play_days(cup, fake, clock, bank)
+    comp = cup.hp.store.competitions.all()[0]
+    outsider, outsider_admin = -3003, 990
+    fake.add_user(outsider_admin, "Người", "Ngoài")
+    fake.add_group(outsider, "Nhóm của tôi", admins=[outsider_admin], members=[])
+
+    asked = await cup.reply_to(outsider, outsider_admin, f"/thamgia {comp.code}")
+    assert "Đã gửi yêu cầu" in asked
+    await fake.wait_for(lambda: "Yêu cầu tham gia" in fake.messages(ORGANIZER)[-1].text)
+    request = fake.messages(ORGANIZER)[-1]
+    assert "Nhóm: <b>Nhóm của tôi</b>" in request.text and "Số thành viên: 1" in request.text
+    assert "Người gửi: Người Ngoài" in request.text
+    assert "đang chờ" in await cup.reply_to(outsider, outsider_admin, f"/thamgia {comp.code}")
+    # while it waits, the outsider is not in: no board, no member names of the real cells
+    board = await cup.reply_to(outsider, outsider_admin, "/bxh cuocthi")
+    assert "chưa tham gia cuộc thi" in board and "Đỗ Thị Hoa" not in board
+    waiting = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_cho {comp.id}")
+    assert "1 yêu cầu đang chờ duyệt" in waiting
+
+    refuse = request.reply_markup["inline_keyboard"][0][1]["callback_data"]
+    assert "chỉ dành cho ban tổ chức" in await cup.tap(ORGANIZER, STRANGER, request.message_id, refuse)
+    before = len(fake.messages(outsider))
+    await cup.tap(ORGANIZER, ORGANIZER, request.message_id, refuse)
+    await fake.wait_for(lambda: len(fake.messages(outsider)) > before)
+    assert "chưa duyệt" in fake.messages(outsider)[-1].text
+    assert "Không duyệt" in request.text and not request.reply_markup
+    assert cup.hp.store.competitions.groups_of(comp.id) == sorted([GROUP, BIG])
+    assert "không còn hiệu lực" in await cup.tap(ORGANIZER, ORGANIZER, request.message_id, refuse)  # stale
+    assert "không có yêu cầu" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_cho {comp.id}")
+
+    # taking a group out: found by part of its name, confirmed, gone from the standings, its history kept
+    answers_before = cup.hp.store.db.execute(
+        "SELECT COUNT(*) FROM answers WHERE chat_id = ?", [BIG]
+    ).fetchone()[0]
+    assert "Không có nhóm nào" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_bo {comp.id} Khu 99")
+    confirm = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_bo {comp.id} phường 7")
+    assert "xác nhận đưa <b>Chi bộ Phường 7</b> ra khỏi" in confirm
+    message = fake.messages(ORGANIZER)[-1]
+    before = len(fake.messages(BIG))
+    await cup.tap(
+        ORGANIZER,
+        ORGANIZER,
+        message.message_id,
+        message.reply_markup["inline_keyboard"][0][0]["callback_data"],
+    )
+    await fake.wait_for(lambda: len(fake.messages(BIG)) > before)
+    assert "đã đưa nhóm ra khỏi" in fake.messages(BIG)[-1].text
+    assert cup.hp.store.competitions.groups_of(comp.id) == [GROUP]
+    results = await cup.reply_to(ORGANIZER, ORGANIZER, f"/ketqua {comp.id}")
+    assert "Chi bộ Phường 7" not in results and "Đỗ Thị Hoa" not in results and "Chi bộ Khu 3" in results
+    after = cup.hp.store.db.execute("SELECT COUNT(*) FROM answers WHERE chat_id = ?", [BIG]).fetchone()[0]
+    assert after == answers_before > 0  # its history stays
+    assert "chưa tham gia cuộc thi" in await cup.reply_to(BIG, HOA, "/bxh cuocthi")

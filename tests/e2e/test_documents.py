@@ -103,7 +103,7 @@ async def test_a_competition_names_its_document_and_holds_its_groups_to_it(two_d
     assert f"Tài liệu học trong cuộc thi: <b>{escape(TITLE)}</b>" in created
     comp = bot.hp.competitions.pick(None)
     assert comp.document == SLUG
-    assert "Thi nghị quyết" in await bot.reply_to(GROUP, ADMIN, f"/thamgia {comp.code}")
+    assert "Thi nghị quyết" in await bot.join(GROUP, ADMIN, comp.code, ORGANIZER)
 
     listing = await bot.reply_to(GROUP, ADMIN, "/tailieu")
     assert "Nhóm đang tham gia cuộc thi <b>Thi nghị quyết</b>" in listing and "06/12/2026" in listing

@@ -65,7 +65,7 @@ async def organized(fake, clock, bank, tmp_path):
         ORGANIZER, ORGANIZER, "/cuocthi_tao Thi đua tháng 12 | 30/11/2026 | 31/12/2026"
     )
     code = re.search(r"<code>([A-Z0-9]{6})</code>", created).group(1)
-    assert "đã tham gia" in await bot.reply_to(GROUP, ADMIN, f"/thamgia {code}")
+    assert "đã duyệt" in await bot.join(GROUP, ADMIN, code, ORGANIZER)
     yield bot
     await bot.stop()
 

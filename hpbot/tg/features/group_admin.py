@@ -3,17 +3,24 @@ study calendar and the reminder: hpbot.tg.features.calendar)."""
 
 from __future__ import annotations
 
+import logging
 from html import escape
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from hpbot import texts
-from hpbot.app.competitions import JoinOutcome
+from hpbot.app.competitions import Competition
+from hpbot.app.enrolment import Enrolment, RequestOutcome
 from hpbot.domain import schedule
-from hpbot.format import day
+from hpbot.format import day, display_name
+from hpbot.texts import enrolment as enrol_texts
 from hpbot.tg.guards import admins_only
 from hpbot.tg.router import Feature, command
+
+log = logging.getLogger(__name__)
 
 
 class GroupAdmin(Feature):
@@ -108,24 +115,81 @@ class GroupAdmin(Feature):
     @command("thamgia", "join")
     @admins_only
     async def join(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/thamgia CODE: the group enters a competition."""
+        """/thamgia CODE: the group asks to enter a competition (the organizers decide), or enters one that needs
+        no approval."""
         code = "".join(self.edge.args(context)).strip()
         if not code:
             await self.edge.reply(update, texts.JOIN_USAGE)
             return
         group = self.edge.seen(self.edge.chat(update))
-        outcome, comp = self.edge.competitions.join(code, group.chat_id)
-        if outcome is JoinOutcome.UNKNOWN or comp is None:
+        user = update.effective_user
+        admin = display_name(user.first_name, user.last_name, user.username) if user else ""
+        enrolment = Enrolment(self.edge.competitions)
+        members = await self.member_count(context, group.chat_id)
+        outcome, comp = enrolment.request(code, group, members, admin, user.id if user else 0)
+        if comp is None:
             await self.edge.reply(update, texts.JOIN_UNKNOWN.format(code=escape(code[:20])))
-        elif outcome is JoinOutcome.ENDED:
+            return
+        contest = texts.contest(escape(comp.name))
+        if outcome is RequestOutcome.ENDED:
             await self.edge.reply(update, texts.JOIN_ENDED.format(name=escape(comp.name)))
-        elif outcome is JoinOutcome.ALREADY:
+        elif outcome is RequestOutcome.MEMBER:
             await self.edge.reply(update, texts.JOIN_ALREADY.format(name=escape(comp.name)))
+        elif outcome is RequestOutcome.PENDING:
+            await self.edge.reply(update, enrol_texts.REQUEST_PENDING.format(contest=contest))
+        elif outcome is RequestOutcome.REQUESTED:
+            await self.edge.reply(
+                update,
+                enrol_texts.REQUESTED.format(contest=contest, start=day(comp.start), end=day(comp.end)),
+            )
+            request = enrolment.table.request(comp.id, group.chat_id)
+            assert request is not None  # just written
+            await self.tell_organizers(
+                context, enrolment, enrolment.request_html(comp, request), comp, group.chat_id
+            )
         else:
             text = texts.JOINED.format(name=escape(comp.name), start=day(comp.start), end=day(comp.end))
             text += self.edge.study.contests.joined(group)
             self.edge.rounds.schedule_changed()
             await self.edge.reply(update, text + ("" if group.active else texts.JOINED_NOT_SUBSCRIBED))
+
+    async def member_count(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> int | None:
+        """The group's people, the bot itself not counted (Telegram's count includes every bot in the chat)."""
+        try:
+            return max(0, await context.bot.get_chat_member_count(chat_id) - 1)
+        except TelegramError as exc:
+            log.info("no member count for %s: %s", chat_id, exc.message)
+            return None
+
+    async def tell_organizers(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        enrolment: Enrolment,
+        html: str,
+        comp: Competition,
+        chat_id: int,
+    ) -> None:
+        """Each organizer gets the request with its buttons in private (one who never started the bot cannot be
+        written to: /cuocthi_cho lists the requests again)."""
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        enrol_texts.BUTTON_APPROVE, callback_data=f"jr:ok:{comp.id}:{chat_id}"
+                    ),
+                    InlineKeyboardButton(
+                        enrol_texts.BUTTON_REFUSE, callback_data=f"jr:no:{comp.id}:{chat_id}"
+                    ),
+                ]
+            ]
+        )
+        for organizer in enrolment.organizers():
+            try:
+                await context.bot.send_message(
+                    organizer, html, parse_mode=ParseMode.HTML, reply_markup=markup
+                )
+            except TelegramError as exc:
+                log.info("could not tell organizer %s of a join request: %s", organizer, exc.message)
 
     @command("bantin", "bulletin")
     @admins_only

@@ -1,0 +1,131 @@
+"""Who is in a competition (schema step 0015): groups' join requests, and a group taken out by its organizer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from hpbot.store.rows import Row, select
+
+FOUND_MAX = 10  # groups a name search returns at most
+
+
+@dataclass(frozen=True)
+class JoinRequest:
+    competition_id: int
+    chat_id: int
+    title: str
+    members: int | None
+    admin_name: str
+    requested_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Row) -> JoinRequest:
+        return cls(
+            row["competition_id"],
+            row["chat_id"],
+            row["title"],
+            row["members"],
+            row["admin_name"],
+            datetime.fromisoformat(row["requested_at"]),
+        )
+
+
+class Enrolments:
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def add_request(
+        self,
+        competition_id: int,
+        chat_id: int,
+        title: str,
+        members: int | None,
+        admin_name: str,
+        user_id: int,
+        now: datetime,
+    ) -> bool:
+        """False if the group has asked already (its first request stands)."""
+        with self.db.atomic():
+            return (
+                self.db.execute(
+                    "INSERT OR IGNORE INTO competition_requests (competition_id, chat_id, title, members, admin_name, "
+                    "requested_by, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        competition_id,
+                        chat_id,
+                        title,
+                        members,
+                        admin_name,
+                        user_id,
+                        now.astimezone(UTC).isoformat(timespec="seconds"),
+                    ],
+                ).rowcount
+                > 0
+            )
+
+    def request(self, competition_id: int, chat_id: int) -> JoinRequest | None:
+        rows = select(
+            self.db,
+            "SELECT * FROM competition_requests WHERE competition_id = ? AND chat_id = ?",
+            [competition_id, chat_id],
+        )
+        return JoinRequest.from_row(rows[0]) if rows else None
+
+    def requests(self, competition_id: int) -> list[JoinRequest]:
+        rows = select(
+            self.db,
+            "SELECT * FROM competition_requests WHERE competition_id = ? ORDER BY requested_at, chat_id",
+            [competition_id],
+        )
+        return [JoinRequest.from_row(r) for r in rows]
+
+    def drop_request(self, competition_id: int, chat_id: int) -> bool:
+        with self.db.atomic():
+            return (
+                self.db.execute(
+                    "DELETE FROM competition_requests WHERE competition_id = ? AND chat_id = ?",
+                    [competition_id, chat_id],
+                ).rowcount
+                > 0
+            )
+
+    def is_member(self, competition_id: int, chat_id: int) -> bool:
+        return bool(
+            select(
+                self.db,
+                "SELECT 1 AS x FROM competition_groups WHERE competition_id = ? AND chat_id = ?",
+                [competition_id, chat_id],
+            )
+        )
+
+    def leave(self, competition_id: int, chat_id: int) -> bool:
+        """Take a group out: its lines leave the standings; its rounds, answers and scores stay (its history)."""
+        with self.db.atomic():
+            for table in ("competition_scores", "competition_group_scores", "bulletins"):
+                self.db.execute(
+                    f"DELETE FROM {table} WHERE competition_id = ? AND chat_id = ?",  # noqa: S608
+                    [competition_id, chat_id],
+                )
+            return (
+                self.db.execute(
+                    "DELETE FROM competition_groups WHERE competition_id = ? AND chat_id = ?",
+                    [competition_id, chat_id],
+                ).rowcount
+                > 0
+            )
+
+    def find_groups(self, competition_id: int, words: str) -> list[tuple[int, str]]:
+        """The competition's groups whose title holds every word (ignoring case, Vietnamese letters included: SQLite's
+        lower() knows only ASCII), at most FOUND_MAX + 1 of them (so a caller can tell there were more)."""
+        wanted = [w.casefold() for w in words.split()]
+        rows = select(
+            self.db,
+            "SELECT cg.chat_id, COALESCE(g.title, '') AS title FROM competition_groups cg "
+            "LEFT JOIN groups g ON g.chat_id = cg.chat_id WHERE cg.competition_id = ? ORDER BY title, cg.chat_id",
+            [competition_id],
+        )
+        found = [(r["chat_id"], r["title"]) for r in rows if all(w in r["title"].casefold() for w in wanted)]
+        return found[: FOUND_MAX + 1]
