@@ -180,6 +180,7 @@ class Demo:
             "HPBOT_RATE_PER_SECOND": "0",
             "HPBOT_GROUP_RATE_PER_MINUTE": "0",
             "HPBOT_LOG_LEVEL": "WARNING",
+            "HPBOT_ORGANIZERS": "900",  # the contest's organizer (hpbot.demo_contest)
         }
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -257,12 +258,15 @@ class Demo:
         try:
             await self.until(lambda: self.fake.calls_to("getUpdates"), "the bot to start polling", timeout=30)
             await self.setup_groups()
+            from hpbot.demo_contest import contest_closing, contest_opening
             from hpbot.demo_practice import opening_scene, practice_scene
 
+            await contest_opening(self, GROUPS, SECRETARIES)
             await opening_scene(self, LEARNER)
             for offset in range(self.days):
                 await self.play_day(day0 + timedelta(days=offset), offset)
             await self.boards(weekly=self.days > 1)
+            await contest_closing(self, GROUPS)
             await practice_scene(self, LEARNER, day0 + timedelta(days=self.days - 1))
         finally:
             code = await self.stop_bot()

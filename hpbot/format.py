@@ -53,9 +53,16 @@ def number(value: float, digits: int = 1) -> str:
 
 
 def short(text: str, limit: int = 60) -> str:
-    """One line of at most `limit` characters, cut with an ellipsis."""
+    """One line of at most `limit` characters; a longer one is cut after a whole word, with an ellipsis ("phường
+    Hồng…", never "phường Hồng Bà…"), unless that would drop more than half of the room."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2 and not text[limit - 1].isspace():
+        cut = cut[:space]
+    return cut.rstrip(" —–-,;:·") + "…"
 
 
 def duration(ms: int) -> str:

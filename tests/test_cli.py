@@ -58,6 +58,10 @@ def test_demo_plays_a_whole_day_and_exits_0():
         "đồng chí chọn",
         "Bảng xếp hạng",
         "🧠 Ôn tập ·",  # private practice (the option chosen wrong in the group comes back as "ôn lại")
+        "Yêu cầu tham gia",  # the contest: a cell's request, approved by the organizer
+        "Ban tổ chức đã duyệt",
+        "Danh sách đoạt giải",
+        "giay-chung-nhan-1.zip",
         "Xong: 1 ngày học",
     ):
         assert expected.lower() in out.lower(), expected

@@ -322,7 +322,7 @@ def member_line(rank: int, m: MemberTotals) -> str:
     return texts.COMP_BOARD_LINE.format(
         medal=MEDALS.get(rank, f"{rank}."),
         name=escape(short(m.standing.name, 40)),
-        group=escape(short(m.group_title, 40)),
+        group=escape(short(m.group_title, 80)),
         points=m.standing.points,
     )
 
@@ -330,7 +330,7 @@ def member_line(rank: int, m: MemberTotals) -> str:
 def group_line(rank: int, g: GroupTotals) -> str:
     return texts.COMP_GROUP_LINE.format(
         medal=MEDALS.get(rank, f"{rank}."),
-        group=escape(short(g.title, 50)),
+        group=escape(short(g.title, 80)),
         rate=number(100 * g.participation),
         mean=number(g.mean_points),
     )
@@ -354,7 +354,7 @@ def competition_board(board: Board) -> str:
     if board.group:
         rank_, g = board.group
         text += texts.COMP_BOARD_GROUP.format(
-            group=escape(short(g.title, 60)),
+            group=escape(short(g.title, 80)),
             rank=rank_,
             total=board.groups,
             rate=number(100 * g.participation),

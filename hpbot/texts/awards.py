@@ -40,7 +40,10 @@ LIST_NAMES_HINT = (
 )
 CERTIFICATES_BUSY = "⏳ Đang tạo giấy chứng nhận, xin chờ trong giây lát…"
 CERTIFICATES_NONE = "Chưa có ai đạt giải nên chưa có giấy chứng nhận. Xem: /giaithuong {id}"
-CERTIFICATES_CAPTION = "🏅 Giấy chứng nhận {contest}: {count} tệp PDF (khổ A4 ngang)."
+CERTIFICATES_CAPTION = (
+    "🏅 Giấy chứng nhận {contest}: {count} giấy (mỗi người, mỗi tập thể một tệp PDF khổ A4 ngang), kèm tệp "
+    "tat-ca-de-in.pdf gộp tất cả để in một lần."
+)
 
 # the certificate itself (PDF, plain text) ---------------------------------------------------------------------
 CERT_TITLE = "GIẤY CHỨNG NHẬN"

@@ -1,0 +1,90 @@
+"""The demo's contest scenes: the city commission's organizer opens a contest with prizes and one reveal time for
+all cells, each cell's secretary asks to join and the organizer approves; after the days, the contest board in a
+cell, the organizer's standings, the awards list and the certificates, all in the organizer's private chat."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from typing import TYPE_CHECKING, Any
+
+from hpbot.demo import Member, _buttons, callback_buttons
+
+if TYPE_CHECKING:
+    from hpbot.demo import Demo
+
+ORGANIZER_ID = 900
+ORGANIZER_NAME = "Phạm Thu Trang (Ban Tuyên giáo và Dân vận Thành ủy, ban tổ chức)"
+ORGANIZER = Member(ORGANIZER_ID, "Phạm Thu", "Trang", 1.0)
+CONTEST = "Thi đua học tập Văn kiện tháng 12 | 30/11/2026 | 31/12/2026"
+
+
+def _files_note(demo: Demo, before: int) -> str:
+    """What the organizer received as files since `before`: pictures and archives, named."""
+    notes = []
+    for upload in demo.fake.files[before:]:
+        name = upload.get("filename") or "ảnh.png"
+        if name.endswith(".zip"):
+            with zipfile.ZipFile(io.BytesIO(upload["data"])) as zf:
+                pdfs = [n for n in zf.namelist() if n.endswith(".pdf")]
+            notes.append(f"📦 tệp {name}: {len(pdfs)} tệp PDF ({', '.join(pdfs[:3])}, …)")
+        else:
+            notes.append(f"📎 tệp {name} ({len(upload['data']) // 1024} KB)")
+    return "\n".join(notes)
+
+
+async def _organizer(demo: Demo, text: str, replies: int = 1) -> list:
+    """The organizer sends `text` in private; the bot's replies (and any file) are shown."""
+    demo.p.person(f"{ORGANIZER_NAME} (trò chuyện riêng)", text)
+    before, files = demo.count(ORGANIZER_ID), len(demo.fake.files)
+    demo.fake.command(ORGANIZER_ID, ORGANIZER_ID, text)
+    await demo.until(lambda: demo.count(ORGANIZER_ID) > before, f"the reply to {text}")
+    if replies > 1:
+        await demo.perhaps(lambda: demo.count(ORGANIZER_ID) >= before + replies, 15.0)
+    fresh = demo.new_messages(ORGANIZER_ID)
+    for message in fresh:
+        demo.p.bot(ORGANIZER_NAME, message.text or "🖼 (ảnh: biểu đồ)", _buttons(message))
+    note = _files_note(demo, files)
+    if note:
+        demo.p.bot(ORGANIZER_NAME, note)
+    return fresh
+
+
+async def contest_opening(demo: Demo, groups: dict[int, Any], secretaries: dict[int, Any]) -> None:
+    """Before the first post: the contest, its prizes, the cells' requests and their approval."""
+    demo.p.progress(
+        "Ban tổ chức mở cuộc thi giữa các chi bộ: giải thưởng, giờ công bố chung, duyệt chi bộ tham gia"
+    )
+    demo.fake.add_user(ORGANIZER_ID, ORGANIZER.first_name, ORGANIZER.last_name)
+    demo.fake.private_chat(ORGANIZER_ID)
+    await _organizer(demo, "/start")
+    created = (await _organizer(demo, f"/cuocthi_tao {CONTEST}"))[0].text
+    code = re.search(r"<code>([A-Z0-9]{6})</code>", created)
+    number = re.search(r"\(số (\d+)\)", created)
+    assert code is not None and number is not None, created
+    await _organizer(demo, f"/giaithuong {number.group(1)} nhat=1 nhi=1 ba=1 kk=2 tapthe=1", replies=2)
+    for chat_id, secretary in secretaries.items():
+        before = demo.count(ORGANIZER_ID)
+        await demo.command(chat_id, secretary, f"/thamgia {code.group(1)}", who=f"{secretary.name} (bí thư)")
+        await demo.until(lambda b=before: demo.count(ORGANIZER_ID) > b, "the join request")
+        request = demo.new_messages(ORGANIZER_ID)[-1]
+        demo.p.bot(ORGANIZER_NAME, request.text, _buttons(request))
+        approve = callback_buttons(request)[0]
+        in_group = demo.count(chat_id)
+        await demo.tap(ORGANIZER_ID, ORGANIZER, request, approve)
+        await demo.until(lambda c=chat_id, n=in_group: demo.count(c) > n, "the group told of the approval")
+        demo.show_new(chat_id)
+    demo.new_messages(ORGANIZER_ID)  # the request messages, now edited: already shown
+
+
+async def contest_closing(demo: Demo, groups: dict[int, Any]) -> None:
+    """After the days: a cell's contest board, the organizer's standings, awards and certificates."""
+    demo.p.progress(
+        "Kết quả cuộc thi: bảng của chi bộ (/bxh cuocthi), bảng của ban tổ chức, giải thưởng, giấy chứng nhận"
+    )
+    chat_id = next(iter(groups))
+    await demo.command(chat_id, groups[chat_id][1][0], "/bxh cuocthi")
+    await _organizer(demo, "/ketqua", replies=2)
+    await _organizer(demo, "/giaithuong 1")
+    await _organizer(demo, "/chungnhan 1", replies=2)
