@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import sys
 import tempfile
 import time
@@ -36,10 +37,25 @@ from hpbot.domain import srs
 from hpbot.store import Store
 from hpbot.testing import FakeProcess
 from hpbot.tg import app as tg_app
+from hpbot.tg.features.practice import FollowUps, Practice
 from hpbot.wiring import build
 from tests.e2e.harness import TZ, local
 
 PRACTISING = 5_000_000  # user ids of practising members start here
+
+
+def follow_ups(app: Any) -> FollowUps:
+    """The practice feature's follow-ups (the feedback edits in place) of a built Application."""
+    for handlers in app.handlers.values():
+        for handler in handlers:
+            owner = getattr(handler.callback, "__self__", None)
+            if isinstance(owner, Practice):
+                return owner.follow_ups
+    raise LookupError("the Application has no practice feature")
+
+
+async def drain_follow_ups(app: Any) -> None:
+    await follow_ups(app).drain()
 
 
 def scheduler_micro(n: int) -> tuple[float, float]:
@@ -95,7 +111,13 @@ async def serve_items(fake: Any, db: Path, store: Store, members: list[int]) -> 
 
 
 async def run(
-    groups: int, per_group: int, members: int, group_rate: float, practice_rate: float, workdir: Path
+    groups: int,
+    per_group: int,
+    members: int,
+    group_rate: float,
+    practice_rate: float,
+    workdir: Path,
+    profile: str | None = None,
 ) -> dict[str, Any]:
     fake = FakeProcess()
     await fake.start()
@@ -158,6 +180,10 @@ async def run(
         await receiving.start_polling()
         await app.start()
         rate = group_rate + practice_rate
+        profiler = cProfile.Profile() if profile else None
+        if profiler is not None:
+            profiler.enable()
+        cpu0 = time.process_time()
         await fake.control("offer_taps", {"taps": taps, "rate": rate, "via": "poll"})
         deadline = time.monotonic() + len(taps) / rate + 60
         while time.monotonic() < deadline:
@@ -166,6 +192,15 @@ async def run(
             if progress["answered"] >= progress["total"]:
                 break
         result = await fake.control("tap_stats", {"latencies": True})
+        cpu_s = time.process_time() - cpu0
+        window = await fake.control("stats")
+        edits_left = len(follow_ups(app))
+        followed = time.monotonic()
+        await drain_follow_ups(app)
+        edits_s = time.monotonic() - followed
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)  # type: ignore[arg-type]
         await hp.rounds.drain()
         await receiving.stop()
         await app.stop()
@@ -192,6 +227,11 @@ async def run(
         "stored": stored,
         "group_taps": len(group_taps),
         "wall_s": result["wall_s"],
+        "cpu_s": cpu_s,
+        "edits_in_window": window["methods"].get("editMessageText", {}),
+        "too_many": window["too_many_requests"],
+        "edits_left": edits_left,
+        "edits_s": edits_s,
         "offer_lag_s": result["offer_lag_s"],
     }
 
@@ -210,6 +250,9 @@ def main() -> int:
     )
     parser.add_argument("--group-rate", type=float, default=500.0, help="group taps a second (default 500)")
     parser.add_argument("--micro", type=int, default=2_000, help="answers timed for the scheduler's own work")
+    parser.add_argument(
+        "--profile", help="write a cProfile of the bot while the taps are offered to this file"
+    )
     parser.add_argument("--smoke", action="store_true", help="100 members, 40 groups of 5, 50 + 100 taps/s")
     args = parser.parse_args()
     if args.smoke:
@@ -218,7 +261,15 @@ def main() -> int:
     fsrs_us, answer_us = scheduler_micro(args.micro)
     with tempfile.TemporaryDirectory() as tmp:
         r = eventloop.run(
-            run(args.groups, args.per_group, args.members, args.group_rate, args.practice_rate, Path(tmp))
+            run(
+                args.groups,
+                args.per_group,
+                args.members,
+                args.group_rate,
+                args.practice_rate,
+                Path(tmp),
+                args.profile,
+            )
         )
     print(f"command: python -m benchmarks.practice {' '.join(sys.argv[1:])}")
     print(
@@ -233,6 +284,15 @@ def main() -> int:
             f"{name}: n={len(values)} p50={pct(values, 50):.1f}ms p99={pct(values, 99):.1f}ms "
             f"max={max(values, default=float('nan')):.1f}ms (target p99 < {target} ms)"
         )
+    print(
+        f"bot CPU while the taps were offered: {r['cpu_s']:.1f} s, {r['cpu_s'] / r['taps'] * 1000:.2f} ms a tap; "
+        f"feedback edits still queued when the last tap was acknowledged: {r['edits_left']}, "
+        f"all sent {r['edits_s']:.1f} s later (Telegram's ~30 messages/s across chats)"
+    )
+    print(
+        f"while the taps were offered: editMessageText by status {r['edits_in_window']}, "
+        f"{r['too_many']} × 429 in all"
+    )
     print(
         f"practice answers rated: {r['rated']} of {r['practice_taps']}; group answers stored: "
         f"{r['stored']} of {r['group_taps']}"

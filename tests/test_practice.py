@@ -4,12 +4,13 @@ group results that come back, bad input, the member's name, reminders' window, a
 import dataclasses
 import sqlite3
 from datetime import datetime, timedelta
+from html import escape
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from hpbot.app import outline
-from hpbot.app.practice import DocumentReason, Outcome, PracticeService
+from hpbot.app.practice import PAYLOAD, DocumentReason, Outcome, PracticeService, feedback_alert, fit
 from hpbot.app.study import StudyService
 from hpbot.backup import backup
 from hpbot.clock import FakeClock
@@ -229,3 +230,124 @@ def test_backup_keeps_the_practice_tables(tmp_path, bank):
     with sqlite3.connect(tmp_path / "copy.sqlite3") as conn:
         for table in ("practice_members", "practice_cards", "practice_serves", "practice_reviews"):
             assert conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] >= 1  # noqa: S608
+
+
+def test_the_toast_tells_the_verdict_and_the_right_answer_within_200_characters(world):
+    practice, _, _ = world
+    result, item = answer(practice, LAN, practice.next_item(LAN))
+    assert result.toast.startswith("✅ Đúng rồi! Đáp án ") and item.options[item.answer][:40] in result.toast
+    wrong, item2 = answer(practice, LAN, practice.next_item(LAN), right=False)
+    assert wrong.toast.startswith("❌ Chưa đúng. Đáp án đúng: ")
+    assert len(wrong.toast) <= 200 and len(result.toast) <= 200
+    long = "✅ Đúng rồi! Đáp án B. " + "rất dài " * 60
+    for wait in (5.0, 61.0, None):
+        alert = feedback_alert(long, wait)
+        assert len(alert) <= 200 and alert.startswith("✅ Đúng rồi!") and "…" in alert
+    assert "sau khoảng 1 phút" in feedback_alert("✅", 61.0)
+    assert "sau khoảng 5 giây" in feedback_alert("✅", 5.0)
+    assert "bấm lại đáp án" in feedback_alert("✅", None)
+    assert fit("x" * 250) == "x" * 199 + "…" and fit("ngắn") == "ngắn"
+
+
+def test_reveal_links_and_question_payloads(bank):
+    item = bank.items_for(12)[0]
+    read, again = outline.reveal_links("hpbot_hp_bot", bank, 12, item.id)
+    assert read["url"] == f"https://t.me/hpbot_hp_bot?start=cau_12_{bank.id}"
+    assert again["url"] == f"https://t.me/hpbot_hp_bot?start=ontap_{item.id}"
+    assert again["text"] == texts.BUTTON_PRACTISE_AGAIN
+    assert all(PAYLOAD.match(b["url"].split("start=")[1]) for b in (read, again))
+    assert outline.reveal_links("b", bank, 12, "x" * 70) == [
+        read | {"url": read["url"].replace("hpbot_hp_bot", "b")}
+    ]
+    assert outline.from_payload(f"cau_12_{bank.id}") == (12, bank.id)
+    assert outline.from_payload("cau_12") == (12, None)
+    for bad in ("cau_", "cau_x", "cau_١٢", "cau_1234567", "ontap_12"):
+        assert outline.from_payload(bad) is None
+
+
+@pytest.fixture
+def two_documents(tmp_path, monkeypatch):
+    from hpbot.content import load_library
+    from tests.test_documents import new_document
+
+    new_document(tmp_path / "content", monkeypatch)
+    library = load_library()
+    store = Store.open(tmp_path / "hpbot.sqlite3")
+    clock = FakeClock(START)
+    practice = PracticeService(StudyService(store, library, clock, TZ))
+    practice.started(LAN)
+    yield practice, clock, store, library
+    store.close()
+
+
+def test_a_member_of_groups_on_two_documents_can_pick_one(two_documents):
+    from tests.test_documents import SLUG
+
+    practice, clock, store, library = two_documents
+    first, second = library.first, library.get(SLUG)
+    study = practice.study
+    study.subscribe(-1, "Chi bộ 1", "group")
+    study.subscribe(-2, "Chi bộ 2", "group")
+    store.set_group_document(-2, SLUG, clock.now())
+    clock.set(START.replace(hour=7))
+    rounds = []
+    for chat_id, minute in ((-1, 1), (-2, 2)):  # LAN answers in both groups, in -2 last
+        rnd = study.start_round(store.group(chat_id))
+        study.posted(rnd, 40 + minute)
+        clock.set(START.replace(hour=7, minute=minute))
+        study.answer(rnd.id, chat_id, LAN, 0)
+        rounds.append(rnd)
+    clock.set(START.replace(hour=21))
+    for rnd in rounds:  # the day's results count at the reveal
+        study.close(rnd)
+    bank, reason = practice.document_for(LAN)
+    assert reason is DocumentReason.SEVERAL and bank.id == SLUG  # the group answered in last
+    screen = practice.next_item(LAN)
+    assert texts.DOCUMENT_SEVERAL in screen.html
+    choices = [row[0]["callback_data"] for row in screen.keyboard["inline_keyboard"][1:]]
+    assert choices == [f"p:d:{first.id}"]  # the other document, as a button under the options
+
+    chosen = practice.choose_document(LAN, first.id.upper())  # /ontap DH-HP-2025
+    assert practice.document_for(LAN) == (first, DocumentReason.CHOSEN)
+    assert texts.DOCUMENT_CHOSEN in chosen.html and escape(first.document.title) in chosen.html
+    assert store.serve(buttons(chosen)[0]).item_id in {i.id for i in first.items}
+    rows = chosen.keyboard["inline_keyboard"][1:]
+    assert [r[0]["callback_data"] for r in rows] == [f"p:d:{SLUG}", "p:g"]  # the other one, or the group's
+    assert outline.root(practice.document_for(LAN)[0]).html.count(escape(first.document.title)) == 1
+
+    unknown = practice.choose_document(LAN, "<không-có>")
+    assert "&lt;không-có&gt;" in unknown.html and f"<code>{SLUG}</code>" in unknown.html
+    assert unknown.keyboard is None and practice.document_for(LAN)[0] is first  # nothing changed
+
+    again = practice.choose_document(LAN, "nhom")
+    assert practice.document_for(LAN) == (second, DocumentReason.SEVERAL) and again.keyboard is not None
+
+
+def test_a_member_in_one_group_sees_how_to_practise_another_document(two_documents):
+    practice, clock, store, library = two_documents
+    study = practice.study
+    study.subscribe(-1, "Chi bộ 1", "group")
+    clock.set(START.replace(hour=7))
+    rnd = study.start_round(store.group(-1))
+    study.posted(rnd, 41)
+    study.answer(rnd.id, -1, LAN, 0)
+    clock.set(START.replace(hour=21))
+    study.close(rnd)
+    screen = practice.next_item(LAN)
+    assert practice.document_for(LAN)[1] is DocumentReason.GROUP
+    from tests.test_documents import SLUG
+
+    assert f"Ôn tài liệu khác: <code>/ontap {SLUG}</code>" in screen.html
+    assert len(screen.keyboard["inline_keyboard"]) == 1  # the options only: the group's document
+    nobody = practice.next_item(HUNG)  # in no group: the first document, the others offered as buttons
+    assert texts.DOCUMENT_NO_GROUP in nobody.html and len(nobody.keyboard["inline_keyboard"]) == 2
+
+
+def test_a_member_who_blocked_the_bot_is_written_to_again_once_they_come_back(world):
+    practice, clock, store = world
+    practice.started(LAN)  # already recorded: nothing to write
+    assert not store.practice_member(LAN).blocked
+    store.mark_blocked(LAN, clock.now())
+    assert store.practice_member(LAN).blocked
+    practice.started(LAN)  # a tap or a command in private: they unblocked the bot
+    assert not store.practice_member(LAN).blocked

@@ -180,6 +180,26 @@ def test_workbook_and_csv_keep_text_as_text(tmp_path):
     assert workbook.csv_text(date(2026, 12, 1)) == "01/12/2026"
 
 
+def test_exports_use_the_full_name_a_member_set_with_hoten(tmp_path):
+    store, service, comp = seeded(tmp_path)
+    store.practice_started(7, NOW)
+    store.set_practice_field(7, "full_name", "Nguyễn Thị Lan")
+    store.practice_started(9, NOW)  # a name for someone not in the competition changes nothing
+    store.set_practice_field(9, "full_name", "Người Ngoài")
+    report = service.report(comp)
+    names = {m.standing.user_id: m.standing.name for _, m in report.standings.members}
+    assert names == {7: "Nguyễn Thị Lan", 8: "Hùng \x07Trần"}  # 8 gave no full name: the Telegram name
+    assert [r for r, _ in report.standings.members] == [r for r, _ in service.standings(comp).members]
+    tables = workbook.tables(report, TZ)
+    book = load_workbook(io.BytesIO(workbook.xlsx_bytes(tables)))
+    shown = {book["Thành viên"].cell(row=r, column=2).value for r in (2, 3)}
+    assert shown == {"Nguyễn Thị Lan", "Hùng Trần"}
+    members = next(t for t in tables if t.slug == "thanh-vien")
+    assert "Nguyễn Thị Lan" in workbook.csv_bytes(members).decode("utf-8-sig")
+    # the board in the group keeps the names members know each other by
+    assert {m.standing.name for _, m in service.standings(comp).members} == {"Lan", "Hùng \x07Trần"}
+
+
 SHEETS = {  # sheet name: (.csv file-name part, headers in order)
     "Thông tin": ("thong-tin", ["Mục", "Nội dung"]),
     "Nhóm": (

@@ -4,7 +4,7 @@ No Telegram here; the handlers and the bulletin sender call these."""
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -217,6 +217,19 @@ class CompetitionService:
             groups = rank_groups(self.comps.group_totals(comp, start, end))
         return Standings(comp, members, groups, start, end)
 
+    def with_full_names(self, standings: Standings) -> Standings:
+        """The standings with each member's /hoten name where they gave one, their Telegram name otherwise."""
+        names = self.store.full_names(m.standing.user_id for _, m in standings.members)
+        if not names:
+            return standings
+        members = [
+            (rank, replace(m, standing=replace(m.standing, name=names[m.standing.user_id])))
+            if m.standing.user_id in names
+            else (rank, m)
+            for rank, m in standings.members
+        ]
+        return replace(standings, members=members)
+
     def board(self, comp: Competition, chat_id: int, user_id: int | None, top: int = 10) -> Board:
         """The competition board from the maintained totals: the first `top` lines read in order through the
         ranking index, the caller's line in this group with its rank, and this group's rank among the groups
@@ -234,7 +247,8 @@ class CompetitionService:
         return Board(comp, ranked, mine, group, groups)
 
     def report(self, comp: Competition) -> Report:
-        standings = self.standings(comp)
+        """The export's tables; a member who set a full name with /hoten is listed under it."""
+        standings = self.with_full_names(self.standings(comp))
         days = [
             DayRow(
                 date.fromisoformat(r["study_date"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from html import escape, unescape
 
 from hpbot import texts
@@ -55,9 +56,13 @@ def keyboard(rnd: Round) -> Keyboard:
     }
 
 
-def results_keyboard(round_id: int) -> Keyboard:
-    """The button under the results: each member who taps it sees their own result, privately."""
-    return {"inline_keyboard": [[{"text": texts.MY_RESULT_BUTTON, "callback_data": f"r:{round_id}"}]]}
+def results_keyboard(round_id: int, links: Sequence[dict[str, str]] = ()) -> Keyboard:
+    """The buttons under the results: each member who taps the first sees their own result, privately; `links`
+    (a second row) open the private chat with the bot at the whole official answer and at practice of the item."""
+    rows: list[list[dict[str, str]]] = [[{"text": texts.MY_RESULT_BUTTON, "callback_data": f"r:{round_id}"}]]
+    if links:
+        rows.append(list(links))
+    return {"inline_keyboard": rows}
 
 
 def me_keyboard() -> Keyboard:

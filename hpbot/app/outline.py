@@ -7,13 +7,43 @@ from __future__ import annotations
 from html import escape
 
 from hpbot.app import messages
-from hpbot.app.practice import Screen
+from hpbot.app.practice import PAYLOAD, Screen
 from hpbot.content import Bank
 from hpbot.format import short
 from hpbot.texts import practice as texts
 
 PER_ROW = 5
 PAGE_ROOM = 60  # the page mark's room under Telegram's 4,096
+
+
+def question_payload(bank: Bank, number: int) -> str:
+    """The `/start` payload that opens question `number` of `bank` in the outline (cau_12_dh-hp-2025)."""
+    return f"cau_{number}_{bank.id}"
+
+
+def reveal_links(bot_username: str, bank: Bank, number: int, item_id: str) -> list[dict[str, str]]:
+    """URL buttons for under a group's reveal: the whole official answer in the outline, and "Ôn lại câu này"
+    (practise the day's item now). A member's own result is an alert, which cannot carry a button: these open the
+    private chat with the bot at the right place (`/start <payload>`, served by the practice feature)."""
+    base = f"https://t.me/{bot_username}?start="
+    links = []
+    for text, payload in (
+        (texts.BUTTON_READ_ANSWER, question_payload(bank, number)),
+        (texts.BUTTON_PRACTISE_AGAIN, f"ontap_{item_id}"),
+    ):
+        if PAYLOAD.match(payload):  # a payload Telegram would refuse is left out, not sent broken
+            links.append({"text": text, "url": base + payload})
+    return links
+
+
+def from_payload(payload: str) -> tuple[int, str | None] | None:
+    """(question number, document id or None) of a `cau_12` or `cau_12_<doc>` payload; None for anything else."""
+    if not payload.startswith("cau_"):
+        return None
+    number, _, document = payload[4:].partition("_")
+    if not (number.isascii() and number.isdigit()) or len(number) > 6:
+        return None
+    return int(number), document or None
 
 
 def root(bank: Bank) -> Screen:

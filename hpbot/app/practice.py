@@ -10,21 +10,25 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import math
 import random
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from html import escape
 
+from hpbot.app.documents import servable
 from hpbot.app.ports import Keyboard
 from hpbot.app.study import StudyService
 from hpbot.content import Bank, QuizItem
+from hpbot.content.display import for_display
 from hpbot.domain import schedule, srs
-from hpbot.format import LETTERS, day, duration, hhmm
+from hpbot.format import LETTERS, day, duration, hhmm, short
 from hpbot.store.practice import PracticeCard, Serve
 from hpbot.texts import practice as texts
 
 NAME_MAX = 80
+ALERT_MAX = 200  # characters answerCallbackQuery shows
 _NAME = re.compile(r"^[^\W\d_]+(?:[ \-'.][^\W\d_]+)*$")
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # what a t.me start link may carry
 
@@ -54,8 +58,27 @@ class Screen:
 
 @dataclass(frozen=True)
 class Answered:
+    """What a tap on an option gives: the outcome, the feedback screen to edit in place, and the toast (plain text,
+    at most ALERT_MAX characters) that tells the member the verdict and the right answer at once."""
+
     outcome: Outcome
     screen: Screen | None = None
+    toast: str = ""
+
+
+def fit(text: str, limit: int = ALERT_MAX) -> str:
+    """`text` cut to `limit` characters, an ellipsis marking the cut (an alert longer than 200 is refused)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def feedback_alert(toast: str, wait_seconds: float | None) -> str:
+    """The verdict as a pop-up when the feedback message cannot follow at once: with how long the edit in place
+    will take, or (None) that it was not queued and a second tap shows it. The verdict is cut, the note never."""
+    if wait_seconds is None:
+        note = texts.TOAST_BUSY
+    else:
+        note = texts.TOAST_LATER.format(after=duration(max(1, math.ceil(wait_seconds)) * 1000))
+    return fit(toast, ALERT_MAX - len(note)) + note
 
 
 def order(serve_id: int, item_id: str, count: int) -> tuple[int, ...]:
@@ -148,10 +171,12 @@ class PracticeService:
             if card.item_id not in blocked and self._item(card.item_id) is not None:
                 return self.serve(user_id, card.item_id, review=True, reason=reason, bank=bank)
         upcoming = self.store.next_due_at(user_id)
+        rows = self.document_rows(user_id, bank, reason)
+        keyboard: Keyboard | None = {"inline_keyboard": rows} if rows else None
         if upcoming is None and len(self.store.card_items(user_id)) >= len(bank.items):
-            return Screen(texts.NOTHING_AT_ALL)
+            return Screen(texts.NOTHING_AT_ALL, keyboard)
         return Screen(
-            texts.NOTHING_DUE.format(limit=srs.NEW_PER_DAY, when=self.when(upcoming, tomorrow=True))
+            texts.NOTHING_DUE.format(limit=srs.NEW_PER_DAY, when=self.when(upcoming, tomorrow=True)), keyboard
         )
 
     def when(self, moment: datetime | None, *, tomorrow: bool = False) -> str:
@@ -197,10 +222,13 @@ class PracticeService:
             for p, o in enumerate(shown)
         )
         document = texts.DOCUMENT_LINE.format(title=escape(item_bank.document.title))
-        if item_bank.id == bank.id and reason is DocumentReason.NO_GROUP:
-            document += texts.DOCUMENT_NO_GROUP
-        elif item_bank.id == bank.id and reason is DocumentReason.SEVERAL:
-            document += texts.DOCUMENT_SEVERAL
+        if item_bank.id == bank.id:
+            document += {
+                DocumentReason.NO_GROUP: texts.DOCUMENT_NO_GROUP,
+                DocumentReason.SEVERAL: texts.DOCUMENT_SEVERAL,
+                DocumentReason.CHOSEN: texts.DOCUMENT_CHOSEN,
+                DocumentReason.GROUP: self._other_commands(bank),
+            }[reason]
         html = texts.ITEM.format(
             kind=texts.KIND_REVIEW if review else texts.KIND_NEW,
             document=document,
@@ -209,22 +237,73 @@ class PracticeService:
             options=options,
         )
         row = [{"text": LETTERS[p], "callback_data": f"p:a:{serve_id}:{p}"} for p in range(len(shown))]
-        return Screen(html, {"inline_keyboard": [row]})
+        rows = self.document_rows(user_id, bank, reason) if reason is not DocumentReason.GROUP else []
+        return Screen(html, {"inline_keyboard": [row, *rows]})
+
+    # the document practised ---------------------------------------------------------------------------------
+    def others(self, bank: Bank) -> list[Bank]:
+        """The documents besides `bank` that have items to practise."""
+        return [b for b in self.library if b.id != bank.id and servable(b)]
+
+    def _other_commands(self, bank: Bank) -> str:
+        others = self.others(bank)
+        if not others:
+            return ""
+        commands = ", ".join(texts.DOCUMENT_COMMAND.format(code=escape(b.id)) for b in others)
+        return texts.DOCUMENT_OTHERS.format(commands=commands)
+
+    def document_rows(self, user_id: int, bank: Bank, reason: DocumentReason) -> list[list[dict[str, str]]]:
+        """Buttons to practise another document, and to follow the group's again after a choice."""
+        rows = [
+            [
+                {
+                    "text": texts.BUTTON_DOCUMENT.format(title=short(b.document.title, 48)),
+                    "callback_data": f"p:d:{b.id}",
+                }
+            ]
+            for b in self.others(bank)
+        ]
+        if reason is DocumentReason.CHOSEN and self.store.member_groups(user_id):
+            rows.append([{"text": texts.BUTTON_FOLLOW_GROUP, "callback_data": "p:g"}])
+        return rows
+
+    def choose_document(self, user_id: int, spec: str) -> Screen:
+        """`/ontap <mã>` or a document's button: practise that document from now on (`/ontap nhom`: the group's
+        again), then its next item; or why not."""
+        self.started(user_id)
+        code = " ".join(spec.split()).lower()
+        if code in texts.FOLLOW_GROUP_WORDS:
+            self.store.set_practice_field(user_id, "document", None)
+            return self.next_item(user_id)
+        bank = self.library.get(code)
+        if bank is None:
+            listing = "\n".join(
+                texts.DOCUMENT_LIST_LINE.format(code=escape(b.id), title=escape(b.document.title))
+                for b in self.library
+                if servable(b)
+            )
+            return Screen(texts.DOCUMENT_UNKNOWN.format(code=escape(spec.strip()[:40]), documents=listing))
+        if not servable(bank):
+            return Screen(texts.DOCUMENT_EMPTY.format(title=escape(bank.document.title)))
+        self.store.set_practice_field(user_id, "document", bank.id)
+        return self.next_item(user_id)
 
     def answer(self, user_id: int, serve_id: int, position: int) -> Answered:
         """A tap on a served item's option: rated once (the serve records the answer in the same transaction)."""
         serve = self.store.serve(serve_id)
         if serve is None or serve.user_id != user_id:
-            return Answered(Outcome.STALE)
+            return Answered(Outcome.STALE, toast=texts.TOAST_STALE)
         found = self._item(serve.item_id)
         if found is None:
-            return Answered(Outcome.GONE, Screen(texts.ITEM_GONE))
+            return Answered(Outcome.GONE, Screen(texts.ITEM_GONE), texts.TOAST_STALE)
         bank, item = found
         shown = order(serve.id, item.id, len(item.options))
         if serve.option is not None:
-            return Answered(Outcome.ANSWERED, self._feedback(bank, item, shown, serve, None))
+            return Answered(
+                Outcome.ANSWERED, self._feedback(bank, item, shown, serve, None), texts.TOAST_ANSWERED
+            )
         if not 0 <= position < len(shown):
-            return Answered(Outcome.STALE)
+            return Answered(Outcome.STALE, toast=texts.TOAST_STALE)
         option = shown[position]
         correct = option == item.answer
         now = self.now()
@@ -235,12 +314,19 @@ class PracticeService:
         )
         if not taken:
             return Answered(
-                Outcome.ANSWERED, self._feedback(bank, item, shown, self.store.serve(serve_id), None)
+                Outcome.ANSWERED,
+                self._feedback(bank, item, shown, self.store.serve(serve_id), None),
+                texts.TOAST_ANSWERED,
             )
         answered = Serve(serve.id, serve.user_id, serve.item_id, option, correct)
+        letter = LETTERS[shown.index(item.answer)]
+        toast = (texts.TOAST_RIGHT if correct else texts.TOAST_WRONG).format(
+            letter=letter, option=item.options[item.answer]
+        )  # plain text: an alert shows no HTML
         return Answered(
             Outcome.RIGHT if correct else Outcome.WRONG,
             self._feedback(bank, item, shown, answered, after.due),
+            fit(toast),
         )
 
     def _feedback(
@@ -269,7 +355,9 @@ class PracticeService:
         html = texts.FEEDBACK.format(
             verdict=verdict,
             explanation=escape(item.explanation),
-            quote=escape(item.quote),
+            quote=escape(
+                for_display(item.quote, bank.errata, item.question)
+            ),  # as the reveal shows the answer
             number=item.question,
             next=upcoming,
         )

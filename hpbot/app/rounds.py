@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from typing import TypeVar
 
-from hpbot.app import messages
+from hpbot.app import messages, outline
 from hpbot.app.ports import Keyboard, Outbound
 from hpbot.app.study import StudyService
 from hpbot.domain import schedule, streaks
@@ -44,6 +44,7 @@ class RoundLifecycle:
     ) -> None:
         self.outbound, self.study = outbound, study
         self.store = study.store
+        self.bot_username: str | None = None  # set at start (getMe): the reveal's links into the private chat
         self.count_edit_seconds = count_edit_seconds
         self._count_tasks: dict[int, asyncio.Task[None]] = {}
         self._busy: set[int] = set()  # rounds being posted or revealed right now
@@ -170,9 +171,15 @@ class RoundLifecycle:
             messages.results(item, rnd, answers, milestones=milestones)
         ]
 
-    @staticmethod
-    def reveal_keyboards(rnd: Round, steps: list[str]) -> list[Keyboard | None]:
-        return [None] * (len(steps) - 1) + [messages.results_keyboard(rnd.id)]
+    def reveal_keyboards(self, rnd: Round, steps: list[str]) -> list[Keyboard | None]:
+        """Buttons on the last reveal message only: the member's own result, and (once the bot's username is known)
+        links to the whole answer and to practice of the day's item in the private chat."""
+        links = (
+            outline.reveal_links(self.bot_username, self.study.bank_for(rnd), rnd.question, rnd.item_id)
+            if self.bot_username
+            else []
+        )
+        return [None] * (len(steps) - 1) + [messages.results_keyboard(rnd.id, links)]
 
     async def reveal(self, rnd: Round) -> bool:
         """Close the round (scores fold in exactly once), then deliver the reveal messages not yet delivered."""

@@ -1,8 +1,9 @@
 """A competition's results as tables, written to an .xlsx workbook (openpyxl, write-only) or to .csv files.
 
-Headers are Vietnamese; dates are real date cells shown as dd/mm/yyyy (text dd/mm/yyyy in CSV). Names come from
-Telegram and are never trusted: characters a workbook cannot hold are dropped, and text that a spreadsheet would
-run as a formula stays text (an explicit string cell in .xlsx, a leading apostrophe in .csv).
+Headers are Vietnamese; dates are real date cells shown as dd/mm/yyyy (text dd/mm/yyyy in CSV). A member's name
+is the full name they gave with /hoten, else their Telegram name (CompetitionService.report picks it). Names are
+never trusted: characters a workbook cannot hold are dropped, and text that a spreadsheet would run as a formula
+stays text (an explicit string cell in .xlsx, a leading apostrophe in .csv).
 """
 
 from __future__ import annotations

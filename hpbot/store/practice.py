@@ -80,7 +80,11 @@ class PracticeStore:
         return PracticeMember.from_row(rows[0]) if rows else None
 
     def practice_started(self, user_id: int, now: datetime) -> None:
-        """The member talks to the bot in private: they can be written to (again, if they had blocked it)."""
+        """The member talks to the bot in private: they can be written to (again, if they had blocked it). Every
+        private tap comes here: a member already recorded and not blocked costs a read, not a write."""
+        known = select(self.db, "SELECT blocked_at FROM practice_members WHERE user_id = ?", [user_id])
+        if known and known[0]["blocked_at"] is None:
+            return
         with self.db.atomic():
             self.db.execute(
                 "INSERT INTO practice_members (user_id, started_at) VALUES (?, ?) "
@@ -100,6 +104,22 @@ class PracticeStore:
         """The name the member gave with /hoten (reports and certificates prefer it), or None."""
         rows = select(self.db, "SELECT full_name FROM practice_members WHERE user_id = ?", [user_id])
         return rows[0]["full_name"] if rows else None
+
+    def full_names(self, user_ids: Iterable[int]) -> dict[int, str]:
+        """The /hoten names of those members who gave one (a report's thousands of members, a few queries)."""
+        ids = list(dict.fromkeys(user_ids))
+        names: dict[int, str] = {}
+        for start in range(0, len(ids), 500):  # well under SQLite's limit on bound parameters
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in select(
+                self.db,
+                f"SELECT user_id, full_name FROM practice_members "  # noqa: S608 (only placeholders)
+                f"WHERE full_name IS NOT NULL AND user_id IN ({marks})",
+                chunk,
+            ):
+                names[row["user_id"]] = row["full_name"]
+        return names
 
     def mark_blocked(self, user_id: int, now: datetime) -> None:
         with self.db.atomic():

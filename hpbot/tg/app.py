@@ -329,6 +329,7 @@ async def _post_init(application: AnyApplication) -> None:
         log.exception("could not set the command menus")
     if current.run_jobs and application.job_queue is not None:
         current.edge.rounds.wake_listeners.append(_wake_at(application))
+    current.edge.rounds.bot_username = application.bot.username  # known once initialize() called getMe
     # the due check of the recovery runs once the updates received before the stop are handled (Receiving)
     await current.edge.rounds.recover(run_due=False)
     if current.run_jobs and application.job_queue is not None:

@@ -59,6 +59,10 @@ async def test_each_member_sees_their_own_result_privately(bot, fake, clock, ban
     assert "&lt;b&gt;&amp;_* — sau 1 giờ 01 phút (+13 điểm)" in results.text
     button = results.reply_markup["inline_keyboard"][0][0]
     assert button["text"] == "📋 Kết quả của tôi"
+    read, again = results.reply_markup["inline_keyboard"][1]  # into the private chat, at the right place
+    assert read["url"] == f"https://t.me/{fake.bot_username}?start=cau_{rnd.question}_{bank.id}"
+    assert again["url"] == f"https://t.me/{fake.bot_username}?start=ontap_{rnd.item_id}"
+    assert read["text"] == "📖 Đọc cả câu trả lời" and again["text"] == "🔁 Ôn lại câu này"
 
     lan = await alert(bot, fake, GROUP, LAN, results.message_id, button["callback_data"])
     assert f"chọn {letter} — đúng" in lan and "+15 điểm (10 + 5 điểm nhanh, trả lời sau 9 phút)" in lan

@@ -77,11 +77,17 @@ async def test_answer_taken_once_name_and_progress(bot, fake):
     served = await said(bot, fake, LAN, "/ontap")
     data, item_id = right_data(bot, served)
     wrong, _ = right_data(bot, served, right=False)
-    assert await tap(bot, fake, LAN, served, data) == texts.TOAST_RIGHT
+    item = bot.hp.practice.library.holding(item_id).item(item_id)
+    toast = await tap(bot, fake, LAN, served, data)
+    assert toast.startswith("✅ Đúng rồi! Đáp án ") and item.options[item.answer][:50] in toast
+    assert len(toast) <= 200 and "<" not in toast  # the verdict at once, in the toast (plain text)
     await fake.wait_for(lambda: fake.messages(LAN)[-1].history)
     assert "✅" in fake.messages(LAN)[-1].text
+    edits = len(fake.calls_to("editMessageText"))
     assert await tap(bot, fake, LAN, served, wrong) == texts.TOAST_ANSWERED  # a second tap, a replay
     assert len(bot.hp.store.practice_reviews(LAN, item_id)) == 1
+    # the second tap shows the feedback again (the way back to an explanation that was not shown)
+    await fake.wait_for(lambda: len(fake.calls_to("editMessageText")) > edits)
 
     name = await said(bot, fake, LAN, "/hoten Nguyễn Thị <Lan>")
     assert "Họ và tên cần" in name.text
@@ -98,7 +104,7 @@ async def test_thirty_days_spaced_reviews_group_misses_reminders_boards(bot, fak
     private(fake, LAN, HUNG)
     assert "đã đăng ký" in await bot.reply_to(GROUP, ADMIN, "/dangky")
     assert "19:30" in (await said(bot, fake, LAN, "/nhac 19:30")).text
-    assert "GG:PP" in (await said(bot, fake, LAN, "/nhac 25:00")).text
+    assert "giờ:phút" in (await said(bot, fake, LAN, "/nhac 25:00")).text
     await said(bot, fake, HUNG, "/nhac 19:30")
     fake.bot_status[HUNG] = "kicked"  # HUNG blocks the bot: his first reminder gets 403
     hung_sends = []
@@ -176,3 +182,103 @@ def _days(iso):
     from datetime import datetime
 
     return datetime.fromisoformat(iso).timestamp() / 86400
+
+
+def practice_feature(bot):
+    """The Application's practice feature (its follow-ups: the paced edits after each tap)."""
+    from hpbot.tg.features.practice import Practice
+
+    for handlers in bot.hp.application.handlers.values():
+        for handler in handlers:
+            if isinstance(getattr(handler.callback, "__self__", None), Practice):
+                return handler.callback.__self__
+    raise LookupError("no practice feature")
+
+
+async def test_the_verdict_never_waits_for_the_message_budget(bot, fake):
+    """Edits count against ~30 messages/s: with a backlog of them the tap is still answered at once, as a pop-up
+    naming the right answer and when the explanation follows; past the backlog's bound it says to tap again."""
+    import asyncio
+
+    private(fake, LAN)
+    feature, paced = practice_feature(bot), bot.hp.application.bot
+    rate = feature.follow_ups.rate(paced)
+    assert rate is not None and 28 < rate < 30  # the bot's own pacer is on
+    held = asyncio.Event()
+    for _ in range(int(rate * 3)):  # three seconds of paced messages ahead
+        feature.follow_ups.start(held.wait(), paced)
+
+    served = await said(bot, fake, LAN, "/ontap")
+    data, item_id = right_data(bot, served)
+    query_id = fake.tap(LAN, LAN, served.message_id, data)["callback_query"]["id"]
+    await fake.wait_for(lambda: query_id in fake.callback_answers)
+    answer = fake.callback_answers[query_id]
+    assert answer["show_alert"] and answer["text"].startswith("✅ Đúng rồi!")
+    assert "sau khoảng 3 giây" in answer["text"] and len(answer["text"]) <= 200
+    assert not fake.messages(LAN)[-1].history  # the edit waits its turn…
+    held.set()
+    await feature.follow_ups.drain()
+    await fake.wait_for(lambda: fake.messages(LAN)[-1].history)  # …and follows
+    assert "✅" in fake.messages(LAN)[-1].text and "<blockquote>" in fake.messages(LAN)[-1].text
+
+    feature.follow_ups.wait_max = 1.0  # a backlog beyond the bound: the edit is not queued
+    held = asyncio.Event()
+    for _ in range(int(rate * 3)):
+        feature.follow_ups.start(held.wait(), paced)
+    second = await said(bot, fake, LAN, "/ontap")
+    data, _ = right_data(bot, second, right=False)
+    edits = len(fake.calls_to("editMessageText"))
+    query_id = fake.tap(LAN, LAN, second.message_id, data)["callback_query"]["id"]
+    await fake.wait_for(lambda: query_id in fake.callback_answers)
+    answer = fake.callback_answers[query_id]
+    assert answer["show_alert"] and answer["text"].startswith("❌ Chưa đúng. Đáp án đúng: ")
+    assert texts.TOAST_BUSY in answer["text"]
+    held.set()
+    await feature.follow_ups.drain()
+    assert len(fake.calls_to("editMessageText")) == edits  # nothing was queued for it
+    feature.follow_ups.wait_max = 60.0
+    assert await tap(bot, fake, LAN, second, data) == texts.TOAST_ANSWERED  # tapped again later…
+    await fake.wait_for(lambda: "❌" in fake.messages(LAN)[-1].text)  # …the explanation is shown
+    assert len(bot.hp.store.practice_reviews(LAN, item_id)) == 1
+
+
+def test_follow_ups_leave_one_gap_of_the_pacer_apart():
+    """The queue's own timer spaces them at the limiter's rate, so they never pile up inside the limiter."""
+    import asyncio
+
+    from hpbot.tg.features.practice import FollowUps
+    from hpbot.tg.transport.pacing import MessageRateLimiter
+
+    class Paced:
+        rate_limiter = MessageRateLimiter(50.0)
+
+    async def run():
+        loop = asyncio.get_running_loop()
+        follow_ups, left = FollowUps(), []
+
+        async def note():
+            left.append(loop.time())
+
+        for _ in range(11):
+            follow_ups.start(note(), Paced())
+        assert follow_ups.wait(Paced()) > 0.15
+        await follow_ups.drain()
+        assert len(follow_ups) == 0 and follow_ups.wait(Paced()) == 0
+        return [b - a for a, b in zip(left, left[1:], strict=False)]
+
+    gaps = asyncio.run(run())
+    assert len(gaps) == 10 and min(gaps) >= 1 / 50 * 0.98 - 0.002
+
+
+async def test_ontap_with_a_document_code_and_links_into_a_named_document(bot, fake, bank):
+    private(fake, LAN)
+    unknown = await said(bot, fake, LAN, "/ontap khong-co")
+    assert "<code>khong-co</code>" in unknown.text and f"<code>{bank.id}</code>" in unknown.text
+    chosen = await said(bot, fake, LAN, f"/ontap {bank.id}")
+    assert texts.DOCUMENT_CHOSEN in chosen.text and chosen.reply_markup
+    assert bot.hp.store.practice_member(LAN).document == bank.id
+    back = await said(bot, fake, LAN, "/ontap nhom")
+    assert texts.DOCUMENT_NO_GROUP in back.text and bot.hp.store.practice_member(LAN).document is None
+    opened = await said(bot, fake, LAN, f"/start cau_12_{bank.id}")
+    assert "Câu 12" in opened.text and "Trả lời chính thức" in opened.text
+    assert texts.LINK_UNKNOWN in (await said(bot, fake, LAN, "/start cau_12_khong-co")).text

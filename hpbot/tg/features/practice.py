@@ -1,5 +1,9 @@
-"""Private study with the bot: /ontap, /decuong, /cau N, /tiendo, /nhac, /hoten and the `/start <payload>` deep
-links from the group (cau_12: Câu 12 in the outline; ontap: practice; ontap_<item>: practise that item).
+"""Private study with the bot: /ontap (/ontap <mã tài liệu>, /ontap nhom), /decuong, /cau N, /tiendo, /nhac, /hoten
+and the `/start <payload>` deep links from the group (cau_12 or cau_12_<document>: Câu 12 in the outline; ontap:
+practice; ontap_<item>: practise that item, the results' "Ôn lại câu này").
+
+A tap is answered at once (answerCallbackQuery is not a message and is not paced); what it changes on screen is
+a message, paced with every other send, and follows outside the update's slot (`FollowUps`).
 
 Everything here is for the private chat; the screens are built in hpbot.app.practice and hpbot.app.outline.
 """
@@ -9,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine
 from html import escape
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -19,18 +24,21 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes, filters
 
 from hpbot.app import outline
-from hpbot.app.practice import Outcome, Screen, small_number
+from hpbot.app.practice import Outcome, Screen, feedback_alert, small_number
 from hpbot.domain import schedule
 from hpbot.errors import InputError
 from hpbot.texts import practice as texts
 from hpbot.tg.features.daily import ack
 from hpbot.tg.router import Feature, callback, command
+from hpbot.tg.transport.pacing import MessageRateLimiter
 
 if TYPE_CHECKING:
     from hpbot.app.practice import PracticeService
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound="Practice")
+ALERT_AFTER = 2.0  # seconds the feedback message may take before the verdict is a pop-up instead of a toast
+FOLLOW_UPS_WAIT_MAX = 60.0  # seconds of follow-ups queued at most; beyond, a second tap shows the feedback
 PRIVATE = filters.ChatType.PRIVATE
 WITH_PAYLOAD = PRIVATE & filters.Regex(r"^/start(@\w+)?\s+\S")
 
@@ -64,7 +72,78 @@ def private_only(
     return guarded
 
 
+class FollowUps:
+    """The paced part of a tap's answer (the feedback edited in place, the next item sent), run after the tap is
+    acknowledged and outside the update's slot.
+
+    Edits count against Telegram's ~30 messages/s across chats, so the rate limiter holds them to that budget; an
+    answerCallbackQuery is not a message and goes at once. Were the handler to wait for its edit, a burst of
+    practice beyond 30/s would keep the shared update slots waiting on the budget, and every tap, in the groups
+    too, would wait behind them. The follow-ups leave from a queue of their own, one every gap of the limiter's
+    grid, timed by the event loop's timer: a thousand of them waiting inside the limiter would keep it busy
+    yielding to the loop on every departure (its last moment before a slot is spent spinning), which cost more
+    CPU than the edits. Each leaves as a task of its own, so a slow answer from Telegram delays no other.
+    """
+
+    def __init__(self, wait_max: float = FOLLOW_UPS_WAIT_MAX) -> None:
+        self.wait_max = wait_max
+        self._queue: deque[Coroutine[Any, Any, None]] = deque()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._worker: asyncio.Task[None] | None = None
+        self._gap = 0.0
+        self._next = 0.0  # the loop's time the next follow-up may leave
+
+    def __len__(self) -> int:
+        return len(self._queue) + len(self._tasks)
+
+    @staticmethod
+    def rate(bot: Any) -> float | None:
+        """Messages a second the bot's rate limiter lets out (None: not paced)."""
+        limiter = getattr(bot, "rate_limiter", None)
+        if isinstance(limiter, MessageRateLimiter) and limiter.pacer is not None:
+            return 1 / limiter.pacer.interval
+        return None
+
+    def wait(self, bot: Any) -> float:
+        """About how long a follow-up queued now would wait for its turn, in seconds."""
+        rate = self.rate(bot)
+        return len(self._queue) / rate if rate else 0.0
+
+    def start(self, coroutine: Coroutine[Any, Any, None], bot: Any = None) -> None:
+        """Queue a follow-up; it leaves when the ones before it have, one a gap of `bot`'s limiter apart."""
+        rate = self.rate(bot)
+        self._gap = 1 / rate if rate else 0.0
+        self._queue.append(coroutine)
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._queue:
+            if (pause := self._next - loop.time()) > 0:
+                await asyncio.sleep(pause)
+            task = loop.create_task(self._queue.popleft())
+            self._tasks.add(task)
+            task.add_done_callback(self._done)
+            self._next = max(self._next, loop.time()) + self._gap
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            log.error("practice follow-up failed", exc_info=exc)
+
+    async def drain(self) -> None:
+        """Wait for every follow-up queued so far to have left and finished."""
+        while self._queue or self._tasks or (self._worker is not None and not self._worker.done()):
+            pending = [*self._tasks, *([self._worker] if self._worker is not None else [])]
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
 class Practice(Feature):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.follow_ups = FollowUps()
+
     async def show(self, update: Update, screen: Screen) -> None:
         await self.edge.reply(update, screen.html, reply_markup=markup(screen))
 
@@ -84,8 +163,13 @@ class Practice(Feature):
         practice = service(context)
         bank, _ = practice.document_for(user.id)
         screen: Screen | None = None
-        if payload.startswith("cau_") and (number := small_number(payload[4:])) is not None:
-            screen = outline.question(bank, number) or outline.question(practice.library.first, number)
+        if (asked := outline.from_payload(payload)) is not None:
+            number, document = asked
+            named = practice.library.get(document)
+            if named is not None:
+                screen = outline.question(named, number)
+            elif document is None:
+                screen = outline.question(bank, number) or outline.question(practice.library.first, number)
         elif payload == "ontap":
             screen = practice.next_item(user.id)
         elif payload.startswith("ontap_"):
@@ -95,9 +179,12 @@ class Practice(Feature):
     @command("ontap", "practice")
     @private_only
     async def practise(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/ontap: the member's next due item (or when the next review is due)."""
+        """/ontap: the member's next due item (or when the next review is due); /ontap <mã>: practise that
+        document from now on; /ontap nhom: the group's document again."""
         assert update.effective_user is not None
-        await self.show(update, service(context).next_item(update.effective_user.id))
+        practice, user_id, args = service(context), update.effective_user.id, self.edge.args(context)
+        screen = practice.choose_document(user_id, " ".join(args)) if args else practice.next_item(user_id)
+        await self.show(update, screen)
 
     @command("decuong", "outline")
     @private_only
@@ -190,7 +277,8 @@ class Practice(Feature):
 
     @callback("^p:")
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A practice or outline button: answer the toast first, then edit the message in place."""
+        """A practice or outline button: the toast first, then the message edited in place (or the next one sent)
+        as a follow-up."""
         query = update.callback_query
         if query is None:
             return
@@ -203,34 +291,54 @@ class Practice(Feature):
         practice.started(user_id)
         kind, args = parts[1] if len(parts) > 1 else "", parts[2:]
         if kind == "a" and len(args) == 2:
-            serve_id, position = small_number(args[0]), small_number(args[1])
-            if serve_id is None or position is None:
-                await ack(query, texts.TOAST_STALE)
-                return
-            result = practice.answer(user_id, serve_id, position)
-            self.edge.mark_answered(update)
-            toast = {
-                Outcome.RIGHT: texts.TOAST_RIGHT,
-                Outcome.WRONG: texts.TOAST_WRONG,
-                Outcome.ANSWERED: texts.TOAST_ANSWERED,
-            }.get(result.outcome, texts.TOAST_STALE)
-            await ack(query, toast)
-            if result.screen is not None and result.outcome is not Outcome.ANSWERED:
-                await self.edit(query, result.screen)
+            await self.answer(update, context, args)
             return
         if kind == "n" and not args:
             await ack(query, "")
-            await self.edge.reply(update, (s := practice.next_item(user_id)).html, reply_markup=markup(s))
+            self.follow_ups.start(self.send(update, practice.next_item(user_id)), context.bot)
+            return
+        if (kind == "d" and len(args) == 1 and practice.library.get(args[0])) or (kind == "g" and not args):
+            await ack(query, "")  # another document (or the group's again): its next item in place
+            chosen = practice.choose_document(user_id, args[0] if args else "nhom")
+            self.follow_ups.start(self.edit(query, chosen), context.bot)
             return
         screen = self.navigate(practice, user_id, kind, args)
         if screen is None:
             await ack(query, texts.TOAST_STALE)
             return
         await ack(query, "")
-        if kind == "t":
-            await self.show(update, screen)
+        self.follow_ups.start(
+            self.send(update, screen) if kind == "t" else self.edit(query, screen), context.bot
+        )
+
+    async def answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> None:
+        """An option tapped: rated and stored, then the verdict with the right answer as the toast (at once), and
+        the explanation with the quote edited into the message when the message budget carries it."""
+        query = update.callback_query
+        assert query is not None
+        serve_id, position = small_number(args[0]), small_number(args[1])
+        if serve_id is None or position is None:
+            await ack(query, texts.TOAST_STALE)
+            return
+        result = service(context).answer(query.from_user.id, serve_id, position)
+        self.edge.mark_answered(update)
+        if result.screen is None:
+            await ack(query, result.toast)
+            return
+        wait = self.follow_ups.wait(context.bot)
+        queued = wait <= self.follow_ups.wait_max
+        if result.outcome in (Outcome.RIGHT, Outcome.WRONG) and wait > ALERT_AFTER:
+            await ack(query, feedback_alert(result.toast, wait if queued else None), alert=True)
         else:
-            await self.edit(query, screen)
+            await ack(query, result.toast)
+        if queued:  # a second tap edits it again: the way back to an explanation not shown
+            self.follow_ups.start(self.edit(query, result.screen), context.bot)
+
+    async def send(self, update: Update, screen: Screen) -> None:
+        try:
+            await self.show(update, screen)
+        except TelegramError as exc:
+            log.warning("practice message not sent (%s): %s", type(exc).__name__, exc.message)
 
     @staticmethod
     def navigate(practice: PracticeService, user_id: int, kind: str, args: list[str]) -> Screen | None:
