@@ -1,27 +1,36 @@
-"""PNG charts (matplotlib's Agg backend, no display): a group's last 30 days and the ranking of groups.
+"""PNG charts (matplotlib's Agg backend, no display): a group's last 30 days, the ranking of groups, and how well
+the cells answered each question of a competition.
 
-Text is set in DejaVu Sans, which matplotlib ships and which has every Vietnamese letter. Figures are built with
-the object API (no pyplot state), one at a time, so rendering in a worker thread is safe.
+Made for a meeting's projector and for print: 1,600 px wide (10 in at 160 dpi); titles and names wrapped at word
+boundaries, never cut; the time of the figures under the title; the same percentages as the text reports (one
+decimal); one grid per chart, the second axis of the activity chart on the same tick positions; legends outside
+the bars. Text is set in DejaVu Sans, which matplotlib ships and which has every Vietnamese letter. Figures are
+built with the object API (no pyplot state), one at a time, so rendering in a worker thread is safe.
 """
 
 from __future__ import annotations
 
 import io
+import math
+import textwrap
 import threading
+from collections import defaultdict
 from collections.abc import Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import AutoLocator
+from matplotlib.text import Text
 
 from hpbot import texts
-from hpbot.app.competitions import DayStat
+from hpbot.app.competitions import DayRow, DayStat
 from hpbot.domain.competition import GroupTotals
 from hpbot.format import number
 
 FONT = "DejaVu Sans"
-DPI = 100
-BLUE, GREY, ORANGE = "#1f5fa8", "#d5dbe3", "#e07b00"
+DPI = 160  # 10-inch figures: 1,600 px wide
+WIDTH = 10.0
+BLUE, GREY, ORANGE, RED = "#1f5fa8", "#d5dbe3", "#e07b00", "#b0121a"
+TICKS = 6  # horizontal grid lines of the activity chart, shared by its two axes
 _lock = threading.Lock()
 
 
@@ -33,6 +42,13 @@ def plain(text: str, limit: int = 40) -> str:
     return text.replace("$", r"\$")
 
 
+def wrapped(text: str, width: int) -> str:
+    """Chart text on as many lines as it needs, broken between words (a word longer than a line stays whole);
+    '$' kept literal."""
+    lines = textwrap.wrap(" ".join(text.split()), width, break_long_words=False, break_on_hyphens=False)
+    return "\n".join(lines or [""]).replace("$", r"\$")
+
+
 def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     FigureCanvasAgg(figure)
@@ -40,96 +56,189 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _figure(width: float, height: float) -> Figure:
-    figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+def _figure(height: float) -> Figure:
+    figure = Figure(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
     figure.set_facecolor("white")
     return figure
 
 
-def group_activity(days: Sequence[DayStat], group_title: str) -> bytes:
+def _title(figure: Figure, title: str, at: str | None) -> None:
+    """The title, wrapped, with the time of the figures under it."""
+    text = wrapped(title, 80)
+    if at:
+        text += "\n" + texts.CHART_AT.format(at=at)
+    figure.suptitle(text, fontfamily=FONT, fontsize=13)
+
+
+def outside(figure: Figure) -> list[str]:
+    """The texts of a drawn figure that reach outside its canvas (nothing should)."""
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    box = figure.bbox
+    cut = []
+    for artist in figure.findobj(Text):
+        if not artist.get_visible() or not artist.get_text().strip():
+            continue
+        extent = artist.get_window_extent(renderer)
+        if (
+            extent.x0 < box.x0 - 1
+            or extent.y0 < box.y0 - 1
+            or extent.x1 > box.x1 + 1
+            or extent.y1 > box.y1 + 1
+        ):
+            cut.append(artist.get_text())
+    return cut
+
+
+def activity_figure(days: Sequence[DayStat], group_title: str, at: str | None = None) -> Figure:
     """Bars: members who answered each day (over the members at the post); line: share of right answers."""
+    figure = _figure(5.6)
+    ax = figure.add_subplot()
+    xs = list(range(len(days)))
+    asked = [(x, d) for x, d in zip(xs, days, strict=True) if d.answers is not None]
+    ax.bar(
+        [x for x, _ in asked],
+        [d.members or 0 for _, d in asked],
+        color=GREY,
+        width=0.8,
+        label=texts.CHART_MEMBERS,
+    )
+    ax.bar(
+        [x for x, _ in asked],
+        [d.answers or 0 for _, d in asked],
+        color=BLUE,
+        width=0.55,
+        label=texts.CHART_ANSWERED,
+    )
+    ax.set_ylabel(texts.CHART_PEOPLE, fontfamily=FONT)
+    # people on the left in whole steps, percentages on the right: both on the same TICKS positions, one grid
+    most = max([1] + [max(d.members or 0, d.answers or 0) for _, d in asked])
+    step = max(1, math.ceil(most * 1.1 / (TICKS - 1)))
+    ax.set_ylim(0, step * (TICKS - 1))
+    ax.set_yticks([step * i for i in range(TICKS)])
+    right = ax.twinx()
+    shares = [(x, 100 * (d.correct or 0) / d.answers) for x, d in asked if d.answers]
+    right.plot(
+        [x for x, _ in shares],
+        [s for _, s in shares],
+        color=ORANGE,
+        marker="o",
+        linewidth=2,
+        label=texts.CHART_RIGHT_SHARE,
+    )
+    right.set_ylim(0, 100)
+    right.set_yticks([100 * i / (TICKS - 1) for i in range(TICKS)])
+    right.grid(False)
+    right.set_ylabel(texts.CHART_RIGHT_SHARE, fontfamily=FONT)
+    every = max(1, len(days) // 10)
+    ax.set_xticks(xs[::every], [d.study_date.strftime("%d/%m") for d in days][::every], fontfamily=FONT)
+    ax.set_xlim(-0.7, len(days) - 0.3)
+    _title(
+        figure,
+        texts.CHART_ACTIVITY_TITLE.format(
+            group=" ".join(group_title.split()),
+            start=days[0].study_date.strftime("%d/%m/%Y"),
+            end=days[-1].study_date.strftime("%d/%m/%Y"),
+        ),
+        at,
+    )
+    handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+    figure.legend(
+        handles,
+        [str(h.get_label()) for h in handles],
+        loc="outside lower center",
+        ncols=3,
+        prop={"family": FONT, "size": 9},
+        frameon=False,
+    )
+    ax.grid(axis="y", alpha=0.3)
+    return figure
+
+
+def group_activity(days: Sequence[DayStat], group_title: str, at: str | None = None) -> bytes:
     with _lock:
-        figure = _figure(10, 5.4)
-        ax = figure.add_subplot()
-        xs = list(range(len(days)))
-        asked = [(x, d) for x, d in zip(xs, days, strict=True) if d.answers is not None]
-        ax.bar(
-            [x for x, _ in asked],
-            [d.members or 0 for _, d in asked],
-            color=GREY,
-            width=0.8,
-            label=texts.CHART_MEMBERS,
-        )
-        ax.bar(
-            [x for x, _ in asked],
-            [d.answers or 0 for _, d in asked],
-            color=BLUE,
-            width=0.55,
-            label=texts.CHART_ANSWERED,
-        )
-        ax.set_ylabel(texts.CHART_PEOPLE, fontfamily=FONT)
-        ax.set_ylim(0, max([1] + [max(d.members or 0, d.answers or 0) for _, d in asked]) * 1.15)
-        people_ticks = AutoLocator()  # the axis' default locator, set explicitly so that it is typed as one
-        people_ticks.set_params(integer=True)
-        ax.yaxis.set_major_locator(people_ticks)
-        right = ax.twinx()
-        shares = [(x, 100 * (d.correct or 0) / d.answers) for x, d in asked if d.answers]
-        right.plot(
-            [x for x, _ in shares],
-            [s for _, s in shares],
-            color=ORANGE,
-            marker="o",
-            linewidth=2,
-            label=texts.CHART_RIGHT_SHARE,
-        )
-        right.set_ylim(0, 105)
-        right.set_ylabel(texts.CHART_RIGHT_SHARE, fontfamily=FONT)
-        step = max(1, len(days) // 10)
-        ax.set_xticks(xs[::step], [d.study_date.strftime("%d/%m") for d in days][::step], fontfamily=FONT)
-        ax.set_xlim(-0.7, len(days) - 0.3)
-        ax.set_title(
-            texts.CHART_ACTIVITY_TITLE.format(
-                group=plain(group_title),
-                start=days[0].study_date.strftime("%d/%m/%Y"),
-                end=days[-1].study_date.strftime("%d/%m/%Y"),
-            ),
+        return _png(activity_figure(days, group_title, at))
+
+
+def _label(rank: int, title: str) -> str:
+    return wrapped(f"{rank}. {title}", 34)
+
+
+def ranking_figure(
+    ranked: Sequence[tuple[int, GroupTotals]], title: str, top: int = 20, at: str | None = None
+) -> Figure:
+    """Horizontal bars of participation rate, best at the top, each labelled with its rate and mean points per
+    member as the text reports write them; names on as many lines as they need."""
+    shown = list(ranked[:top])
+    labels = [_label(r, g.title or str(g.chat_id)) for r, g in shown]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    figure = _figure(1.9 + 0.3 * max(1, lines) + 0.12 * len(shown))
+    ax = figure.add_subplot()
+    values = [100 * g.participation for _, g in shown]
+    ys = list(range(len(shown)))[::-1]
+    ax.barh(ys, values, color=BLUE, height=0.6)
+    ax.set_yticks(ys, labels, fontfamily=FONT, fontsize=9)
+    ax.set_xlim(0, 125)
+    ax.set_xticks([0, 20, 40, 60, 80, 100])
+    ax.set_xlabel(texts.CHART_PARTICIPATION, fontfamily=FONT)
+    for y, value, (_, g) in zip(ys, values, shown, strict=True):
+        ax.text(
+            value + 1,
+            y,
+            texts.CHART_RANK_LABEL.format(rate=number(value), mean=number(g.mean_points)),
+            va="center",
             fontfamily=FONT,
-            fontsize=13,
-        )
-        handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
-        ax.legend(
-            handles,
-            [str(h.get_label()) for h in handles],
-            loc="upper left",
-            prop={"family": FONT},
             fontsize=9,
         )
-        ax.grid(axis="y", alpha=0.3)
-        return _png(figure)
+    _title(figure, title, at)
+    ax.grid(axis="x", alpha=0.3)
+    return figure
 
 
-def group_ranking(ranked: Sequence[tuple[int, GroupTotals]], title: str, top: int = 20) -> bytes:
-    """Horizontal bars of participation rate, best at the top, each labelled with its mean points per member."""
-    shown = list(ranked[:top])
+def group_ranking(
+    ranked: Sequence[tuple[int, GroupTotals]], title: str, top: int = 20, at: str | None = None
+) -> bytes:
     with _lock:
-        figure = _figure(10, 1.6 + 0.42 * max(1, len(shown)))
-        ax = figure.add_subplot()
-        labels = [f"{r}. {plain(g.title or str(g.chat_id), 34)}" for r, g in shown]
-        values = [100 * g.participation for _, g in shown]
-        ys = list(range(len(shown)))[::-1]
-        ax.barh(ys, values, color=BLUE, height=0.6)
-        ax.set_yticks(ys, labels, fontfamily=FONT)
-        ax.set_xlim(0, 118)
-        ax.set_xlabel(texts.CHART_PARTICIPATION, fontfamily=FONT)
-        for y, value, (_, g) in zip(ys, values, shown, strict=True):
-            ax.text(
-                value + 1,
-                y,
-                texts.CHART_RANK_LABEL.format(rate=number(value, 0), mean=number(g.mean_points)),
-                va="center",
-                fontfamily=FONT,
-                fontsize=9,
-            )
-        ax.set_title(plain(title, 90), fontfamily=FONT, fontsize=13)
-        ax.grid(axis="x", alpha=0.3)
-        return _png(figure)
+        return _png(ranking_figure(ranked, title, top, at))
+
+
+def question_rates(days: Sequence[DayRow]) -> list[tuple[int, int, int]]:
+    """(question, answers, right answers) over every cell and day, the hardest first (lowest share right)."""
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for row in days:
+        totals[row.question][0] += row.answers
+        totals[row.question][1] += row.correct
+    rows = [(q, a, c) for q, (a, c) in totals.items() if a]
+    return sorted(rows, key=lambda r: (r[2] / r[1], r[0]))
+
+
+def questions_figure(days: Sequence[DayRow], title: str, top: int = 25, at: str | None = None) -> Figure:
+    """Horizontal bars: the share of right answers to each question across the cells, the hardest at the top."""
+    rows = question_rates(days)[:top]
+    figure = _figure(1.9 + 0.42 * max(1, len(rows)))
+    ax = figure.add_subplot()
+    values = [100 * c / a for _, a, c in rows]
+    ys = list(range(len(rows)))[::-1]
+    ax.barh(ys, values, color=[RED if v < 50 else BLUE for v in values], height=0.6)
+    ax.set_yticks(ys, [texts.CHART_QUESTION.format(number=q) for q, _, _ in rows], fontfamily=FONT)
+    ax.set_xlim(0, 125)
+    ax.set_xticks([0, 20, 40, 60, 80, 100])
+    ax.set_xlabel(texts.CHART_RIGHT_SHARE, fontfamily=FONT)
+    for y, value, (_, answers, correct) in zip(ys, values, rows, strict=True):
+        ax.text(
+            value + 1,
+            y,
+            texts.CHART_QUESTION_LABEL.format(rate=number(value), correct=correct, answers=answers),
+            va="center",
+            fontfamily=FONT,
+            fontsize=9,
+        )
+    _title(figure, title, at)
+    ax.grid(axis="x", alpha=0.3)
+    return figure
+
+
+def question_difficulty(days: Sequence[DayRow], title: str, at: str | None = None) -> bytes:
+    with _lock:
+        return _png(questions_figure(days, title, at=at))

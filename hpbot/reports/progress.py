@@ -12,7 +12,7 @@ def progress_chart(rows: Sequence[tuple[str, int, int, int]]) -> bytes:
     """Horizontal bars per part (label, items, seen, mastered): the part's items in grey, those met in blue,
     those mastered in orange."""
     with _lock:
-        figure = _figure(8, 1.4 + 0.5 * max(1, len(rows)))
+        figure = _figure(1.4 + 0.5 * max(1, len(rows)))
         ax = figure.add_subplot()
         ys = list(range(len(rows)))[::-1]
         labels = [plain(texts.PART_BUTTON.format(roman=r[0])) for r in rows]

@@ -458,6 +458,11 @@ CHART_RIGHT_SHARE = "Tỷ lệ trả lời đúng (%)"
 CHART_ACTIVITY_TITLE = "{group} — 30 ngày ({start} – {end})"
 CHART_PARTICIPATION = "Tỷ lệ tham gia (%)"
 CHART_RANK_LABEL = "{rate}% · {mean} điểm/đảng viên"
+CHART_AT = "Số liệu tính đến {at}"
+CHART_QUESTION = "Câu {number}"
+CHART_QUESTION_LABEL = "{rate}% ({correct}/{answers} lượt đúng)"
+CHART_QUESTIONS_TITLE = "Tỷ lệ trả lời đúng theo câu hỏi, câu khó nhất trước — {name}"
+COMP_QUESTIONS_CAPTION = "Tỷ lệ trả lời đúng từng câu hỏi trong {contest} (câu khó nhất ở trên)"
 
 # organizer reports (.xlsx sheets, .csv files): sheet name and file-name part, headers, labels -----------------
 # Which column shows what, and how wide, is hpbot/reports/workbook.py's column list for each sheet; a header two

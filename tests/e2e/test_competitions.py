@@ -155,9 +155,11 @@ async def test_two_cells_compete_fairly_and_the_organizer_gets_reports(cup, fake
     files_before = len(fake.files)
     results = await cup.reply_to(ORGANIZER, ORGANIZER, "/ketqua")
     assert results.index("Chi bộ Khu 3") < results.index("Chi bộ Phường 7")
-    await fake.wait_for(lambda: len(fake.files) > files_before)
-    ranking_png = fake.files[-1]["data"]
-    assert_png(ranking_png, min_width=900, min_height=200)
+    await fake.wait_for(lambda: len(fake.files) >= files_before + 2)
+    ranking, questions = fake.files[files_before : files_before + 2]
+    assert ranking["filename"].startswith("xephang-") and questions["filename"].startswith("cauhoi-")
+    assert_png(ranking["data"], min_width=1600, min_height=200)
+    assert_png(questions["data"], min_width=1600, min_height=200)  # % right per question, the hardest first
 
     # /xuat: a workbook whose cells match the database
     await cup.reply_to(ORGANIZER, ORGANIZER, "/xuat")

@@ -252,15 +252,27 @@ class Organizers(Feature):
             return
         from hpbot.reports import charts
 
-        standings = self.edge.competitions.standings(comp)
+        comps = self.edge.competitions
+        report = comps.report(comp)
+        standings = report.standings
         await self.edge.reply(update, messages.competition_results(standings))
+        at = report.generated_at.astimezone(comps.tz).strftime("%H:%M %d/%m/%Y")
         if standings.groups:
             title = texts.CHART_RANKING_TITLE.format(name=comp.name)
-            png = await asyncio.to_thread(charts.group_ranking, standings.groups, title)
+            png = await asyncio.to_thread(charts.group_ranking, standings.groups, title, 20, at)
             await self._message(update).reply_photo(
                 InputFile(png, filename=f"xephang-{comp.id}.png"),
                 do_quote=False,
                 caption=texts.COMP_RANKING_CAPTION.format(name=escape(comp.name)),
+                parse_mode=ParseMode.HTML,
+            )
+        if charts.question_rates(report.days):
+            title = texts.CHART_QUESTIONS_TITLE.format(name=comp.name)
+            png = await asyncio.to_thread(charts.question_difficulty, report.days, title, at)
+            await self._message(update).reply_photo(
+                InputFile(png, filename=f"cauhoi-{comp.id}.png"),
+                do_quote=False,
+                caption=texts.COMP_QUESTIONS_CAPTION.format(contest=texts.contest(escape(comp.name))),
                 parse_mode=ParseMode.HTML,
             )
 

@@ -50,7 +50,8 @@ class Stats(Feature):
         if cached and cached[0] == key:
             photo = cached[1]
         else:
-            png = await asyncio.to_thread(charts.group_activity, days, chat.title or "")
+            at = comps.now().astimezone(comps.tz).strftime("%H:%M %d/%m/%Y")
+            png = await asyncio.to_thread(charts.group_activity, days, chat.title or "", at)
             photo = InputFile(png, filename=f"thongke-{days[-1].study_date:%Y%m%d}.png")
         assert update.effective_message is not None
         sent = await update.effective_message.reply_photo(
