@@ -178,6 +178,11 @@ def test_workbook_and_csv_keep_text_as_text(tmp_path):
     assert rows[0][:2] == ["Hạng", "Nhóm"] and len(rows) == 3
     assert workbook.csv_text("=1+1") == "'=1+1" and workbook.csv_text(-5) == "-5"
     assert workbook.csv_text(date(2026, 12, 1)) == "01/12/2026"
+    semicolon = workbook.csv_bytes(tables[1], workbook.SEMICOLON).decode("utf-8-sig")
+    assert semicolon.startswith("Hạng;Nhóm;") and list(csv.reader(io.StringIO(semicolon), delimiter=";"))[
+        1:
+    ] == [[workbook.csv_text(v, workbook.SEMICOLON) for v in row] for row in tables[1].rows]
+    assert workbook.csv_text(87.25, workbook.SEMICOLON) == "87,25" and workbook.csv_text(87.25) == "87.25"
 
 
 def test_exports_use_the_full_name_a_member_set_with_hoten(tmp_path):

@@ -28,6 +28,12 @@ def add_export_command(sub: argparse._SubParsersAction) -> None:
         help="results.xlsx, or results.csv for results-nhom.csv, results-thanh-vien.csv, …",
     )
     export.add_argument("--db", help="database file (default: HPBOT_DB or db/hpbot.sqlite3)")
+    export.add_argument(
+        "--csv-delimiter",
+        choices=("semicolon", "comma"),
+        default="semicolon",
+        help="CSV dialect: semicolon with decimal commas, as Excel set to Vietnamese opens it (default), or comma",
+    )
     export.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -95,7 +101,8 @@ def run_export(args: argparse.Namespace) -> int:
             for table in all_tables:
                 target = out.with_name(f"{out.stem}-{table.slug}.csv")
                 private_file(target)
-                target.write_bytes(workbook.csv_bytes(table))
+                delimiter = workbook.SEMICOLON if args.csv_delimiter == "semicolon" else workbook.COMMA
+                target.write_bytes(workbook.csv_bytes(table, delimiter))
                 bar.update(len(table.rows))
                 written.append(target)
     st = report.standings

@@ -222,24 +222,33 @@ def xlsx_bytes(all_tables: list[Table]) -> bytes:
     return buffer.getvalue()
 
 
-def csv_text(value) -> str:
+SEMICOLON, COMMA = (
+    ";",
+    ",",
+)  # CSV dialects: Excel set to Vietnamese (decimal comma, list separator ";"), or ","
+
+
+def csv_text(value, delimiter: str = COMMA) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and delimiter == SEMICOLON:
+        return repr(value).replace(".", ",")  # 87,3: a number to Excel set to Vietnamese
     text = _clean(str(value))
     return "'" + text if text.startswith(FORMULA_START) and not isinstance(value, int | float) else text
 
 
-def csv_bytes(table: Table) -> bytes:
-    """UTF-8 with a byte-order mark, so spreadsheet programs show the Vietnamese letters right."""
+def csv_bytes(table: Table, delimiter: str = COMMA) -> bytes:
+    """UTF-8 with a byte-order mark, so spreadsheet programs show the Vietnamese letters right. `delimiter` ";"
+    writes what Excel set to Vietnamese (decimal comma) opens as columns: there a "," file opens as one column."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(table.headers)
     for row in table.rows:
-        writer.writerow([csv_text(v) for v in row])
+        writer.writerow([csv_text(v, delimiter) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

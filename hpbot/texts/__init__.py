@@ -79,7 +79,8 @@ HELP_ORGANIZER = (
     "/cuocthi_bo số tên nhóm — đưa một chi bộ ra khỏi cuộc thi (lịch sử học tập giữ nguyên)\n"
     "/cuocthi_gio số 20:00 — giờ công bố đáp án chung: mọi chi bộ cùng lúc (mặc định 20:00)\n"
     "/ketqua số — bảng xếp hạng chi bộ và đảng viên, kèm biểu đồ\n"
-    "/xuat số — tệp Excel kết quả (/xuat số csv — các tệp CSV)\n"
+    "/xuat số — tệp Excel kết quả; /xuat số csv — các tệp CSV phân cách bằng dấu chấm phẩy, như Excel tiếng Việt "
+    "đọc (/xuat số csv phay — phân cách bằng dấu phẩy)\n"
     "/cuocthi_ketthuc số — kết thúc cuộc thi\n"
     "/cuocthi_xoa số — xóa cuộc thi (điểm học tập của các chi bộ vẫn giữ nguyên)\n"
     "/giaithuong số nhat=1 nhi=2 ba=3 kk=5 tapthe=3 — đặt cơ cấu giải; /giaithuong số — danh sách đoạt giải\n"
@@ -388,6 +389,7 @@ COMP_RANKING_CAPTION = "Xếp hạng chi bộ — {name}"
 CHART_RANKING_TITLE = "Xếp hạng chi bộ — {name}"
 EXPORT_CAPTION = "📊 Kết quả {contest} ({start} – {end}), xuất lúc {at}"
 EXPORT_CSV_CAPTION = "{sheet} — {name}"
+EXPORT_COMMA_WORDS = ("phay", "phẩy", ",", "comma")  # /xuat N csv phay: the "," dialect
 EXPORT_BUSY = "⏳ Đang tạo tệp kết quả, xin chờ trong giây lát…"
 
 # competitions: groups ---------------------------------------------------------------------------------------

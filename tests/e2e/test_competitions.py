@@ -215,7 +215,20 @@ async def test_two_cells_compete_fairly_and_the_organizer_gets_reports(cup, fake
     member_csv = next(f for f in fake.files if f["filename"].endswith("thanh-vien.csv"))["data"].decode(
         "utf-8"
     )
-    assert member_csv.startswith("\ufeffHạng,Họ và tên") and "'=HYPERLINK" in member_csv
+    assert (
+        member_csv.startswith("\ufeffHạng;Họ và tên") and "'=HYPERLINK" in member_csv
+    )  # Excel in Vietnamese
+    groups_csv = next(f for f in fake.files if f["filename"].endswith("-nhom.csv"))["data"].decode(
+        "utf-8-sig"
+    )
+    assert ";60,0;" in groups_csv  # the participation (60 %), with a decimal comma
+    before = len(fake.files)
+    await cup.reply_to(ORGANIZER, ORGANIZER, f"/xuat {code} csv phay")
+    await fake.wait_for(lambda: sum(f["filename"].endswith(".csv") for f in fake.files[before:]) == 5)
+    comma_csv = next(f for f in fake.files[before:] if f["filename"].endswith("thanh-vien.csv"))[
+        "data"
+    ].decode()
+    assert comma_csv.startswith("\ufeffHạng,Họ và tên")
     assert (
         "30/11/2026"
         in next(f for f in fake.files if f["filename"].endswith("theo-ngay.csv"))["data"].decode()

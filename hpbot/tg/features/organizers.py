@@ -281,8 +281,14 @@ class Organizers(Feature):
     async def export(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/xuat [ID] [csv]: the results workbook (or its tables as CSV files)."""
         args = self.edge.args(context)
-        as_csv = any(a.lower() == "csv" for a in args)
-        named = next((a for a in args if a.lower() not in ("csv", "xlsx", "excel")), None)
+        words = [a.lower() for a in args]
+        as_csv = "csv" in words
+        comma = any(
+            w in texts.EXPORT_COMMA_WORDS for w in words
+        )  # else ";", as Excel set to Vietnamese reads
+        named = next(
+            (a for a in args if a.lower() not in ("csv", "xlsx", "excel", *texts.EXPORT_COMMA_WORDS)), None
+        )
         comp = await self.chosen(update, named, "xuat", required=False)
         if comp is None:
             return
@@ -295,7 +301,7 @@ class Organizers(Feature):
         msg = self._message(update)
         if as_csv:
             for table in all_tables:
-                data = workbook.csv_bytes(table)
+                data = workbook.csv_bytes(table, workbook.COMMA if comma else workbook.SEMICOLON)
                 await msg.reply_document(
                     InputFile(data, filename=f"{stem}-{table.slug}.csv"),
                     do_quote=False,
