@@ -33,6 +33,7 @@ from hpbot.health import TELEGRAM, beat, beat_while_busy, heartbeat_path
 from hpbot.tg.edge import Edge
 from hpbot.tg.features.boards import Boards
 from hpbot.tg.features.calendar import Calendar
+from hpbot.tg.features.contests import Contests
 from hpbot.tg.features.daily import DailyLoop
 from hpbot.tg.features.documents import Documents
 from hpbot.tg.features.errors import Errors
@@ -60,6 +61,7 @@ FEATURES: tuple[type[Feature], ...] = (
     Practice,  # before DailyLoop (its buttons) and Membership (/start with a deep link's payload)
     Documents,
     Organizers,  # before DailyLoop too (its confirmation buttons)
+    Contests,  # before DailyLoop too (join requests' and removals' buttons)
     Calendar,  # before DailyLoop: the reminder's button
     DailyLoop,
     Membership,
