@@ -257,6 +257,39 @@ async def test_message_limiter_retries_after_the_pause_and_lets_lookups_through(
     assert len(calls) == 1 and len(slept) == 3
 
 
+async def test_with_paid_broadcasts_only_the_paid_sends_take_the_paid_rate():
+    """An edit cannot carry allow_paid_broadcast, so a scheduled edit (the reveal's, the live count's) stays on the
+    free 30/s even when paid broadcasts are on: on the paid rate, a 10,000-group reveal's edits would draw 429s."""
+    from hpbot.tg.transport.pacing import DELIVER, MessageRateLimiter
+
+    now = [0.0]
+
+    async def sleep(seconds):
+        now[0] += max(seconds, 0.0001)
+
+    def clock():
+        return now[0]
+
+    async def sent(**kwargs):
+        return None
+
+    def limiter():
+        return MessageRateLimiter(30.0, 0, paid_per_second=1000.0, clock=clock, sleep=sleep)
+
+    async def elapsed(endpoint, data, count=300):
+        now[0] = 0.0
+        paced = limiter()
+        for _ in range(count):
+            await paced.process_request(sent, (), {}, endpoint, {"chat_id": -5, **data}, DELIVER)
+        return now[0]
+
+    paid = await elapsed("sendMessage", {"allow_paid_broadcast": True})
+    edits = await elapsed("editMessageText", {})
+    free_sends = await elapsed("sendMessage", {})  # a delivery without the paid flag
+    assert paid < 0.5  # ~300 / 965 a second
+    assert edits > 9.5 and free_sends > 9.5  # ~300 / 29 a second
+
+
 def test_count_edits_of_groups_answering_at_once_are_spread_around_the_base_delay():
     delays = [schedule.count_edit_delay(round_id, 15.0) for round_id in range(1000, 1200)]
     assert all(7.5 <= d < 22.5 for d in delays)

@@ -172,8 +172,8 @@ class MessageRateLimiter(BaseRateLimiter[int]):
 
     A reply (a request without `rate_limit_args=DELIVER`) that would wait more than `reply_wait_max` seconds for its
     group's budget is dropped with `ReplyDropped` instead of queueing. With `paid_per_second` (paid broadcasts,
-    `allow_paid_broadcast`), scheduled deliveries are paced on a grid of their own at that rate; replies stay on
-    the free one.
+    `allow_paid_broadcast`), the sends that carry the flag are paced on a grid of their own at that rate; edits
+    (which cannot carry it) and replies stay on the free one.
 
     PTB's AIORateLimiter did the per-group part before, but once more than 512 groups have a recent send it walks
     all of their buckets on every request: with 10,000 groups in a morning that walk took about a quarter of the
@@ -218,7 +218,10 @@ class MessageRateLimiter(BaseRateLimiter[int]):
             return await callback(*args, **kwargs)
         chat = _group_id(data.get("chat_id"))
         deliver = rate_limit_args == DELIVER
-        pacer = self.paid if deliver and self.paid is not None else self.pacer
+        # only a request that is paid for (a send with allow_paid_broadcast) may use the paid rate: edits cannot
+        # carry the flag, so the reveal's and the live count's edits stay within the free 30/s
+        paid = deliver and self.paid is not None and bool(data.get("allow_paid_broadcast"))
+        pacer = self.paid if paid else self.pacer
         retries = self.max_retries
         for attempt in range(retries + 1):
             await self._open.wait()
