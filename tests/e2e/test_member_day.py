@@ -205,3 +205,26 @@ async def test_start_in_a_subscribed_group_does_not_ask_for_subscribing(bot, fak
     await subscribe(bot)
     again = await bot.reply_to(GROUP, LAN, "/start")
     assert "/dangky" not in again and "đã đăng ký" in again and "/homqua" in again
+
+
+async def test_a_seven_day_streak_is_named_in_the_days_results(bot, fake, clock, bank):
+    await subscribe(bot)
+    day = local(2026, 11, 30, 7, 0)
+    for n in range(1, 8):
+        clock.set(day)
+        await bot.tick()
+        rnd = bot.hp.study.today_round(GROUP)
+        item = bank.item(rnd.item_id)
+        await bot.tap(GROUP, LAN, rnd.message_id, f"a:{rnd.id}:{item.answer}")
+        if n % 2:  # Hùng answers every other day: no streak to name
+            await bot.tap(GROUP, HUNG, rnd.message_id, f"a:{rnd.id}:{item.answer}")
+        before = len(fake.messages(GROUP))
+        clock.set(day.replace(hour=20))
+        await bot.tick()
+        await fake.wait_for(lambda b=before: any("Kết quả ngày" in m.text for m in fake.messages(GROUP)[b:]))
+        results = next(m.text for m in fake.messages(GROUP)[before:] if "Kết quả ngày" in m.text)
+        if n < 7:
+            assert "Chuỗi ngày đáng khen" not in results, n
+        day += timedelta(days=1)
+    assert "🎉 <b>Chuỗi ngày đáng khen</b>" in results and "Nguyễn Thị Lan: 7 ngày liên tiếp" in results
+    assert "Trần Văn Hùng" not in results.split("Chuỗi ngày đáng khen")[1]
