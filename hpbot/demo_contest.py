@@ -35,13 +35,14 @@ def _files_note(demo: Demo, before: int) -> str:
 
 
 async def _organizer(demo: Demo, text: str, replies: int = 1) -> list:
-    """The organizer sends `text` in private; the bot's replies (and any file) are shown."""
+    """The organizer sends `text` in private and waits for its `replies` messages (a picture or a file is one);
+    they are shown, files named."""
     demo.p.person(f"{ORGANIZER_NAME} (trò chuyện riêng)", text)
     before, files = demo.count(ORGANIZER_ID), len(demo.fake.files)
     demo.fake.command(ORGANIZER_ID, ORGANIZER_ID, text)
-    await demo.until(lambda: demo.count(ORGANIZER_ID) > before, f"the reply to {text}")
-    if replies > 1:
-        await demo.perhaps(lambda: demo.count(ORGANIZER_ID) >= before + replies, 15.0)
+    await demo.until(
+        lambda: demo.count(ORGANIZER_ID) >= before + replies, f"the replies to {text}", timeout=60
+    )
     fresh = demo.new_messages(ORGANIZER_ID)
     for message in fresh:
         demo.p.bot(ORGANIZER_NAME, message.text or "🖼 (ảnh: biểu đồ)", _buttons(message))
@@ -85,6 +86,6 @@ async def contest_closing(demo: Demo, groups: dict[int, Any]) -> None:
     )
     chat_id = next(iter(groups))
     await demo.command(chat_id, groups[chat_id][1][0], "/bxh cuocthi")
-    await _organizer(demo, "/ketqua", replies=2)
+    await _organizer(demo, "/ketqua", replies=3)  # the standings, the ranking chart, the questions chart
     await _organizer(demo, "/giaithuong 1")
-    await _organizer(demo, "/chungnhan 1", replies=2)
+    await _organizer(demo, "/chungnhan 1", replies=2)  # "making them…", then the .zip
