@@ -248,6 +248,10 @@ SHEETS = {  # sheet name: (.csv file-name part, headers in order)
             "Tỷ lệ tham gia (%)",
         ],
     ),
+    "Theo câu hỏi": (
+        "theo-cau-hoi",
+        ["Câu", "Số người trả lời", "Số người trả lời đúng", "Tỷ lệ trả lời đúng (%)"],
+    ),
     "Đáp án": (
         "dap-an",
         [
@@ -284,6 +288,9 @@ def test_every_sheet_has_a_header_a_width_and_a_value_for_each_column(tmp_path):
         "Trạng thái",
         "Số nhóm tham gia",
         "Số thành viên có điểm",
+        "Tổng lượt trả lời",
+        "Tỷ lệ tham gia chung (%)",
+        "Tỷ lệ trả lời đúng chung (%)",
         "Thời điểm xuất",
         "Cách xếp hạng nhóm",
         "Cách xếp hạng thành viên",

@@ -80,6 +80,18 @@ class DayRow:
         return self.answers / self.members if self.members else 0.0
 
 
+def question_rates(days: list[DayRow]) -> list[tuple[int, int, int]]:
+    """(question, answers, right answers) over every cell and day of a report, the hardest first (lowest share
+    right); questions nobody answered are left out."""
+    totals: dict[int, list[int]] = {}
+    for row in days:
+        total = totals.setdefault(row.question, [0, 0])
+        total[0] += row.answers
+        total[1] += row.correct
+    rows = [(q, a, c) for q, (a, c) in totals.items() if a]
+    return sorted(rows, key=lambda r: (r[2] / r[1], r[0]))
+
+
 @dataclass(frozen=True)
 class Report:
     standings: Standings

@@ -14,7 +14,6 @@ import io
 import math
 import textwrap
 import threading
-from collections import defaultdict
 from collections.abc import Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -22,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from hpbot import texts
+from hpbot.app import competitions
 from hpbot.app.competitions import DayRow, DayStat
 from hpbot.domain.competition import GroupTotals
 from hpbot.format import number
@@ -204,13 +204,7 @@ def group_ranking(
 
 
 def question_rates(days: Sequence[DayRow]) -> list[tuple[int, int, int]]:
-    """(question, answers, right answers) over every cell and day, the hardest first (lowest share right)."""
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for row in days:
-        totals[row.question][0] += row.answers
-        totals[row.question][1] += row.correct
-    rows = [(q, a, c) for q, (a, c) in totals.items() if a]
-    return sorted(rows, key=lambda r: (r[2] / r[1], r[0]))
+    return competitions.question_rates(list(days))
 
 
 def questions_figure(days: Sequence[DayRow], title: str, top: int = 25, at: str | None = None) -> Figure:

@@ -40,6 +40,7 @@ def add_export_command(sub: argparse._SubParsersAction) -> None:
 def run_export(args: argparse.Namespace) -> int:
     from tqdm import tqdm  # the heavy imports wait until an export is asked for
 
+    from hpbot.app.awards import AwardService
     from hpbot.app.competitions import CompetitionService
     from hpbot.clock import SystemClock
     from hpbot.content import load_library
@@ -75,9 +76,10 @@ def run_export(args: argparse.Namespace) -> int:
             known = ", ".join(f"{c.id} ({c.name})" for c in service.comps.all()) or "none yet"
             return _fail(f"no competition number {args.competition}; known: {known}")
         report = service.report(comp)
+        awards = AwardService(service).awards(comp)
     finally:
         store.close()
-    all_tables = workbook.tables(report, tz)
+    all_tables = workbook.tables(report, tz, awards)
     try:
         make_private_directory(out.parent)
     except OSError as exc:

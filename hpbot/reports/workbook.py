@@ -20,13 +20,15 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from hpbot import texts
-from hpbot.app.competitions import AnswerKeyRow, DayRow, Report
+from hpbot.app.awards import AwardsList, Winner
+from hpbot.app.competitions import AnswerKeyRow, DayRow, Report, question_rates
 from hpbot.domain.competition import GroupTotals
 from hpbot.store.competitions import MemberTotals
+from hpbot.texts import awards as award_texts
 
 Progress = Callable[[int], None]
 RowT = TypeVar("RowT")  # one line of what a sheet lists
@@ -42,6 +44,7 @@ class Table:
     headers: list[str]
     rows: list[list]
     widths: list[int]
+    formats: list[str | None] | None = None  # a number format per column (None: as the value is)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,15 @@ class Column(Generic[RowT]):
     header: str
     width: int
     value: Callable[[RowT], object]
+    number_format: str | None = None  # e.g. PERCENT_FORMAT
+
+
+PERCENT_FORMAT = (
+    "0.0"  # a share in per cent with one decimal, as the chat shows it (87,3 in Vietnamese Excel)
+)
+MEAN_FORMAT = "0.00"
+COUNT_FORMAT = "#,##0"
+WRAP_FROM = 30  # columns at least this wide wrap their text (names, questions) instead of running over
 
 
 def percent(value: float) -> float:
@@ -68,16 +80,21 @@ def local_time(iso_utc: str, tz: ZoneInfo) -> datetime | None:
     return moment.astimezone(tz).replace(tzinfo=None, microsecond=0)
 
 
-def tables(report: Report, tz: ZoneInfo) -> list[Table]:
-    """The report's sheets, each from its column list below; names, headers and labels are texts.REPORT_*."""
+def tables(report: Report, tz: ZoneInfo, awards: AwardsList | None = None) -> list[Table]:
+    """The report's sheets, each from its column list below; names, headers and labels are texts.REPORT_*. With
+    the competition's awards list (its prizes set), an awards sheet too."""
     s = report.standings
-    return [
+    out = [
         _table(texts.REPORT_SHEET_INFO, INFO_COLUMNS, info_lines(report, tz)),
         _table(texts.REPORT_SHEET_GROUPS, GROUP_COLUMNS, s.groups),
         _table(texts.REPORT_SHEET_MEMBERS, member_columns(tz), s.members),
         _table(texts.REPORT_SHEET_DAYS, DAY_COLUMNS, report.days),
+        _table(texts.REPORT_SHEET_QUESTIONS, QUESTION_COLUMNS, question_rates(report.days)),
         _table(texts.REPORT_SHEET_KEY, KEY_COLUMNS, report.answer_key),
     ]
+    if awards is not None:
+        out.append(_table(texts.REPORT_SHEET_AWARDS, AWARD_COLUMNS, awards.winners))
+    return out
 
 
 def _table(sheet: tuple[str, str], columns: Sequence[Column[RowT]], lines: Iterable[RowT]) -> Table:
@@ -88,6 +105,7 @@ def _table(sheet: tuple[str, str], columns: Sequence[Column[RowT]], lines: Itera
         [c.header for c in columns],
         [[c.value(line) for c in columns] for line in lines],
         [c.width for c in columns],
+        [c.number_format for c in columns],
     )
 
 
@@ -103,10 +121,24 @@ def info_lines(report: Report, tz: ZoneInfo) -> list[tuple[str, object]]:
         (texts.REPORT_INFO_STATUS, texts.COMP_STATUS.get(comp.status, comp.status)),
         (texts.REPORT_INFO_GROUPS, len(s.groups)),
         (texts.REPORT_INFO_MEMBERS, len(s.members)),
+        (texts.REPORT_INFO_ANSWERS, sum(g.answers for _, g in s.groups)),
+        (texts.REPORT_INFO_PARTICIPATION, overall_participation(report)),
+        (texts.REPORT_INFO_RIGHT, overall_right(report)),
         (texts.REPORT_INFO_GENERATED, local_time(report.generated_at.astimezone(UTC).isoformat(), tz)),
         (texts.REPORT_INFO_GROUP_RULE, texts.REPORT_GROUP_RULE),
         (texts.REPORT_INFO_MEMBER_RULE, texts.REPORT_MEMBER_RULE),
     ]
+
+
+def overall_participation(report: Report) -> float:
+    """Answers ÷ possible answers over every cell, in per cent (one decimal)."""
+    possible = sum(g.member_days for _, g in report.standings.groups)
+    return percent(sum(g.answers for _, g in report.standings.groups) / possible) if possible else 0.0
+
+
+def overall_right(report: Report) -> float:
+    answers = sum(d.answers for d in report.days)
+    return percent(sum(d.correct for d in report.days) / answers) if answers else 0.0
 
 
 # One list per sheet: a column's header, width and value side by side, in sheet order. A line is one item of what
@@ -124,9 +156,9 @@ GROUP_COLUMNS: list[Column[tuple[int, GroupTotals]]] = [
     Column(texts.REPORT_COL_MEMBERS, 14, lambda line: line[1].members),
     Column(texts.REPORT_COL_ANSWERS, 13, lambda line: line[1].answers),
     Column(texts.REPORT_COL_MEMBER_DAYS, 18, lambda line: line[1].member_days),
-    Column(texts.REPORT_COL_PARTICIPATION, 18, lambda line: percent(line[1].participation)),
-    Column(texts.REPORT_COL_TOTAL_POINTS, 11, lambda line: line[1].points),
-    Column(texts.REPORT_COL_MEAN_POINTS, 24, lambda line: round(line[1].mean_points, 2)),
+    Column(texts.REPORT_COL_PARTICIPATION, 18, lambda line: percent(line[1].participation), PERCENT_FORMAT),
+    Column(texts.REPORT_COL_TOTAL_POINTS, 11, lambda line: line[1].points, COUNT_FORMAT),
+    Column(texts.REPORT_COL_MEAN_POINTS, 24, lambda line: round(line[1].mean_points, 2), MEAN_FORMAT),
     Column(texts.REPORT_COL_ANSWER_TIME, 26, lambda line: round(line[1].answer_ms / 1000)),
 ]
 
@@ -155,7 +187,27 @@ DAY_COLUMNS: list[Column[DayRow]] = [
     Column(texts.REPORT_COL_MEMBERS, 14, lambda d: d.members),
     Column(texts.REPORT_COL_ANSWERED, 17, lambda d: d.answers),
     Column(texts.REPORT_COL_CORRECT, 22, lambda d: d.correct),
-    Column(texts.REPORT_COL_PARTICIPATION, 18, lambda d: percent(d.participation)),
+    Column(texts.REPORT_COL_PARTICIPATION, 18, lambda d: percent(d.participation), PERCENT_FORMAT),
+]
+
+# the questions of the competition, the hardest first: (question, answers, right answers) of question_rates
+QUESTION_COLUMNS: list[Column[tuple[int, int, int]]] = [
+    Column(texts.REPORT_COL_QUESTION, 7, lambda q: q[0]),
+    Column(texts.REPORT_COL_ANSWERED, 17, lambda q: q[1], COUNT_FORMAT),
+    Column(texts.REPORT_COL_CORRECT, 22, lambda q: q[2], COUNT_FORMAT),
+    Column(texts.REPORT_COL_RIGHT_SHARE, 20, lambda q: percent(q[2] / q[1]), PERCENT_FORMAT),
+]
+
+AWARD_COLUMNS: list[Column[Winner]] = [
+    Column(texts.REPORT_COL_PRIZE, 20, lambda w: award_texts.CLASS_NAMES[w.award.prize_class]),
+    Column(texts.REPORT_COL_PLACE, 9, lambda w: w.award.place),
+    Column(
+        texts.REPORT_COL_WINNER,
+        34,
+        lambda w: w.name if w.named else award_texts.TELEGRAM_NAME.format(name=w.name),
+    ),
+    Column(texts.REPORT_COL_GROUP, 36, lambda w: w.award.winner.group or w.award.winner.name),
+    Column(texts.REPORT_COL_POINTS, 8, lambda w: w.award.winner.points, COUNT_FORMAT),
 ]
 
 KEY_COLUMNS: list[Column[AnswerKeyRow]] = [
@@ -180,19 +232,30 @@ def _clean(text: str) -> str:
 def write_xlsx(all_tables: list[Table], target: Path | io.BytesIO, progress: Progress | None = None) -> None:
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
+    wrapped = Alignment(wrap_text=True, vertical="top")
     for table in all_tables:
         sheet = workbook.create_sheet(table.name)
         for index, width in enumerate(table.widths, 1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A2"
+        if table.rows:  # a filter on every column: an organizer sorts and narrows the lists in Excel
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{len(table.rows) + 1}"
         header = []
         for title in table.headers:
             cell = WriteOnlyCell(sheet, value=title)
             cell.font = bold
+            cell.alignment = wrapped
             header.append(cell)
         sheet.append(header)
+        formats = table.formats or [None] * len(table.headers)
+        wraps = [width >= WRAP_FROM for width in table.widths]
         for n, row in enumerate(table.rows, 1):
-            sheet.append([_cell(sheet, value) for value in row])
+            sheet.append(
+                [
+                    _cell(sheet, value, fmt, wrapped if wrap else None)
+                    for value, fmt, wrap in zip(row, formats, wraps, strict=True)
+                ]
+            )
             if progress is not None and n % 1000 == 0:
                 progress(1000)
         if progress is not None and len(table.rows) % 1000:
@@ -200,10 +263,16 @@ def write_xlsx(all_tables: list[Table], target: Path | io.BytesIO, progress: Pro
     workbook.save(target)
 
 
-def _cell(sheet, value):
+def _cell(sheet, value, number_format: str | None = None, alignment: Alignment | None = None):
     if isinstance(value, str):
         cell = WriteOnlyCell(sheet, value=_clean(value))
         cell.data_type = "s"  # always text, even "=…"
+        if alignment is not None:
+            cell.alignment = alignment
+        return cell
+    if number_format is not None and isinstance(value, int | float) and not isinstance(value, bool):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = number_format
         return cell
     if isinstance(value, datetime):
         cell = WriteOnlyCell(sheet, value=value)

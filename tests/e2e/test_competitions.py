@@ -165,7 +165,11 @@ async def test_two_cells_compete_fairly_and_the_organizer_gets_reports(cup, fake
     await cup.reply_to(ORGANIZER, ORGANIZER, "/xuat")
     await fake.wait_for(lambda: fake.files[-1]["filename"].endswith(".xlsx"))
     book = load_workbook(io.BytesIO(fake.files[-1]["data"]))
-    assert book.sheetnames == ["Thông tin", "Nhóm", "Thành viên", "Theo ngày", "Đáp án"]
+    assert book.sheetnames == ["Thông tin", "Nhóm", "Thành viên", "Theo ngày", "Theo câu hỏi", "Đáp án"]
+    assert book["Thành viên"].auto_filter.ref == "A1:I8"  # a filter on every column of the 7 members' lines
+    assert book["Nhóm"]["G2"].number_format == "0.0" and book["Nhóm"]["G2"].value == 60.0
+    hardest = [r for r in book["Theo câu hỏi"].iter_rows(min_row=2, values_only=True)]
+    assert [r[3] for r in hardest] == sorted(r[3] for r in hardest)  # the hardest question first
     groups = book["Nhóm"]
     assert [c.value for c in groups[1]][:7] == [
         "Hạng",
@@ -211,7 +215,7 @@ async def test_two_cells_compete_fairly_and_the_organizer_gets_reports(cup, fake
 
     # the CSV alternative: one file per table, UTF-8 with BOM, names that look like formulas neutralised
     await cup.reply_to(ORGANIZER, ORGANIZER, f"/xuat {code} csv")
-    await fake.wait_for(lambda: sum(f["filename"].endswith(".csv") for f in fake.files) == 5)
+    await fake.wait_for(lambda: sum(f["filename"].endswith(".csv") for f in fake.files) == 6)
     member_csv = next(f for f in fake.files if f["filename"].endswith("thanh-vien.csv"))["data"].decode(
         "utf-8"
     )
@@ -224,7 +228,7 @@ async def test_two_cells_compete_fairly_and_the_organizer_gets_reports(cup, fake
     assert ";60,0;" in groups_csv  # the participation (60 %), with a decimal comma
     before = len(fake.files)
     await cup.reply_to(ORGANIZER, ORGANIZER, f"/xuat {code} csv phay")
-    await fake.wait_for(lambda: sum(f["filename"].endswith(".csv") for f in fake.files[before:]) == 5)
+    await fake.wait_for(lambda: sum(f["filename"].endswith(".csv") for f in fake.files[before:]) == 6)
     comma_csv = next(f for f in fake.files[before:] if f["filename"].endswith("thanh-vien.csv"))[
         "data"
     ].decode()
@@ -421,6 +425,12 @@ async def test_prizes_awards_list_and_certificates(cup, fake, clock, bank):
     assert "Nguyễn Thị Lan Anh" in await cup.reply_to(LAN, LAN, "/hoten Nguyễn Thị Lan Anh")
     listing = await cup.reply_to(ORGANIZER, ORGANIZER, f"/giaithuong {comp.id}")
     assert "Nguyễn Thị Lan Anh — Chi bộ Khu 3" in listing and listing.count("(tên Telegram)") == 4
+    await cup.reply_to(ORGANIZER, ORGANIZER, f"/xuat {comp.id}")  # the workbook holds the awards too
+    await fake.wait_for(lambda: fake.files and fake.files[-1]["filename"].endswith(".xlsx"))
+    awards = load_workbook(io.BytesIO(fake.files[-1]["data"]))["Giải thưởng"]
+    rows = list(awards.iter_rows(min_row=2, values_only=True))
+    assert rows[0][:3] == ("Giải Nhất", 1, "Đỗ Thị Hoa (tên Telegram)") and len(rows) == 6
+    assert ("Giải Nhì", 1, "Nguyễn Thị Lan Anh", "Chi bộ Khu 3", 45) in rows
 
     files_before = len(fake.files)
     assert "Đang tạo giấy chứng nhận" in await cup.reply_to(ORGANIZER, ORGANIZER, f"/chungnhan {comp.id}")

@@ -25,6 +25,7 @@ from telegram.ext import ContextTypes, filters
 
 from hpbot import texts
 from hpbot.app import messages
+from hpbot.app.awards import AwardService
 from hpbot.app.competitions import Competition
 from hpbot.app.documents import unknown_document
 from hpbot.domain.competition import CompetitionInputError
@@ -313,7 +314,7 @@ class Organizers(OrganizerBase):
 
         comps = self.edge.competitions
         report = comps.report(comp)
-        all_tables = workbook.tables(report, comps.tz)
+        all_tables = workbook.tables(report, comps.tz, AwardService(comps).awards(comp))
         stem = workbook.file_stem(report)
         msg = self._message(update)
         if as_csv:
