@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.answer_burst import process_cpu
-from benchmarks.push import RunningClock, pct
+from benchmarks.push import RunningClock, pct, start_like_runner, time_due_checks
 from benchmarks.timed_fake import TimedFake, TimedFakeProcess
 from hpbot import eventloop
 from hpbot.app.member_day import MemberDayService
@@ -48,7 +48,6 @@ from hpbot.content import load_bank
 from hpbot.store import Store
 from hpbot.testing import server as fake_server
 from hpbot.testing.world import SentMessage
-from hpbot.tg import app as tg_app
 from hpbot.wiring import Hpbot, build
 from tests.e2e.harness import TOKEN, local
 
@@ -220,25 +219,8 @@ async def my_result(
         clock = RunningClock(due - timedelta(seconds=lead))
         hp = build(config, clock=clock, bank=load_bank(), store=store)
         due_at = clock.monotonic_at(due)
-        checks: list[float] = []  # when each due check began
-        running = [0]
-        run_due = hp.rounds.run_due
-
-        async def timed_run_due() -> None:
-            checks.append(time.monotonic())
-            running[0] += 1
-            try:
-                await run_due()
-            finally:
-                running[0] -= 1
-
-        hp.rounds.run_due = timed_run_due  # type: ignore[method-assign]
-        app = hp.application
-        receiving = tg_app.Receiving(app, poll_timeout=1)
-        await app.initialize()
-        await app.post_init(app)  # type: ignore[misc]
-        await receiving.start_polling()
-        await app.start()
+        checks, running = time_due_checks(hp)
+        app, receiving = await start_like_runner(hp)
         await asyncio.sleep(max(0.0, due_at - time.monotonic()))
         cpu, fake_cpu = time.process_time(), process_cpu(fake)
         deadline = due_at + 4 * groups / 29 + spread + 60

@@ -65,6 +65,36 @@ class RunningClock(SystemClock):
         return self.mono0 + (when - self.start).total_seconds()
 
 
+def time_due_checks(hp: Any) -> tuple[list[float], list[int]]:
+    """Patch the built bot's due check to note when each one begins and how many are under way (the wake job, the
+    periodic one, the one at start): (the start times, [running now])."""
+    checks: list[float] = []
+    running = [0]
+    run_due = hp.rounds.run_due
+
+    async def timed_run_due() -> None:
+        checks.append(time.monotonic())
+        running[0] += 1
+        try:
+            await run_due()
+        finally:
+            running[0] -= 1
+
+    hp.rounds.run_due = timed_run_due
+    return checks, running
+
+
+async def start_like_runner(hp: Any) -> tuple[Any, Any]:
+    """Start the built bot as hpbot.runner.serve does (long polling); returns (the application, its receiving)."""
+    app = hp.application
+    receiving = tg_app.Receiving(app, poll_timeout=1)
+    await app.initialize()
+    await app.post_init(app)
+    await receiving.start_polling()
+    await app.start()
+    return app, receiving
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(p / 100 * (len(ordered) - 1)))] if ordered else float("nan")
@@ -112,27 +142,8 @@ async def push(
         clock = RunningClock(DUE - timedelta(seconds=lead))
         hp = build(config, clock=clock, bank=load_bank(), store=store)
         due_at = clock.monotonic_at(DUE)
-        # when each due check began (the wake job, the periodic one, the one at start), and how many are under way
-        checks: list[float] = []
-        running = [0]
-        run_due = hp.rounds.run_due
-
-        async def timed_run_due() -> None:
-            checks.append(time.monotonic())
-            running[0] += 1
-            try:
-                await run_due()
-            finally:
-                running[0] -= 1
-
-        hp.rounds.run_due = timed_run_due  # type: ignore[method-assign]
-        app = hp.application
-        receiving = tg_app.Receiving(app, poll_timeout=1)
-        # as hpbot.runner.serve starts the bot
-        await app.initialize()
-        await app.post_init(app)  # type: ignore[misc]
-        await receiving.start_polling()
-        await app.start()
+        checks, running = time_due_checks(hp)
+        app, receiving = await start_like_runner(hp)
         ready = time.monotonic()
         if answering is not None:
             await fake.control("answering", {"after": answering})

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.answer_burst import process_cpu
-from benchmarks.push import RunningClock, pct
+from benchmarks.push import RunningClock, pct, start_like_runner, time_due_checks
 from benchmarks.timed_fake import TimedFakeProcess, TimedLocalFake
 from hpbot import eventloop
 from hpbot.app import messages
@@ -47,7 +47,6 @@ from hpbot.content import load_bank
 from hpbot.store import Store
 from hpbot.testing import Limits
 from hpbot.testing.faults import SENDS
-from hpbot.tg import app as tg_app
 from hpbot.wiring import Hpbot, build
 from tests.e2e.harness import TOKEN, local
 
@@ -137,25 +136,8 @@ async def reveal(
         clock = RunningClock(DUE - timedelta(seconds=lead))
         hp = build(config, clock=clock, bank=bank, store=store)
         due_at = clock.monotonic_at(DUE)
-        checks: list[float] = []  # when each due check began
-        running = [0]
-        run_due = hp.rounds.run_due
-
-        async def timed_run_due() -> None:
-            checks.append(time.monotonic())
-            running[0] += 1
-            try:
-                await run_due()
-            finally:
-                running[0] -= 1
-
-        hp.rounds.run_due = timed_run_due  # type: ignore[method-assign]
-        app = hp.application
-        receiving = tg_app.Receiving(app, poll_timeout=1)
-        await app.initialize()
-        await app.post_init(app)  # type: ignore[misc]
-        await receiving.start_polling()
-        await app.start()
+        checks, running = time_due_checks(hp)
+        app, receiving = await start_like_runner(hp)
         ready = time.monotonic()
         total_expected = sum(expected.values())
         deadline = due_at + 3 * total_expected / rate + 120
