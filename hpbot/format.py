@@ -90,10 +90,13 @@ def elapsed(ms: int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+TELEGRAM_LINK = "https://t.me/"  # where Telegram's links to bots, chats and messages start
+
+
 def message_link(chat_id: int, message_id: int) -> str | None:
     """The t.me link to a message of a supergroup (opened by its members only); None for a basic group, whose
     messages have no link."""
     text = str(chat_id)
     if not text.startswith("-100"):
         return None
-    return f"https://t.me/c/{text[4:]}/{message_id}"
+    return f"{TELEGRAM_LINK}c/{text[4:]}/{message_id}"

@@ -15,6 +15,7 @@ from hpbot.domain import calendar, streaks
 from hpbot.domain.calendar import CalendarInputError, Pause
 from hpbot.domain.schedule import Times, parse_time
 from hpbot.errors import GroupGone, Unavailable
+from hpbot.format import TELEGRAM_LINK
 from hpbot.store import Store
 from hpbot.texts import calendar as calendar_texts
 
@@ -264,7 +265,7 @@ def test_the_reminder_reads_the_count_and_links_the_post_of_a_supergroup(study):
     at(study, datetime(2026, 11, 30, 18, 0, 20, tzinfo=TZ))
     text, keyboard = study.calendar.reminder(rnd.id)
     assert "Còn <b>2 giờ</b> nữa" in text and "5/12 đồng chí (42%)" in text
-    assert 'href="https://t.me/c/1234567890/77"' in text
+    assert f'href="{TELEGRAM_LINK}c/1234567890/77"' in text
     assert keyboard["inline_keyboard"][0][0]["callback_data"] == f"n:{rnd.id}"
     study.calendar.pause(supergroup, ["30/11/2026"])  # the day became a day off after the post: no reminder
     assert study.calendar.reminder(rnd.id) is None

@@ -146,10 +146,11 @@ def test_question_numbers_and_sub_items_drawn_by_word_are_read_as_shown(tmp_path
     """Word draws "Câu hỏi 1:" and "a)", "b)" from a multi-level list; the text alone has neither."""
     import docx
     from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
 
     document = docx.Document()
     root = document.part.numbering_part.element
-    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    w = nsdecls("w")  # the WordprocessingML namespace, as python-docx declares it
     levels = (("decimal", "Câu hỏi %1:"), ("lowerLetter", "%2)"))
     abstract = parse_xml(
         f'<w:abstractNum {w} w:abstractNumId="90">'
@@ -188,8 +189,9 @@ def test_question_numbers_and_sub_items_drawn_by_word_are_read_as_shown(tmp_path
 def test_tracked_changes_content_controls_and_equal_cells_read_as_word_shows_them(tmp_path):
     import docx
     from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
 
-    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    w = nsdecls("w")  # the WordprocessingML namespace, as python-docx declares it
     document = docx.Document()
     body = document.element.body
     for xml in (

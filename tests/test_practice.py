@@ -16,6 +16,7 @@ from hpbot.backup import backup
 from hpbot.clock import FakeClock
 from hpbot.content import load_bank
 from hpbot.domain import srs
+from hpbot.format import TELEGRAM_LINK
 from hpbot.store import Store
 from hpbot.texts import practice as texts
 
@@ -252,8 +253,8 @@ def test_the_toast_tells_the_verdict_and_the_right_answer_within_200_characters(
 def test_reveal_links_and_question_payloads(bank):
     item = bank.items_for(12)[0]
     read, again = outline.reveal_links("hpbot_hp_bot", bank, 12, item.id)
-    assert read["url"] == f"https://t.me/hpbot_hp_bot?start=cau_12_{bank.id}"
-    assert again["url"] == f"https://t.me/hpbot_hp_bot?start=ontap_{item.id}"
+    assert read["url"] == f"{TELEGRAM_LINK}hpbot_hp_bot?start=cau_12_{bank.id}"
+    assert again["url"] == f"{TELEGRAM_LINK}hpbot_hp_bot?start=ontap_{item.id}"
     assert again["text"] == texts.BUTTON_PRACTISE_AGAIN
     assert all(PAYLOAD.match(b["url"].split("start=")[1]) for b in (read, again))
     assert outline.reveal_links("b", bank, 12, "x" * 70) == [

@@ -9,7 +9,7 @@ from html import escape
 from hpbot.app import messages
 from hpbot.app.practice import PAYLOAD, Screen
 from hpbot.content import Bank
-from hpbot.format import short
+from hpbot.format import TELEGRAM_LINK, short
 from hpbot.texts import practice as texts
 
 PER_ROW = 5
@@ -25,7 +25,7 @@ def reveal_links(bot_username: str, bank: Bank, number: int, item_id: str) -> li
     """URL buttons for under a group's reveal: the whole official answer in the outline, and "Ôn lại câu này"
     (practise the day's item now). A member's own result is an alert, which cannot carry a button: these open the
     private chat with the bot at the right place (`/start <payload>`, served by the practice feature)."""
-    base = f"https://t.me/{bot_username}?start="
+    base = f"{TELEGRAM_LINK}{bot_username}?start="
     links = []
     for text, payload in (
         (texts.BUTTON_READ_ANSWER, question_payload(bank, number)),

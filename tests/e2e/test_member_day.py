@@ -4,6 +4,7 @@ the group's counts and letter split, /toi never public."""
 from collections import Counter
 from datetime import timedelta
 
+from hpbot.format import TELEGRAM_LINK
 from tests.e2e.conftest import ADMIN, GROUP, HUNG, LAN, NAUGHTY, OTHER, TUAN
 from tests.e2e.harness import local
 
@@ -60,8 +61,8 @@ async def test_each_member_sees_their_own_result_privately(bot, fake, clock, ban
     button = results.reply_markup["inline_keyboard"][0][0]
     assert button["text"] == "📋 Kết quả của tôi"
     read, again = results.reply_markup["inline_keyboard"][1]  # into the private chat, at the right place
-    assert read["url"] == f"https://t.me/{fake.bot_username}?start=cau_{rnd.question}_{bank.id}"
-    assert again["url"] == f"https://t.me/{fake.bot_username}?start=ontap_{rnd.item_id}"
+    assert read["url"] == f"{TELEGRAM_LINK}{fake.bot_username}?start=cau_{rnd.question}_{bank.id}"
+    assert again["url"] == f"{TELEGRAM_LINK}{fake.bot_username}?start=ontap_{rnd.item_id}"
     assert read["text"] == "📖 Đọc cả câu trả lời" and again["text"] == "🔁 Ôn lại câu này"
 
     lan = await alert(bot, fake, GROUP, LAN, results.message_id, button["callback_data"])
@@ -173,8 +174,8 @@ async def test_looking_back_links_the_post_and_the_official_answer(fake, clock, 
         answer = next(m for m in fake.messages(supergroup) if "Trả lời chính thức" in m.text)
         today = await bot.reply_to(supergroup, LAN, "/cauhoi")
         assert "đã được công bố" in today
-        assert f'href="https://t.me/c/1234567890/{rnd.message_id}"' in today
-        assert f'href="https://t.me/c/1234567890/{answer.message_id}"' in today
+        assert f'href="{TELEGRAM_LINK}c/1234567890/{rnd.message_id}"' in today
+        assert f'href="{TELEGRAM_LINK}c/1234567890/{answer.message_id}"' in today
         clock.set(local(2026, 12, 1, 6, 0))
         yesterday = await bot.reply_to(supergroup, LAN, "/homqua")
         assert "Câu hỏi ngày 30/11/2026" in yesterday and f"Đáp án đúng: <b>{letter}. " in yesterday
