@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from matplotlib.text import Text
 from PIL import Image
 
-from hpbot.app.competitions import DayRow, DayStat
+from hpbot.app.competitions import DayRow, DayStat, question_rates
 from hpbot.domain.competition import GroupTotals
 from hpbot.reports import charts
 
@@ -72,7 +72,7 @@ def test_the_hardest_questions_come_first():
         DayRow(date(2026, 12, 2), -2, "B", 5, 10, 10, 3),
         DayRow(date(2026, 12, 3), -1, "A", 7, 10, 0, 0),  # nobody answered: not charted
     ]
-    assert charts.question_rates(rows) == [(5, 20, 5), (3, 10, 9)]
+    assert question_rates(rows) == [(5, 20, 5), (3, 10, 9)]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         png = charts.question_difficulty(rows, "Câu hỏi", AT)

@@ -195,12 +195,19 @@ class CompetitionService:
     def delete(self, comp: Competition) -> bool:
         return self.comps.delete(comp.id)
 
-    def join(self, code: str, chat_id: int) -> tuple[JoinOutcome, Competition | None]:
+    def by_code(self, code: str) -> tuple[JoinOutcome | None, Competition | None]:
+        """The competition of a join code: (UNKNOWN, None), (ENDED, it), or (None, it) while it can be joined."""
         comp = self.comps.by_code(code)
         if comp is None:
             return JoinOutcome.UNKNOWN, None
         if comp.status != CompetitionStatus.ACTIVE or comp.end < self.today():
             return JoinOutcome.ENDED, comp
+        return None, comp
+
+    def join(self, code: str, chat_id: int) -> tuple[JoinOutcome, Competition | None]:
+        refused, comp = self.by_code(code)
+        if refused is not None or comp is None:
+            return refused or JoinOutcome.UNKNOWN, comp
         joined = self.comps.join(comp.id, chat_id, self.now())
         return (JoinOutcome.JOINED if joined else JoinOutcome.ALREADY), comp
 

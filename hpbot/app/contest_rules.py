@@ -44,10 +44,9 @@ class ContestRules:
     def reveal_at(self, group: Group, on: date) -> datetime:
         """When the group's round of `on` closes: its competition's common time, else the group's own."""
         common = self.common_reveal(group.chat_id, on)
-        times = group.times
         if common is not None:
             return schedule.at(on, schedule.parse_time(common.at), self.tz)
-        return schedule.reveal_at(on, self.tz, times)
+        return schedule.reveal_at(on, self.tz, group.times)
 
     def early_reveal_refusal(self, rnd: Round) -> str | None:
         """Why `/congbo` may not reveal this round now (a competition's common time not reached); None if it may."""
@@ -76,9 +75,7 @@ class ContestRules:
         if common is None:
             return ""
         today = self.today()
-        self.store.set_reveal_at(
-            group.chat_id, today, schedule.at(today, schedule.parse_time(common.at), self.tz)
-        )
+        self.store.set_reveal_at(group.chat_id, today, self.reveal_at(group, today))
         if schedule.format_time(group.times.post) >= common.at:
             return texts.JOINED_POST_LATE.format(post=group.post_time, reveal=common.at)
         return ""

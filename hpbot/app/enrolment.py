@@ -11,7 +11,6 @@ from html import escape
 
 from hpbot import texts
 from hpbot.app.competitions import CompetitionService, JoinOutcome
-from hpbot.domain.statuses import CompetitionStatus
 from hpbot.format import day
 from hpbot.store import Group
 from hpbot.store.competitions import Competition
@@ -55,10 +54,10 @@ class Enrolment:
     def request(
         self, code: str, group: Group, members: int | None, admin_name: str, user_id: int
     ) -> tuple[RequestOutcome, Competition | None]:
-        comp = self.competitions.comps.by_code(code)
+        refused, comp = self.competitions.by_code(code)
         if comp is None:
             return RequestOutcome.UNKNOWN, None
-        if comp.status != CompetitionStatus.ACTIVE or comp.end < self.competitions.today():
+        if refused is JoinOutcome.ENDED:
             return RequestOutcome.ENDED, comp
         if self.table.is_member(comp.id, group.chat_id):
             return RequestOutcome.MEMBER, comp

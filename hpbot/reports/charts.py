@@ -21,8 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from hpbot import texts
-from hpbot.app import competitions
-from hpbot.app.competitions import DayRow, DayStat
+from hpbot.app.competitions import DayRow, DayStat, question_rates
 from hpbot.domain.competition import GroupTotals
 from hpbot.format import number
 
@@ -203,13 +202,9 @@ def group_ranking(
         return _png(ranking_figure(ranked, title, top, at))
 
 
-def question_rates(days: Sequence[DayRow]) -> list[tuple[int, int, int]]:
-    return competitions.question_rates(list(days))
-
-
 def questions_figure(days: Sequence[DayRow], title: str, top: int = 25, at: str | None = None) -> Figure:
     """Horizontal bars: the share of right answers to each question across the cells, the hardest at the top."""
-    rows = question_rates(days)[:top]
+    rows = question_rates(list(days))[:top]
     figure = _figure(1.9 + 0.42 * max(1, len(rows)))
     ax = figure.add_subplot()
     values = [100 * c / a for _, a, c in rows]

@@ -26,7 +26,7 @@ from telegram.ext import ContextTypes, filters
 from hpbot import texts
 from hpbot.app import messages
 from hpbot.app.awards import AwardService
-from hpbot.app.competitions import Competition
+from hpbot.app.competitions import Competition, question_rates
 from hpbot.app.documents import unknown_document
 from hpbot.domain.competition import CompetitionInputError
 from hpbot.domain.statuses import CompetitionStatus
@@ -284,7 +284,7 @@ class Organizers(OrganizerBase):
                 caption=texts.COMP_RANKING_CAPTION.format(name=escape(comp.name)),
                 parse_mode=ParseMode.HTML,
             )
-        if charts.question_rates(report.days):
+        if question_rates(report.days):
             title = texts.CHART_QUESTIONS_TITLE.format(name=comp.name)
             png = await asyncio.to_thread(charts.question_difficulty, report.days, title, at)
             await self._message(update).reply_photo(
