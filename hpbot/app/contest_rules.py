@@ -43,9 +43,12 @@ class ContestRules:
 
     def reveal_at(self, group: Group, on: date) -> datetime:
         """When the group's round of `on` closes: its competition's common time, else the group's own."""
-        common = self.common_reveal(group.chat_id, on)
-        if common is not None:
-            return schedule.at(on, schedule.parse_time(common.at), self.tz)
+        return self.reveal_in(group, on, self.store.running_competition(group.chat_id, on))
+
+    def reveal_in(self, group: Group, on: date, running: Competition | None) -> datetime:
+        """`reveal_at` with the group's running competition on `on` already read."""
+        if running is not None and running.reveal_time:
+            return schedule.at(on, schedule.parse_time(running.reveal_time), self.tz)
         return schedule.reveal_at(on, self.tz, group.times)
 
     def early_reveal_refusal(self, rnd: Round) -> str | None:

@@ -69,12 +69,18 @@ class DocumentService:
 
     def competition(self, chat_id: int) -> Competition | None:
         """The running competition that decides the group's document (one naming a document that is served)."""
-        comp = self.store.running_competition(chat_id, self.today())
+        return self._serving(self.store.running_competition(chat_id, self.today()))
+
+    def _serving(self, comp: Competition | None) -> Competition | None:
         return comp if comp is not None and self.library.get(comp.document) is not None else None
 
     def current(self, group: Group) -> Bank:
         """The document the group's next question comes from."""
-        comp = self.competition(group.chat_id)
+        return self.current_in(group, self.store.running_competition(group.chat_id, self.today()))
+
+    def current_in(self, group: Group, running: Competition | None) -> Bank:
+        """`current` with the group's running competition already read (the morning's round start reads it once)."""
+        comp = self._serving(running)
         bank = self.library.get(comp.document) if comp is not None else None
         return bank if bank is not None else self.chosen(group)
 

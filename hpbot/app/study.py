@@ -136,12 +136,12 @@ class StudyService:
             return None
         if self.calendar.day_off(group.chat_id, today) is not None:
             return None
-        reveal = self.contests.reveal_at(
-            group, today
-        )  # a running competition's common time, else the group's
+        # the running competition, read once: it may set the reveal time and the document
+        running = self.store.running_competition(group.chat_id, today)
+        reveal = self.contests.reveal_in(group, today, running)  # its common time, else the group's
         if now >= reveal:
             return None
-        bank = self.documents.current(group)
+        bank = self.documents.current_in(group, running)
         question = self.documents.next_question(group, bank)
         if question is None:  # a document without reviewed items yet: the first document is studied meanwhile
             bank = self.library.first
