@@ -39,12 +39,17 @@ class Config:
     group_rate_per_minute: float = 20.0  # Telegram's limit into one group; 0 turns pacing off
     # posts and reveals sent with allow_paid_broadcast, up to 1,000/s (Stars are charged above the free 30/s)
     paid_broadcast: bool = False
+    # the live board (hpbot/web/): where its pages are reached from outside, through the HTTPS proxy; None: off
+    board_url: str | None = None
+    board_listen: str = "127.0.0.1"  # behind the HTTPS reverse proxy on the same host
+    board_port: int = 8081
+    board_refresh: int = 30  # seconds between two reloads of the page when the browser runs no JavaScript
 
     def __repr__(self) -> str:  # the dataclass repr is replaced so the token can never leak through it
         return (
             f"Config(token='***', api_base_url={self.api_base_url!r}, db_path={str(self.db_path)!r}, "
             f"tz={self.tz.key!r}, organizers={sorted(self.organizers)!r}, log_level={self.log_level!r}, "
-            f"webhook_url={self.webhook_url!r})"
+            f"webhook_url={self.webhook_url!r}, board_url={self.board_url!r})"
         )
 
     __str__ = __repr__
@@ -137,6 +142,13 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
             + f" Generate one with: {GENERATE_SECRET}"
         )
 
+    board_url = env.get("HPBOT_BOARD_URL", "").strip() or None
+    if board_url and not re.match(r"^https?://[^/\s]+", board_url):
+        raise ConfigError(
+            f"HPBOT_BOARD_URL={board_url!r} must be the address the board is reached at, starting with https:// "
+            "(for example https://hpbot.example.vn; the proxy forwards its /bang/ path to the board's port)."
+        )
+
     def number(name: str, default: float, *, minimum: float) -> float:
         raw = env.get(name, "").strip()
         if not raw:
@@ -148,6 +160,12 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
         if value < minimum:
             raise ConfigError(f"{name}={raw!r} must be at least {minimum}.")
         return value
+
+    def port(name: str, default: int) -> int:
+        value = number(name, default, minimum=1)
+        if value != int(value) or value > 65535:
+            raise ConfigError(f"{name}={env.get(name, '').strip()!r} is not a TCP port (1-65535).")
+        return int(value)
 
     def flag(name: str) -> bool:
         raw = env.get(name, "").strip().lower()
@@ -173,4 +191,8 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
         rate_per_second=number("HPBOT_RATE_PER_SECOND", 30.0, minimum=0.0),
         group_rate_per_minute=number("HPBOT_GROUP_RATE_PER_MINUTE", 20.0, minimum=0.0),
         paid_broadcast=flag("HPBOT_PAID_BROADCAST"),
+        board_url=board_url,
+        board_listen=env.get("HPBOT_BOARD_LISTEN", "").strip() or "127.0.0.1",
+        board_port=port("HPBOT_BOARD_PORT", 8081),
+        board_refresh=int(number("HPBOT_BOARD_REFRESH", 30, minimum=5)),
     )

@@ -52,6 +52,11 @@ def number(value: float, digits: int = 1) -> str:
     return text.replace(".", ",")
 
 
+def count(value: int) -> str:
+    """A whole number with Vietnamese thousands dots: 10000 -> '10.000'."""
+    return f"{value:,}".replace(",", ".")
+
+
 def short(text: str, limit: int = 60) -> str:
     """One line of at most `limit` characters; a longer one is cut after a whole word, with an ellipsis ("phường
     Hồng…", never "phường Hồng Bà…"), unless that would drop more than half of the room."""

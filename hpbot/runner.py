@@ -63,7 +63,7 @@ def run() -> int:
 
     log.info("starting hpbot with %r on the %s event loop", config, eventloop.install())
     try:
-        return asyncio.run(serve(hp.application, config, ALLOWED_UPDATES))
+        return asyncio.run(serve(hp.application, config, ALLOWED_UPDATES, board=hp.board))
     except KeyboardInterrupt:  # Ctrl+C before the handlers were in place: shut down as for a signal
         return 0
     except TokenRejected as exc:
@@ -89,10 +89,13 @@ EXIT_TOKEN_REVOKED = (
 )
 
 
-async def serve(application: Any, config: Any, allowed_updates: list[str], *, receiving: Any = None) -> int:
+async def serve(
+    application: Any, config: Any, allowed_updates: list[str], *, receiving: Any = None, board: Any = None
+) -> int:
     """What `Application.run_polling`/`run_webhook` do, in one run of the event loop: initialize (reaching the Bot
     API, retried with backoff), post_init (recovery), start receiving updates, wait for a stop signal, then stop
-    and shut down, post_shutdown included. Returns the exit code: 0 after a stop signal, EXIT_TOKEN_REVOKED when
+    and shut down, post_shutdown included. `board`: the live board's web server (hpbot.web), served from once
+    the bot receives updates until it stops. Returns the exit code: 0 after a stop signal, EXIT_TOKEN_REVOKED when
     Telegram rejected the token while running. Raises TokenRejected when it is rejected at start."""
     from hpbot.tg.app import Receiving
 
@@ -116,6 +119,17 @@ async def serve(application: Any, config: Any, allowed_updates: list[str], *, re
         else:
             await receiving.start_polling()
         await application.start()
+        if board is not None:
+            try:
+                await board.start()
+            except OSError as exc:  # the port taken, say: the daily study goes on without the page
+                log.error(
+                    "the live board cannot listen on %s:%d (%s); running without it",
+                    board.listen,
+                    board.port,
+                    exc.strerror or exc,
+                )
+                board = None
         mode = "webhook" if config.webhook_url else "polling"
         notify.notify("READY=1", f"STATUS=receiving updates ({mode})")
         if (interval := notify.watchdog_interval()) is not None:
@@ -136,6 +150,8 @@ async def serve(application: Any, config: Any, allowed_updates: list[str], *, re
             watchdog.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watchdog
+        if board is not None:
+            await board.stop()
         await receiving.stop()
         if initialized:
             if application.running:

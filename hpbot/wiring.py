@@ -11,6 +11,7 @@ from telegram.ext import BaseRateLimiter
 from hpbot.app.bulletins import BulletinRun
 from hpbot.app.competitions import CompetitionService
 from hpbot.app.inbox import UpdateInbox
+from hpbot.app.live_board import LiveBoardService
 from hpbot.app.practice import PracticeService
 from hpbot.app.practice_run import PracticeRun
 from hpbot.app.rounds import RoundLifecycle
@@ -24,6 +25,7 @@ from hpbot.tg.app import ALLOWED_UPDATES, AnyApplication, EdgeState
 from hpbot.tg.edge import Edge
 from hpbot.tg.outbound import TelegramOutbound
 from hpbot.tg.transport.retry import Delivery
+from hpbot.web.server import BoardServer
 
 __all__ = ["ALLOWED_UPDATES", "Hpbot", "build"]
 
@@ -40,6 +42,8 @@ class Hpbot:
     store: Store
     db_path: str = ":memory:"
     practice: PracticeService | None = None
+    live_boards: LiveBoardService | None = None
+    board: BoardServer | None = None  # the live board's web server, when HPBOT_BOARD_URL is set
 
 
 def build(
@@ -71,6 +75,14 @@ def build(
     rounds.after_due.append(bulletins.run_due)
     practice = PracticeService(study)
     rounds.after_due.append(PracticeRun(outbound, practice).run_due)
+    live_boards = LiveBoardService(competitions, config.board_url)
+    board = (
+        BoardServer(
+            live_boards, config.tz, config.board_listen, config.board_port, refresh=config.board_refresh
+        )
+        if config.board_url
+        else None
+    )
     tg_app.install(
         application,
         EdgeState(
@@ -82,6 +94,18 @@ def build(
             on_shutdown=store.close,
             inbox=inbox,
             practice=practice,
+            live_boards=live_boards,
         ),
     )
-    return Hpbot(application, rounds, study, competitions, bulletins, store, str(config.db_path), practice)
+    return Hpbot(
+        application,
+        rounds,
+        study,
+        competitions,
+        bulletins,
+        store,
+        str(config.db_path),
+        practice,
+        live_boards,
+        board,
+    )

@@ -233,8 +233,14 @@ class CompetitionService:
         start, end = start or comp.start, end or comp.end
         members = rank(self.comps.member_totals(comp, start, end, chat_id), lambda m: m.standing)
         if groups is None:
-            groups = rank_groups(self.comps.group_totals(comp, start, end))
+            groups = self.ranked_groups(comp, start, end)
         return Standings(comp, members, groups, start, end)
+
+    def ranked_groups(
+        self, comp: Competition, start: date | None = None, end: date | None = None
+    ) -> list[tuple[int, GroupTotals]]:
+        """The participating groups in ranking order, with their ranks (the whole competition by default)."""
+        return rank_groups(self.comps.group_totals(comp, start, end))
 
     def with_full_names(self, standings: Standings) -> Standings:
         """The standings with each member's /hoten name where they gave one, their Telegram name otherwise."""

@@ -84,7 +84,9 @@ HELP_ORGANIZER = (
     "/cuocthi_ketthuc số — kết thúc cuộc thi\n"
     "/cuocthi_xoa số — xóa cuộc thi (điểm học tập của các chi bộ vẫn giữ nguyên)\n"
     "/giaithuong số nhat=1 nhi=2 ba=3 kk=5 tapthe=3 — đặt cơ cấu giải; /giaithuong số — danh sách đoạt giải\n"
-    "/chungnhan số — giấy chứng nhận (PDF) cho từng người, tập thể đoạt giải"
+    "/chungnhan số — giấy chứng nhận (PDF) cho từng người, tập thể đoạt giải\n"
+    "/bangtructiep số — đường liên kết tới bảng xếp hạng trực tiếp để trình chiếu trong hội nghị "
+    "(/bangtructiep số tat — thu hồi)"
 )
 
 GROUP_ONLY = "Lệnh này dùng trong nhóm chi bộ. Đồng chí thêm tôi vào nhóm rồi gửi lệnh ở đó."
@@ -277,6 +279,7 @@ COMMANDS_ORGANIZER = COMMANDS_PRIVATE + [
     ("cuocthi_xoa", "Xóa cuộc thi"),
     ("giaithuong", "Giải thưởng: đặt giải, danh sách đoạt giải"),
     ("chungnhan", "Giấy chứng nhận (PDF) cho người đoạt giải"),
+    ("bangtructiep", "Bảng xếp hạng trực tiếp (trang web để trình chiếu)"),
 ]
 
 # competitions: organizers (private chat) ------------------------------------------------------------------------

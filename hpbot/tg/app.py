@@ -26,6 +26,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, ContextTypes
 
 from hpbot import texts
+from hpbot.app.live_board import LiveBoardService
 from hpbot.app.practice import PracticeService
 from hpbot.clock import Clock, SystemClock
 from hpbot.config import Config
@@ -38,6 +39,7 @@ from hpbot.tg.features.daily import DailyLoop
 from hpbot.tg.features.documents import Documents
 from hpbot.tg.features.errors import Errors
 from hpbot.tg.features.group_admin import GroupAdmin
+from hpbot.tg.features.live_board import LiveBoard
 from hpbot.tg.features.membership import Membership
 from hpbot.tg.features.organizers import Organizers
 from hpbot.tg.features.practice import Practice
@@ -62,6 +64,7 @@ FEATURES: tuple[type[Feature], ...] = (
     Documents,
     Organizers,  # before DailyLoop too (its confirmation buttons)
     Contests,  # before DailyLoop too (join requests' and removals' buttons)
+    LiveBoard,
     Calendar,  # before DailyLoop: the reminder's button
     DailyLoop,
     Membership,
@@ -83,6 +86,7 @@ class EdgeState:
     on_shutdown: Callable[[], None]
     inbox: Inbox | None = None
     practice: PracticeService | None = None  # private study (hpbot.tg.features.practice)
+    live_boards: LiveBoardService | None = None  # the live board's links (hpbot.tg.features.live_board)
     routes: list[Route] = field(default_factory=list)
     # cleared at start while the updates received before the last stop wait to be handled: the due check waits
     # too, so a tap that came before a reveal time is counted before that reveal goes out
