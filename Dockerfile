@@ -37,7 +37,7 @@ RUN pip install --no-cache-dir --no-deps -e . \
 
 USER 10001:10001
 VOLUME ["/data"]
-EXPOSE 8443
+EXPOSE 8443 8081
 
 # Healthy while the scheduler keeps its heartbeat fresh and Telegram keeps answering (hpbot/health.py).
 HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 \

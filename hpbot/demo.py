@@ -15,6 +15,7 @@ import os
 import random
 import re
 import signal
+import socket
 import sys
 import tempfile
 import textwrap
@@ -148,6 +149,13 @@ class Printer:
             print(f"     ↳ (chỉ {who} thấy) {text}", file=self.out, flush=True)
 
 
+def free_port() -> int:
+    """A TCP port free on the loopback now (for the bot's live board)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 class Demo:
     def __init__(self, days: int, workdir: Path, printer: Printer, seed: int = 7) -> None:
         self.days, self.workdir, self.p = days, workdir, printer
@@ -161,6 +169,7 @@ class Demo:
         self.reminders = True  # until a day passes without the reminder before the reveal
         self.last_tap_text = ""
         self._bank: Any = None
+        self.board_port = free_port()
 
     def set_time(self, when: datetime) -> None:
         partial = self.clock_file.with_suffix(".tmp")
@@ -181,6 +190,9 @@ class Demo:
             "HPBOT_GROUP_RATE_PER_MINUTE": "0",
             "HPBOT_LOG_LEVEL": "WARNING",
             "HPBOT_ORGANIZERS": "900",  # the contest's organizer (hpbot.demo_contest)
+            # the live board, on a free port of this machine's loopback (hpbot.demo_contest reads the page)
+            "HPBOT_BOARD_URL": f"http://127.0.0.1:{self.board_port}",
+            "HPBOT_BOARD_PORT": str(self.board_port),
         }
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,

@@ -4,10 +4,13 @@ cell, the organizer's standings, the awards list and the certificates, all in th
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
 from typing import TYPE_CHECKING, Any
+
+import aiohttp
 
 from hpbot.demo import Member, _buttons, callback_buttons
 
@@ -89,3 +92,38 @@ async def contest_closing(demo: Demo, groups: dict[int, Any]) -> None:
     await _organizer(demo, "/ketqua", replies=3)  # the standings, the ranking chart, the questions chart
     await _organizer(demo, "/giaithuong 1")
     await _organizer(demo, "/chungnhan 1", replies=2)  # "making them…", then the .zip
+    await live_board(demo)
+
+
+async def live_board(demo: Demo) -> None:
+    """The organizer's link to the live board, and the page it opens, read as a projector would show it."""
+    demo.p.progress("Bảng xếp hạng trực tiếp: trang web để chiếu lên màn hình trong hội nghị (/bangtructiep)")
+    fresh = await _organizer(demo, "/bangtructiep 1")
+    link = re.search(r'href="([^"]+/bang/[A-Za-z0-9_-]{32})"', fresh[-1].text)
+    if link is None:
+        raise RuntimeError("the live board's link is missing from the reply")
+    async with aiohttp.ClientSession() as session, session.get(link.group(1)) as response:
+        page = await response.text()
+        if response.status != 200:
+            raise RuntimeError(f"the live board answered {response.status}")
+    demo.p.bot("🌐 Trang bảng xếp hạng trực tiếp (trình duyệt, máy chiếu)", board_text(page))
+
+
+def board_text(page: str) -> str:
+    """The page's main lines as text: the heading, today's figures and the rows of both rankings."""
+    lines = [
+        html.unescape(found.group(1))
+        for pattern in (r"<h1>(.*?)</h1>", r'<p class="contest">(.*?)</p>', r'<div class="meta"><p>(.*?)</p>')
+        if (found := re.search(pattern, page))
+    ]
+    lines += [html.unescape(t) for t in re.findall(r'<p class="asof">(.*?)</p>', page)]
+    lines += [html.unescape(t) for t in re.findall(r"<li(?: [^>]*)?>(.*?)</li>", page)]
+    for section in re.findall(r'<section class="(?:cells|members)"><h2>(.*?)</h2>(.*?)</section>', page):
+        lines.append(html.unescape(section[0]))
+        for row in re.findall(r"<tr>(.*?)</tr>", section[1])[1:]:
+            cells = [
+                html.unescape(re.sub(r"<[^>]+>", " · ", c)).strip(" ·")
+                for c in re.findall(r"<td[^>]*>(.*?)</td>", row)
+            ]
+            lines.append("  " + " | ".join(cells))
+    return "\n".join(lines)

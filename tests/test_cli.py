@@ -62,6 +62,9 @@ def test_demo_plays_a_whole_day_and_exits_0():
         "Ban tổ chức đã duyệt",
         "Danh sách đoạt giải",
         "giay-chung-nhan-1.zip",
+        "/bang/",  # the live board's link, and the page it opens, read from the bot process's own server
+        "Trang bảng xếp hạng trực tiếp",
+        "Lượt trả lời: ",
         "Xong: 1 ngày học",
     ):
         assert expected.lower() in out.lower(), expected

@@ -121,3 +121,38 @@ def test_the_placeholder_in_env_example_is_refused():
     assert "secrets.token_urlsafe(48)" in example  # the file says how to make a real one
     with pytest.raises(ConfigError, match="still the placeholder from .env.example"):
         load_config(webhook(placeholder))
+
+
+def test_the_live_board_is_off_by_default_and_listens_on_loopback():
+    config = load_config({"HPBOT_TOKEN": TOKEN})
+    assert config.board_url is None and config.board_listen == "127.0.0.1" and config.board_port == 8081
+    on = load_config(
+        {
+            "HPBOT_TOKEN": TOKEN,
+            "HPBOT_BOARD_URL": "http://127.0.0.1:9000",
+            "HPBOT_BOARD_PORT": "9000",
+            "HPBOT_BOARD_LISTEN": "0.0.0.0",
+            "HPBOT_BOARD_REFRESH": "60",
+        }
+    )
+    assert (on.board_url, on.board_port, on.board_listen, on.board_refresh) == (
+        "http://127.0.0.1:9000",
+        9000,
+        "0.0.0.0",
+        60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [
+        ({"HPBOT_BOARD_URL": "bang.local"}, "HPBOT_BOARD_URL"),
+        ({"HPBOT_BOARD_URL": "ftp://127.0.0.1"}, "HPBOT_BOARD_URL"),
+        ({"HPBOT_BOARD_PORT": "70000"}, "HPBOT_BOARD_PORT"),
+        ({"HPBOT_BOARD_PORT": "80.5"}, "HPBOT_BOARD_PORT"),
+        ({"HPBOT_BOARD_REFRESH": "1"}, "HPBOT_BOARD_REFRESH"),
+    ],
+)
+def test_bad_board_settings_name_the_variable(env, fragment):
+    with pytest.raises(ConfigError, match=fragment):
+        load_config({"HPBOT_TOKEN": TOKEN, **env})
