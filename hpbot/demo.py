@@ -176,8 +176,9 @@ class Demo:
         partial.write_text(when.isoformat(), encoding="utf-8")
         os.replace(partial, self.clock_file)  # the bot never reads a half-written time
 
-    async def start_bot(self) -> None:
-        env = {
+    def bot_env(self) -> dict[str, str]:
+        """The bot process's settings."""
+        return {
             **os.environ,
             "HPBOT_TOKEN": DEMO_TOKEN,
             "HPBOT_API_BASE_URL": self.fake.base_url,
@@ -185,21 +186,24 @@ class Demo:
             "HPBOT_CLOCK_FILE": str(self.clock_file),
             "HPBOT_TICK_SECONDS": "0.2",
             "HPBOT_COUNT_EDIT_SECONDS": "0.2",
-            # the simulated Telegram has no flood limits, and a compressed day would hit the real ones
-            "HPBOT_RATE_PER_SECOND": "0",
-            "HPBOT_GROUP_RATE_PER_MINUTE": "0",
+            # the bot paces as in production (30 messages/s, 20 a minute into a group), its windows following the
+            # demo's compressed clock; the simulated Telegram's own flood limits are off, since they count real time
+            "HPBOT_RATE_PER_SECOND": "30",
+            "HPBOT_GROUP_RATE_PER_MINUTE": "20",
             "HPBOT_LOG_LEVEL": "WARNING",
             "HPBOT_ORGANIZERS": "900",  # the contest's organizer (hpbot.demo_contest)
             # the live board, on a free port of this machine's loopback (hpbot.demo_contest reads the page)
             "HPBOT_BOARD_URL": f"http://127.0.0.1:{self.board_port}",
             "HPBOT_BOARD_PORT": str(self.board_port),
         }
+
+    async def start_bot(self) -> None:
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "hpbot",
             "run",
-            env=env,
+            env=self.bot_env(),
             cwd=str(self.workdir),
             stdout=asyncio.subprocess.DEVNULL,
             stderr=open(self.workdir / "bot.log", "wb"),  # noqa: SIM115

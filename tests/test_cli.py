@@ -34,6 +34,18 @@ def test_malformed_token_exits_2_without_echoing_it(tmp_path):
     assert "malformed" in result.stderr and "oops-secret-value" not in result.stderr
 
 
+def test_the_demo_runs_the_bot_with_its_real_pacing(tmp_path):
+    """The demo's bot paces as in production (its windows follow the demo's clock); only the simulated Telegram's
+    own limits are off."""
+    from hpbot.config import load_config
+    from hpbot.demo import Demo, Printer
+
+    demo = Demo(1, tmp_path, Printer())
+    config = load_config(demo.bot_env(), dotenv=None)
+    assert (config.rate_per_second, config.group_rate_per_minute) == (30.0, 20.0)
+    assert config.board_url == f"http://127.0.0.1:{demo.board_port}"
+
+
 def test_demo_plays_a_whole_day_and_exits_0():
     result = run([sys.executable, "-m", "hpbot", "demo"])
     assert result.returncode == 0, result.stderr[-2000:]
