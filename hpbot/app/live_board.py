@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from hpbot.app.competitions import CompetitionService
+from hpbot.domain.competition import GroupTotals
 from hpbot.domain.ranking import rank
 from hpbot.domain.statuses import CompetitionStatus
 from hpbot.store.competitions import Competition as Competition
@@ -23,6 +24,9 @@ TOKEN_BYTES = 24  # 192 bits, 32 URL-safe characters
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32}")
 TOP_CELLS = 10
 TOP_MEMBERS = 10
+# the groups' ranking is read again at most this often (a cold read of 10,000 groups takes ~0.2 s of the event
+# loop); at a contest's common reveal time it changes with every group revealed, and the page may lag this much
+RANKING_EVERY = timedelta(seconds=10)
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,8 @@ class LiveBoardService:
         self.competitions = competitions
         self.base_url = base_url.rstrip("/") if base_url else None
         self.links = LiveBoardLinks(competitions.store.db)
+        # per competition: the standings' version, when the ranking was read, and the ranking
+        self._ranked: dict[int, tuple[tuple[float, ...], datetime, list[tuple[int, GroupTotals]]]] = {}
 
     @property
     def enabled(self) -> bool:
@@ -107,9 +113,27 @@ class LiveBoardService:
         competition_id = self.links.competition_of(token)
         return self.competitions.comps.get(competition_id) if competition_id is not None else None
 
+    def ranked_groups(self, comp: Competition) -> list[tuple[int, GroupTotals]]:
+        """The groups' ranking, read again only when what it is made of changed, and then at most every
+        RANKING_EVERY (a board is built every couple of seconds while a page is open; the ranking changes at
+        reveals and posts)."""
+        now = self.competitions.now()
+        cached = self._ranked.get(comp.id)
+        if cached is not None and now - cached[1] < RANKING_EVERY:
+            return cached[2]
+        version = self.links.standings_version(comp.id)
+        if cached is not None and cached[0] == version:
+            self._ranked[comp.id] = (version, now, cached[2])
+            return cached[2]
+        ranked = self.competitions.ranked_groups(comp)
+        if len(self._ranked) > 100:
+            self._ranked.clear()
+        self._ranked[comp.id] = (version, now, ranked)
+        return ranked
+
     def board(self, comp: Competition) -> LiveBoard:
         service = self.competitions
-        groups = service.ranked_groups(comp)
+        groups = self.ranked_groups(comp)
         cells = [
             CellLine(r, g.title, g.participation, g.mean_points, g.points) for r, g in groups[:TOP_CELLS]
         ]

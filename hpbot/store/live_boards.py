@@ -50,3 +50,17 @@ class LiveBoardLinks:
             [study_date, competition_id],
         ).fetchone()
         return int(row[0]), int(row[1]), int(row[2]), int(row[3])
+
+    def standings_version(self, competition_id: int) -> tuple[float, ...]:
+        """What the groups' ranking is made of, summed: it changes whenever a group joins or leaves, a day is
+        folded into the totals at a reveal, or a member count is taken at a post (a few ms for 10,000 groups,
+        against tens of ms for the ranking itself)."""
+        row = self.db.execute(
+            "SELECT (SELECT COUNT(*) FROM competition_groups WHERE competition_id = ?1), "
+            "(SELECT TOTAL(g.member_count) + TOTAL(LENGTH(g.title)) FROM competition_groups cg "
+            " JOIN groups g ON g.chat_id = cg.chat_id WHERE cg.competition_id = ?1), "
+            "s.* FROM (SELECT COUNT(*), TOTAL(answers), TOTAL(member_days), TOTAL(points), TOTAL(answer_ms) "
+            "FROM competition_group_scores WHERE competition_id = ?1) s",
+            [competition_id],
+        ).fetchone()
+        return tuple(float(v) for v in row)
