@@ -17,6 +17,19 @@ def new_code(length: int = 6) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
+def possible_answers(
+    official: int | None, member_days: int, days: int, contest_days: int, members: int
+) -> int:
+    """A cell's possible answers over a competition's study days (schema step 0016), never fewer than its
+    official member count allows: with an official count, that count on every study day of the competition from
+    its start, whenever the cell joined; without one, the members counted at each of its posts, and its latest
+    member count on each study day it had no post (a day it missed counts as missed)."""
+    every = max(contest_days, days)
+    if official is not None:
+        return official * every
+    return member_days + (every - days) * max(1, members)
+
+
 @dataclass(frozen=True)
 class GroupTotals:
     chat_id: int
@@ -26,22 +39,39 @@ class GroupTotals:
     points: int
     members: int  # latest known member count (at least 1)
     answer_ms: int = 0
+    days: int = 0  # the group's revealed study days in the window
+    contest_days: int = 0  # the competition's study days in the window (0: only the group's own count)
+    official: int | None = None  # the official member count of the cell it is linked to
+    unit: str = ""  # the higher-level unit of that cell ("": not linked to a cell of the unit list)
+
+    @property
+    def possible(self) -> int:
+        """Possible answers: see `possible_answers`."""
+        return possible_answers(self.official, self.member_days, self.days, self.contest_days, self.members)
+
+    @property
+    def counted(self) -> int:
+        """Answers as they count for participation: never more than the possible answers (people in the chat who
+        are not on the official count cannot take a cell above 100 %)."""
+        return min(self.answers, self.possible)
 
     @property
     def participation(self) -> float:
-        """answers ÷ (members × study days), from the member counts seen at each post."""
-        return self.answers / self.member_days if self.member_days else 0.0
+        """answers ÷ possible answers (at most 1)."""
+        possible = self.possible
+        return self.counted / possible if possible else 0.0
 
     @property
     def mean_points(self) -> float:
-        return self.points / max(1, self.members)
+        return self.points / max(1, self.official or self.members)
 
 
 def group_order(g: GroupTotals) -> tuple[Fraction, Fraction]:
     """What ranks a group, exactly: participation, then mean points per member (as fractions, so two groups tie
     only when both are equal, and the store's count of groups ahead, in integers, agrees with this order)."""
-    participation = Fraction(g.answers, g.member_days) if g.member_days else Fraction(0)
-    return participation, Fraction(g.points, max(1, g.members))
+    possible = g.possible
+    participation = Fraction(g.counted, possible) if possible else Fraction(0)
+    return participation, Fraction(g.points, max(1, g.official or g.members))
 
 
 def rank_groups(groups: list[GroupTotals]) -> list[tuple[int, GroupTotals]]:

@@ -7,6 +7,7 @@ from telegram.ext import ContextTypes
 
 from hpbot import texts
 from hpbot.app import messages
+from hpbot.app.units import UnitService
 from hpbot.domain import schedule
 from hpbot.format import day
 from hpbot.tg.guards import group_only
@@ -46,7 +47,8 @@ class Boards(Feature):
             return
         user = self.edge.person(update)
         board = comps.board(comp, chat.id, user.id if user else None)
-        await self.edge.reply(update, messages.competition_board(board))
+        unit = UnitService(comps).board_line(comp, chat.id)
+        await self.edge.reply(update, messages.competition_board(board, unit))
 
     @command("toi", "me")
     @group_only
