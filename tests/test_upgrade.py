@@ -6,12 +6,15 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from hpbot.app.competitions import CompetitionService
 from hpbot.app.study import StudyService
 from hpbot.clock import FakeClock
 from hpbot.content import load_bank
+from hpbot.domain.ranking import rank
 from hpbot.domain.units import CellLine
 from hpbot.store import Store
 from hpbot.store.migrations import applied_versions, discover, migrate
+from hpbot.store.predictions import Predictions
 from hpbot.store.units import Units
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -182,4 +185,35 @@ def test_a_version_15_database_upgrades_to_units_and_official_counts_and_keeps_i
     assert store.competitions.delete(1)
     assert store.db.execute("SELECT COUNT(*) FROM competition_units").fetchone()[0] == 0
     assert store.db.execute("SELECT COUNT(*) FROM competition_days").fetchone()[0] == 0
+    store.close()
+
+
+def test_a_version_16_database_upgrades_to_predictions_and_ranks_as_before(tmp_path):
+    """Schema step 0017: a competition made before is one round with no predictions; its members rank as they did
+    (points, then answer time); predictions then go in and count once the round's deadline has passed."""
+    bank = load_bank()
+    path = tmp_path / "hpbot.sqlite3"
+    db = sqlite_utils.Database(path)
+    migrate(db, upto=9)
+    fill_version_9(db, bank)
+    migrate(db, upto=16)
+    assert "competition_predictions" not in db.table_names()
+    db.close()
+
+    store = Store.open(path)
+    assert max(applied_versions(store.db)) >= 17
+    comp = store.competitions.get(1)
+    assert comp.round_days is None
+    late = FakeClock(datetime(2026, 11, 30, 0, 0, tzinfo=UTC))  # after the deadline: 29/11 20:00
+    service = CompetitionService(store, bank, late, TZ, frozenset())
+    before = [(r, m.standing.user_id, m.chat_id) for r, m in service.standings(comp).members]
+    assert service.standings(comp).tiebreak is not None and before
+    old_rule = rank(store.competitions.member_totals(comp), lambda m: m.standing)
+    assert before == [(r, m.standing.user_id, m.chat_id) for r, m in old_rule]  # nobody predicted: as before
+    predictions = Predictions(store.db)
+    last = before[-1][1]
+    assert predictions.put(1, 1, last, 0, START) is None
+    assert predictions.get(1, 1, last).value == 0
+    assert store.competitions.delete(1)
+    assert store.db.execute("SELECT COUNT(*) FROM competition_predictions").fetchone()[0] == 0
     store.close()

@@ -20,6 +20,7 @@ from hpbot.domain.ranking import Standing
 from hpbot.format import LETTERS, after, day, message_link, number, short, utf16_len
 from hpbot.store import Round, RoundAnswer
 from hpbot.store.competitions import Competition, MemberTotals
+from hpbot.texts import predictions as pred_texts
 
 MESSAGE_LIMIT = 4096
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
@@ -341,7 +342,7 @@ def group_line(rank: int, g: GroupTotals) -> str:
     )
 
 
-def competition_board(board: Board, unit_html: str = "") -> str:
+def competition_board(board: Board, extra_html: str = "") -> str:
     comp = board.competition
     text = texts.COMP_BOARD_HEADER.format(
         name=escape(comp.name),
@@ -367,7 +368,7 @@ def competition_board(board: Board, unit_html: str = "") -> str:
             possible=g.possible,
             mean=number(g.mean_points),
         )
-    return text + unit_html + texts.COMP_BOARD_RULE
+    return text + extra_html + texts.COMP_BOARD_RULE + pred_texts.RULE
 
 
 def competition_results(st: Standings, top_groups: int = 20, top_members: int = 10) -> str:

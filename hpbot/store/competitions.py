@@ -26,6 +26,7 @@ class Competition:
     document: str | None = None  # the study document its groups study while it runs (schema step 0010)
     reveal_time: str | None = None  # 'HH:MM': the reveal of all its groups (0014); None: each group's own
     approval: bool = False  # joining needs the organizer's approval (0015; every new competition)
+    round_days: int | None = None  # rounds of this many days from its start (0017); None: one round
 
     @classmethod
     def from_row(cls, row: Row) -> Competition:
@@ -40,6 +41,7 @@ class Competition:
             row.get("document"),
             row.get("reveal_time"),
             bool(row.get("approval", 0)),
+            row.get("round_days"),
         )
 
 

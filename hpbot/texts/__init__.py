@@ -64,7 +64,9 @@ HELP = (
     "/decuong — đề cương; /cau 5 — xem trả lời chính thức Câu 5\n"
     "/tiendo — tiến độ ôn tập của đồng chí\n"
     "/nhac 20:00 — nhắc ôn tập hằng ngày (/nhac tat — tắt)\n"
-    "/hoten Nguyễn Văn A — họ và tên ghi trong báo cáo\n\n"
+    "/hoten Nguyễn Văn A — họ và tên ghi trong báo cáo\n"
+    "/dudoan 125 — câu hỏi dự đoán của cuộc thi: bao nhiêu đảng viên trả lời đúng tất cả các câu của vòng "
+    "(bằng điểm thì ai dự đoán gần đúng hơn, rồi ai gửi sớm hơn, xếp trên)\n\n"
     "<b>Cách tính điểm</b>\n" + SCORING_RULE + "\n" + STREAK_RULE + "\n\n"
     "Bảng xếp hạng: nhiều điểm hơn xếp trên; bằng điểm thì ai có tổng thời gian trả lời ít hơn xếp trên. "
     "Không ai thấy đúng sai trước giờ công bố."
@@ -81,6 +83,8 @@ HELP_ORGANIZER = (
     "/donvi số — danh sách đơn vị (đơn vị cấp trên, chi bộ, số đảng viên chính thức, mã chi bộ): gửi tệp .xlsx "
     "hoặc .csv kèm chú thích /donvi số; /donvi_mau — tệp mẫu\n"
     "/cuocthi_gio số 20:00 — giờ công bố đáp án chung: mọi chi bộ cùng lúc (mặc định 20:00)\n"
+    "/cuocthi_vong số tuan — mỗi tuần một vòng, mỗi vòng một câu hỏi dự đoán (/cuocthi_vong số ca — cả cuộc thi "
+    "một vòng, mặc định)\n"
     "/ketqua số — bảng xếp hạng chi bộ và đảng viên, kèm biểu đồ\n"
     "/xuat số — tệp Excel kết quả; /xuat số csv — các tệp CSV phân cách bằng dấu chấm phẩy, như Excel tiếng Việt "
     "đọc (/xuat số csv phay — phân cách bằng dấu phẩy)\n"
@@ -265,6 +269,7 @@ COMMANDS_PRIVATE = [
     ("tiendo", "Tiến độ ôn tập"),
     ("nhac", "Giờ nhắc ôn tập hằng ngày"),
     ("hoten", "Họ và tên ghi trong báo cáo"),
+    ("dudoan", "Câu hỏi dự đoán của cuộc thi"),
     ("trogiup", "Hướng dẫn và cách tính điểm"),
 ]
 COMMANDS_ORGANIZER = COMMANDS_PRIVATE + [
@@ -278,6 +283,7 @@ COMMANDS_ORGANIZER = COMMANDS_PRIVATE + [
     ("cuocthi_bo", "Đưa một chi bộ ra khỏi cuộc thi"),
     ("donvi", "Danh sách đơn vị, số đảng viên chính thức (gửi tệp)"),
     ("donvi_mau", "Tệp mẫu danh sách đơn vị"),
+    ("cuocthi_vong", "Vòng thi và câu hỏi dự đoán"),
     ("cuocthi_ketthuc", "Kết thúc cuộc thi"),
     ("cuocthi_xoa", "Xóa cuộc thi"),
     ("giaithuong", "Giải thưởng: đặt giải, danh sách đoạt giải"),
@@ -536,6 +542,7 @@ REPORT_GROUP_RULE = (
     "đảng viên."
 )
 REPORT_MEMBER_RULE = (
-    "Điểm trong thời gian cuộc thi; bằng điểm thì tổng thời gian trả lời ít hơn xếp trên, rồi "
+    "Điểm trong thời gian cuộc thi; bằng điểm thì ai dự đoán gần đúng hơn số đảng viên trả lời đúng tất cả các câu "
+    "của vòng cuối (chưa dự đoán xếp sau), rồi ai gửi dự đoán sớm hơn, rồi tổng thời gian trả lời ít hơn, rồi "
     "người trả lời lần cuối sớm hơn."
 )

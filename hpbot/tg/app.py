@@ -41,6 +41,7 @@ from hpbot.tg.features.group_admin import GroupAdmin
 from hpbot.tg.features.membership import Membership
 from hpbot.tg.features.organizers import Organizers
 from hpbot.tg.features.practice import Practice
+from hpbot.tg.features.predictions import Predictions
 from hpbot.tg.features.stats import Stats
 from hpbot.tg.features.units import UnitLists
 from hpbot.tg.receiving import Inbox, Poller, Receiver
@@ -64,6 +65,7 @@ FEATURES: tuple[type[Feature], ...] = (
     Organizers,  # before DailyLoop too (its confirmation buttons)
     Contests,  # before DailyLoop too (join requests' and removals' buttons)
     UnitLists,  # the organizer's unit list (a file in private)
+    Predictions,
     Calendar,  # before DailyLoop: the reminder's button
     DailyLoop,
     Membership,

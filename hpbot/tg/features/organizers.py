@@ -28,6 +28,7 @@ from hpbot.app import messages
 from hpbot.app.awards import AwardService
 from hpbot.app.competitions import Competition, question_rates
 from hpbot.app.documents import unknown_document
+from hpbot.app.predictions import PredictionService
 from hpbot.app.units import UnitService, results_html
 from hpbot.domain.competition import CompetitionInputError
 from hpbot.domain.statuses import CompetitionStatus
@@ -275,7 +276,9 @@ class Organizers(OrganizerBase):
         comps = self.edge.competitions
         report = comps.report(comp)
         standings = report.standings
-        await self.edge.reply(update, messages.competition_results(standings))
+        await self.edge.reply(
+            update, messages.competition_results(standings) + PredictionService(comps).results_html(standings)
+        )
         units = UnitService(comps).ranked(standings)
         if units:
             await self.edge.reply(update, results_html(units))
