@@ -311,3 +311,58 @@ def test_a_groups_rank_counted_in_the_store_agrees_with_rank_groups_with_officia
     for chat_id, (position, totals) in expected.items():
         assert store.competitions.group_standing(comp, chat_id) == (position, len(rows), totals)
     store.close()
+
+
+def naive_rank(groups):
+    """rank_groups as it was written first: every key an exact fraction."""
+    from hpbot.domain.competition import group_order
+
+    keyed = sorted(
+        ((group_order(g), g) for g in groups),
+        key=lambda kg: (-kg[0][0], -kg[0][1], kg[1].answer_ms, kg[1].chat_id),
+    )
+    ranked = []
+    for index, (key, g) in enumerate(keyed):
+        same = index > 0 and keyed[index - 1][0] == key
+        ranked.append((ranked[-1][0] if same else index + 1, g))
+    return ranked
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 10**7),
+            st.integers(1, 10**7),
+            st.integers(0, 10**6),
+            st.integers(1, 3),
+            st.one_of(st.none(), st.integers(1, 10**5)),
+            st.integers(0, 3),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_ranking_by_floats_agrees_with_exact_fractions(rows):
+    groups = [
+        GroupTotals(
+            -n,
+            "x",
+            answers=a,
+            member_days=md,
+            points=p,
+            members=m,
+            answer_ms=ms,
+            official=o,
+            days=1,
+            contest_days=1,
+        )
+        for n, (a, md, p, m, o, ms) in enumerate(rows)
+    ]
+    # near-equal rates: a/b and (a+1)/(b+1) for large b, and exact ties
+    groups += [
+        GroupTotals(-1000, "y", 10**7 - 1, 10**7, 0, 1),
+        GroupTotals(-1001, "z", 10**7 - 2, 10**7 - 1, 0, 1),
+    ]
+    groups += [GroupTotals(-1002, "t", 3, 6, 30, 3), GroupTotals(-1003, "u", 4, 8, 40, 4)]
+    assert [(r, g.chat_id) for r, g in rank_groups(groups)] == [(r, g.chat_id) for r, g in naive_rank(groups)]

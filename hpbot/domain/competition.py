@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -74,17 +75,44 @@ def group_order(g: GroupTotals) -> tuple[Fraction, Fraction]:
     return participation, Fraction(g.points, max(1, g.official or g.members))
 
 
+def _reduced(n: int, d: int) -> tuple[int, int]:
+    common = math.gcd(n, d) or 1
+    return n // common, d // common
+
+
 def rank_groups(groups: list[GroupTotals]) -> list[tuple[int, GroupTotals]]:
     """By participation rate, then mean points per member (equal on both: the same rank), then less total answer
-    time, then chat id for a stable order."""
-    keyed = sorted(
-        ((group_order(g), g) for g in groups),
-        key=lambda kg: (-kg[0][0], -kg[0][1], kg[1].answer_ms, kg[1].chat_id),
-    )
+    time, then chat id for a stable order: `group_order`, exactly.
+
+    Fast for 10,000 cells: sorted by the two parts as floats (a correctly rounded division never reverses two
+    fractions, so only equal floats can hide an order), then each run of equal float participation is checked with
+    the reduced fractions (integers) and sorted by exact fractions only when it holds different ones."""
+    rows = []
+    for g in groups:
+        possible = g.possible
+        n, d = (min(g.answers, possible), possible) if possible else (0, 1)
+        md = max(1, g.official or g.members)
+        rows.append((n / d, g.points / md, _reduced(n, d), _reduced(g.points, md), g))
+    rows.sort(key=lambda r: (-r[0], -r[1], r[4].answer_ms, r[4].chat_id))
+    start = 0
+    while start < len(rows):
+        stop = start + 1
+        while stop < len(rows) and rows[stop][0] == rows[start][0]:
+            stop += 1
+        run = rows[start:stop]
+        mixed = any(r[2] != run[0][2] for r in run) or any(
+            a[1] == b[1] and a[3] != b[3] for a, b in zip(run, run[1:], strict=False)
+        )
+        if mixed:  # equal floats, different fractions: the exact order
+            run.sort(
+                key=lambda r: (-group_order(r[4])[0], -group_order(r[4])[1], r[4].answer_ms, r[4].chat_id)
+            )
+            rows[start:stop] = run
+        start = stop
     ranked: list[tuple[int, GroupTotals]] = []
-    for index, (key, g) in enumerate(keyed):
-        same = index > 0 and keyed[index - 1][0] == key
-        ranked.append((ranked[-1][0] if same else index + 1, g))
+    for index, row in enumerate(rows):
+        same = index > 0 and rows[index - 1][2:4] == row[2:4]
+        ranked.append((ranked[-1][0] if same else index + 1, row[4]))
     return ranked
 
 

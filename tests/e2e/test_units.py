@@ -121,6 +121,12 @@ async def test_an_import_with_errors_names_the_rows_and_imports_nothing(cup, fak
     rows = cup.hp.store.db.execute("SELECT code FROM competition_units ORDER BY line").fetchall()
     assert [r[0] for r in rows] == ["HB-03", "HB-04", "AL-DONG"]
 
+    # after /donvi, a refused file leaves the bot waiting for the corrected one
+    await cup.reply_to(ORGANIZER, ORGANIZER, "/donvi 1")
+    assert "Chưa nhập danh sách" in await send_file(cup, fake, "sai.csv", bad.encode(), None)
+    assert "Đã nhập danh sách đơn vị" in await send_file(cup, fake, "dung.xlsx", xlsx(LIST), None)
+    assert "muốn nhập danh sách đơn vị" in await send_file(cup, fake, "khac.xlsx", xlsx(LIST), None)
+
     # the template the organizer can fill in
     before = len(fake.files)
     await cup.reply_to(ORGANIZER, ORGANIZER, "/donvi_mau")

@@ -94,20 +94,22 @@ class UnitLists(OrganizerBase):
         comp = await self.chosen(update, arg, "donvi", required=True)
         if comp is None:
             return
-        if context.user_data is not None:
-            context.user_data.pop(WAITING_KEY, None)
         document = self._message(update).document
         assert document is not None  # the filter
-        await self.import_document(update, comp, document)
+        if await self.import_document(update, comp, document) and context.user_data is not None:
+            context.user_data.pop(
+                WAITING_KEY, None
+            )  # a refused file: the next one is still taken as the list
 
-    async def import_document(self, update: Update, comp: Competition, document: Document) -> None:
+    async def import_document(self, update: Update, comp: Competition, document: Document) -> bool:
+        """Import the file as the competition's unit list; True once imported (the organizer told either way)."""
         name = document.file_name or "tep"
         shown = escape(short(name, 60))
         if (document.file_size or 0) > unit_list.FILE_MAX:
             await self.edge.reply(
                 update, unit_texts.FILE_BIG.format(name=shown, mb=unit_list.FILE_MAX // (1024 * 1024))
             )
-            return
+            return False
         try:
             file = await document.get_file()
             data = bytes(await file.download_as_bytearray())
@@ -115,15 +117,16 @@ class UnitLists(OrganizerBase):
         except unit_list.UnreadableFile as exc:
             log.info("unit list %r not readable: %s", name, exc)
             await self.edge.reply(update, unit_texts.FILE_BAD.format(name=shown))
-            return
+            return False
         except TelegramError as exc:
             log.info("could not download a unit list: %s", exc.message)
             await self.edge.reply(update, unit_texts.FILE_BAD.format(name=shown))
-            return
+            return False
         service = UnitService(self.edge.competitions)
         try:
             done = service.import_rows(comp, rows)
         except UnitListError as exc:
             await self.edge.reply(update, service.refused_html(comp, name, exc))
-            return
+            return False
         await self.edge.reply(update, service.imported_html(comp, done))
+        return True
