@@ -6,11 +6,16 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from hpbot.app.competitions import CompetitionService
 from hpbot.app.study import StudyService
 from hpbot.clock import FakeClock
 from hpbot.content import load_bank
+from hpbot.domain.ranking import rank
+from hpbot.domain.units import CellLine
 from hpbot.store import Store
 from hpbot.store.migrations import applied_versions, discover, migrate
+from hpbot.store.predictions import Predictions
+from hpbot.store.units import Units
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 START = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)  # a Monday, 07:00 in Hai Phong
@@ -32,7 +37,6 @@ def fill_version_9(db: sqlite_utils.Database, bank) -> int:
         store.set_status(chat_id, "active", START)
     for user_id in MEMBERS:
         store.touch_user(user_id, f"Đảng viên {user_id}", None, None, START)
-    assert store.competitions.join_many(1, list(GROUPS), START) == 2
     questions = [q.number for q in bank.questions]
     for offset in range(5):
         day, posted = date(2026, 11, 23) + timedelta(days=offset), START + timedelta(days=offset)
@@ -64,6 +68,17 @@ def fill_version_9(db: sqlite_utils.Database, bank) -> int:
             if offset < 4:  # the fifth day is still open when the bot is upgraded
                 store.close_round(round_id, posted + timedelta(hours=13))
                 store.finish_reveal(round_id)
+    # both groups join the competition, its totals built as the bot of schema 9 built them (schema step 0006's
+    # backfill: today's store writes the columns of later steps)
+    migration = next(m for m in discover() if m.version == 6).sql
+    with db.atomic():
+        db.conn.executemany(
+            "INSERT INTO competition_groups (competition_id, chat_id, joined_at) VALUES (1, ?, ?)",
+            [(chat_id, START.isoformat()) for chat_id in GROUPS],
+        )
+        for statement in migration.split(";"):
+            if statement.strip().startswith("INSERT INTO competition_"):
+                db.execute(statement)
     return 9
 
 
@@ -91,7 +106,9 @@ def figures(store: Store) -> dict:
         },
         "stats": {(c, u): store.member_stats(c, u) for c in GROUPS for u in MEMBERS},
         "members": store.competitions.member_totals(comp),
-        "groups": store.competitions.group_totals(comp),
+        "groups": store.db.execute(  # the maintained totals (group_totals reads tables of later steps too)
+            "SELECT chat_id, answers, member_days, points, answer_ms FROM competition_group_scores ORDER BY chat_id"
+        ).fetchall(),
     }
 
 
@@ -132,4 +149,71 @@ def test_a_version_9_database_upgrades_in_place_and_keeps_every_figure(tmp_path)
     rnd = study.start_round(group)
     assert rnd is not None and rnd.document == bank.id
     assert rnd.question == bank.questions[5].number and rnd.seq == 6
+    store.close()
+
+
+def test_a_version_15_database_upgrades_to_units_and_official_counts_and_keeps_its_rates(tmp_path):
+    """Schema step 0016: the days each group studied and the competition's study days are backfilled, so the rates
+    of a competition whose cells all studied every day stay as they were; a unit list then imports and counts."""
+    bank = load_bank()
+    path = tmp_path / "hpbot.sqlite3"
+    db = sqlite_utils.Database(path)
+    migrate(db, upto=9)
+    fill_version_9(db, bank)
+    migrate(db, upto=15)
+    assert "days" not in {c.name for c in db["competition_group_scores"].columns}
+    before = db.execute(
+        "SELECT chat_id, answers, member_days FROM competition_group_scores ORDER BY chat_id"
+    ).fetchall()
+    assert before and all(member_days == 16 for _, _, member_days in before)  # 4 revealed days of 4 members
+    db.close()
+
+    store = Store.open(path)
+    assert max(applied_versions(store.db)) >= 16
+    comp = store.competitions.get(1)
+    assert store.db.execute("SELECT days FROM competition_group_scores").fetchall() == [(4,), (4,)]
+    assert store.competitions.contest_days(comp) == 4
+    totals = {g.chat_id: (g.answers, g.possible) for g in store.competitions.group_totals(comp)}
+    assert totals == {chat_id: (answers, member_days) for chat_id, answers, member_days in before}
+
+    units = Units(store.db)
+    assert units.replace(1, [CellLine(2, "Phường A", "Chi bộ A", 10, "A1")]) == (1, 0)
+    assert units.link(1, "A1", GROUPS[0], START) and not units.link(1, "A1", GROUPS[1], START)
+    linked = next(g for g in store.competitions.group_totals(comp) if g.chat_id == GROUPS[0])
+    assert (linked.title, linked.unit, linked.official, linked.possible) == ("Chi bộ A", "Phường A", 10, 40)
+    assert units.replace(1, [CellLine(2, "Phường A", "Chi bộ A (mới)", 12, "A1")]) == (1, 1)  # its group kept
+    assert store.competitions.delete(1)
+    assert store.db.execute("SELECT COUNT(*) FROM competition_units").fetchone()[0] == 0
+    assert store.db.execute("SELECT COUNT(*) FROM competition_days").fetchone()[0] == 0
+    store.close()
+
+
+def test_a_version_16_database_upgrades_to_predictions_and_ranks_as_before(tmp_path):
+    """Schema step 0017: a competition made before is one round with no predictions; its members rank as they did
+    (points, then answer time); predictions then go in and count once the round's deadline has passed."""
+    bank = load_bank()
+    path = tmp_path / "hpbot.sqlite3"
+    db = sqlite_utils.Database(path)
+    migrate(db, upto=9)
+    fill_version_9(db, bank)
+    migrate(db, upto=16)
+    assert "competition_predictions" not in db.table_names()
+    db.close()
+
+    store = Store.open(path)
+    assert max(applied_versions(store.db)) >= 17
+    comp = store.competitions.get(1)
+    assert comp.round_days is None
+    late = FakeClock(datetime(2026, 11, 30, 0, 0, tzinfo=UTC))  # after the deadline: 29/11 20:00
+    service = CompetitionService(store, bank, late, TZ, frozenset())
+    before = [(r, m.standing.user_id, m.chat_id) for r, m in service.standings(comp).members]
+    assert service.standings(comp).tiebreak is not None and before
+    old_rule = rank(store.competitions.member_totals(comp), lambda m: m.standing)
+    assert before == [(r, m.standing.user_id, m.chat_id) for r, m in old_rule]  # nobody predicted: as before
+    predictions = Predictions(store.db)
+    last = before[-1][1]
+    assert predictions.put(1, 1, last, 0, START) is None
+    assert predictions.get(1, 1, last).value == 0
+    assert store.competitions.delete(1)
+    assert store.db.execute("SELECT COUNT(*) FROM competition_predictions").fetchone()[0] == 0
     store.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hpbot.clock import Clock
@@ -13,12 +13,22 @@ from hpbot.content import Bank, Library
 from hpbot.domain import competition as rules
 from hpbot.domain import schedule
 from hpbot.domain.competition import GroupTotals, rank_groups
+from hpbot.domain.predictions import (
+    ContestRound,
+    Prediction,
+    all_right,
+    contest_rounds,
+    deadline,
+    rank_with_predictions,
+    round_of_window,
+)
 from hpbot.domain.quiz import LETTERS
 from hpbot.domain.ranking import rank
 from hpbot.domain.statuses import CompetitionStatus
 from hpbot.store import Store
+from hpbot.store.competitions import DEFAULT_REVEAL, MemberTotals
 from hpbot.store.competitions import Competition as Competition
-from hpbot.store.competitions import MemberTotals
+from hpbot.store.predictions import Predictions
 
 CHART_DAYS = 30
 
@@ -31,12 +41,24 @@ class JoinOutcome(enum.Enum):
 
 
 @dataclass(frozen=True)
+class TieBreak:
+    """The prediction question of the round a standings' window is, once its deadline has passed."""
+
+    round: ContestRound
+    rounds: int  # how many rounds the competition has
+    study_days: int  # the competition's study days in the round
+    actual: int  # members with every answer of the round right
+    predictions: dict[int, Prediction]
+
+
+@dataclass(frozen=True)
 class Standings:
     competition: Competition
     members: list[tuple[int, MemberTotals]]
     groups: list[tuple[int, GroupTotals]]
     start: date
     end: date
+    tiebreak: TieBreak | None = None
 
     def group_line(self, chat_id: int) -> tuple[int, GroupTotals] | None:
         return next(((r, g) for r, g in self.groups if g.chat_id == chat_id), None)
@@ -231,10 +253,35 @@ class CompetitionService:
         groups: list[tuple[int, GroupTotals]] | None = None,
     ) -> Standings:
         start, end = start or comp.start, end or comp.end
-        members = rank(self.comps.member_totals(comp, start, end, chat_id), lambda m: m.standing)
+        lines = self.comps.member_totals(comp, start, end, chat_id)
+        tiebreak = self.tiebreak(comp, start, end)
+        if tiebreak is None:
+            members = rank(lines, lambda m: m.standing)
+        else:
+            members = rank_with_predictions(
+                lines, lambda m: m.standing, tiebreak.predictions, tiebreak.actual
+            )
         if groups is None:
             groups = self.ranked_groups(comp, start, end)
-        return Standings(comp, members, groups, start, end)
+        return Standings(comp, members, groups, start, end, tiebreak)
+
+    def reveal_time(self, comp: Competition) -> time:
+        return schedule.parse_time(comp.reveal_time or DEFAULT_REVEAL)
+
+    def rounds(self, comp: Competition) -> list[ContestRound]:
+        return contest_rounds(comp.start, comp.end, comp.round_days)
+
+    def tiebreak(self, comp: Competition, start: date, end: date) -> TieBreak | None:
+        """The prediction tie-break of the round the window is (the whole competition: its last round), once the
+        round's deadline has passed and its actual number is settled; None otherwise."""
+        rounds = self.rounds(comp)
+        rnd = round_of_window(rounds, start, end)
+        if rnd is None or self.now() < deadline(rnd, self.reveal_time(comp), self.tz):
+            return None
+        table = Predictions(self.store.db)
+        days = self.comps.contest_days(comp, rnd.start, rnd.end)
+        actual = all_right(table.right_answers(comp.id, rnd.start, rnd.end), days)
+        return TieBreak(rnd, len(rounds), days, actual, table.of_round(comp.id, rnd.number))
 
     def ranked_groups(
         self, comp: Competition, start: date | None = None, end: date | None = None

@@ -20,6 +20,7 @@ from hpbot.domain.ranking import Standing
 from hpbot.format import LETTERS, after, day, message_link, number, short, utf16_len
 from hpbot.store import Round, RoundAnswer
 from hpbot.store.competitions import Competition, MemberTotals
+from hpbot.texts import predictions as pred_texts
 
 MESSAGE_LIMIT = 4096
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
@@ -341,7 +342,7 @@ def group_line(rank: int, g: GroupTotals) -> str:
     )
 
 
-def competition_board(board: Board) -> str:
+def competition_board(board: Board, extra_html: str = "") -> str:
     comp = board.competition
     text = texts.COMP_BOARD_HEADER.format(
         name=escape(comp.name),
@@ -363,11 +364,11 @@ def competition_board(board: Board) -> str:
             rank=rank_,
             total=board.groups,
             rate=number(100 * g.participation),
-            answers=g.answers,
-            possible=g.member_days,
+            answers=g.counted,
+            possible=g.possible,
             mean=number(g.mean_points),
         )
-    return text + texts.COMP_BOARD_RULE
+    return text + extra_html + texts.COMP_BOARD_RULE + pred_texts.RULE
 
 
 def competition_results(st: Standings, top_groups: int = 20, top_members: int = 10) -> str:
@@ -397,8 +398,8 @@ def bulletin(b: Bulletin) -> str:
         start=day(b.week_start)[:5],
         end=day(b.week_end),
         name=escape(comp.name),
-        answers=g.answers if g else 0,
-        possible=g.member_days if g else 0,
+        answers=g.counted if g else 0,
+        possible=g.possible if g else 0,
         rate=number(100 * g.participation) if g else "0",
         rank=b.rank or "–",
         total=b.total_groups,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -17,6 +18,19 @@ def new_code(length: int = 6) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
+def possible_answers(
+    official: int | None, member_days: int, days: int, contest_days: int, members: int
+) -> int:
+    """A cell's possible answers over a competition's study days (schema step 0016), never fewer than its
+    official member count allows: with an official count, that count on every study day of the competition from
+    its start, whenever the cell joined; without one, the members counted at each of its posts, and its latest
+    member count on each study day it had no post (a day it missed counts as missed)."""
+    every = max(contest_days, days)
+    if official is not None:
+        return official * every
+    return member_days + (every - days) * max(1, members)
+
+
 @dataclass(frozen=True)
 class GroupTotals:
     chat_id: int
@@ -26,47 +40,79 @@ class GroupTotals:
     points: int
     members: int  # latest known member count (at least 1)
     answer_ms: int = 0
+    days: int = 0  # the group's revealed study days in the window
+    contest_days: int = 0  # the competition's study days in the window (0: only the group's own count)
+    official: int | None = None  # the official member count of the cell it is linked to
+    unit: str = ""  # the higher-level unit of that cell ("": not linked to a cell of the unit list)
+
+    @property
+    def possible(self) -> int:
+        """Possible answers: see `possible_answers`."""
+        return possible_answers(self.official, self.member_days, self.days, self.contest_days, self.members)
+
+    @property
+    def counted(self) -> int:
+        """Answers as they count for participation: never more than the possible answers (people in the chat who
+        are not on the official count cannot take a cell above 100 %)."""
+        return min(self.answers, self.possible)
 
     @property
     def participation(self) -> float:
-        """answers ÷ (members × study days), from the member counts seen at each post."""
-        return self.answers / self.member_days if self.member_days else 0.0
+        """answers ÷ possible answers (at most 1)."""
+        possible = self.possible
+        return self.counted / possible if possible else 0.0
 
     @property
     def mean_points(self) -> float:
-        return self.points / max(1, self.members)
+        return self.points / max(1, self.official or self.members)
 
 
 def group_order(g: GroupTotals) -> tuple[Fraction, Fraction]:
     """What ranks a group, exactly: participation, then mean points per member (as fractions, so two groups tie
     only when both are equal, and the store's count of groups ahead, in integers, agrees with this order)."""
-    participation = Fraction(g.answers, g.member_days) if g.member_days else Fraction(0)
-    return participation, Fraction(g.points, max(1, g.members))
+    possible = g.possible
+    participation = Fraction(g.counted, possible) if possible else Fraction(0)
+    return participation, Fraction(g.points, max(1, g.official or g.members))
 
 
-# Below this, a quotient of two whole numbers orders and ties exactly as a float: two different fractions a/b and
-# c/d with b, d < 2**26 differ by at least 1/(b*d) > 2**-52, more than a correctly rounded division can move either
-# (half an ulp, at most 2**-53 below 1 and 2**-53 of the value above), and equal fractions divide to the same float.
-_FLOAT_EXACT = 1 << 26
+def _reduced(n: int, d: int) -> tuple[int, int]:
+    common = math.gcd(n, d) or 1
+    return n // common, d // common
 
 
 def rank_groups(groups: list[GroupTotals]) -> list[tuple[int, GroupTotals]]:
     """By participation rate, then mean points per member (equal on both: the same rank), then less total answer
-    time, then chat id for a stable order. Compared exactly (`group_order`); with the sizes a contest has, as floats,
-    which give the same order and ties (see _FLOAT_EXACT) fifty times faster than fractions (10,000 groups)."""
-    keyed: list[tuple[tuple[float | Fraction, float | Fraction], GroupTotals]]
-    if all(max(g.answers, g.member_days, g.points, g.members) < _FLOAT_EXACT for g in groups):
-        keyed = [
-            ((g.answers / g.member_days if g.member_days else 0.0, g.points / max(1, g.members)), g)
-            for g in groups
-        ]
-    else:
-        keyed = [(group_order(g), g) for g in groups]
-    keyed.sort(key=lambda kg: (-kg[0][0], -kg[0][1], kg[1].answer_ms, kg[1].chat_id))
+    time, then chat id for a stable order: `group_order`, exactly.
+
+    Fast for 10,000 cells: sorted by the two parts as floats (a correctly rounded division never reverses two
+    fractions, so only equal floats can hide an order), then each run of equal float participation is checked with
+    the reduced fractions (integers) and sorted by exact fractions only when it holds different ones."""
+    rows = []
+    for g in groups:
+        possible = g.possible
+        n, d = (min(g.answers, possible), possible) if possible else (0, 1)
+        md = max(1, g.official or g.members)
+        rows.append((n / d, g.points / md, _reduced(n, d), _reduced(g.points, md), g))
+    rows.sort(key=lambda r: (-r[0], -r[1], r[4].answer_ms, r[4].chat_id))
+    start = 0
+    while start < len(rows):
+        stop = start + 1
+        while stop < len(rows) and rows[stop][0] == rows[start][0]:
+            stop += 1
+        run = rows[start:stop]
+        mixed = any(r[2] != run[0][2] for r in run) or any(
+            a[1] == b[1] and a[3] != b[3] for a, b in zip(run, run[1:], strict=False)
+        )
+        if mixed:  # equal floats, different fractions: the exact order
+            run.sort(
+                key=lambda r: (-group_order(r[4])[0], -group_order(r[4])[1], r[4].answer_ms, r[4].chat_id)
+            )
+            rows[start:stop] = run
+        start = stop
     ranked: list[tuple[int, GroupTotals]] = []
-    for index, (key, g) in enumerate(keyed):
-        same = index > 0 and keyed[index - 1][0] == key
-        ranked.append((ranked[-1][0] if same else index + 1, g))
+    for index, row in enumerate(rows):
+        same = index > 0 and rows[index - 1][2:4] == row[2:4]
+        ranked.append((ranked[-1][0] if same else index + 1, row[4]))
     return ranked
 
 

@@ -23,7 +23,9 @@ from matplotlib.text import Text
 from hpbot import texts
 from hpbot.app.competitions import DayRow, DayStat, question_rates
 from hpbot.domain.competition import GroupTotals
+from hpbot.domain.units import UnitTotals
 from hpbot.format import number
+from hpbot.texts import units as unit_texts
 
 FONT = "DejaVu Sans"
 DPI = 160  # 10-inch figures: 1,600 px wide
@@ -231,3 +233,42 @@ def questions_figure(days: Sequence[DayRow], title: str, top: int = 25, at: str 
 def question_difficulty(days: Sequence[DayRow], title: str, at: str | None = None) -> bytes:
     with _lock:
         return _png(questions_figure(days, title, at=at))
+
+
+def units_figure(
+    ranked: Sequence[tuple[int, UnitTotals]], title: str, top: int = 25, at: str | None = None
+) -> Figure:
+    """Horizontal bars of each higher-level unit's participation (its cells' answers ÷ the possible answers of
+    every cell of it on the list), best at the top, labelled with the rate and how many of its cells take part;
+    the groups linked to no unit are left out (the text and the workbook show them)."""
+    shown = [(r, u) for r, u in ranked if u.unit][:top]
+    labels = [_label(r, u.unit) for r, u in shown]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    figure = _figure(1.9 + 0.3 * max(1, lines) + 0.12 * len(shown))
+    ax = figure.add_subplot()
+    values = [100 * u.participation for _, u in shown]
+    ys = list(range(len(shown)))[::-1]
+    ax.barh(ys, values, color=BLUE, height=0.6)
+    ax.set_yticks(ys, labels, fontfamily=FONT, fontsize=9)
+    ax.set_xlim(0, 125)
+    ax.set_xticks([0, 20, 40, 60, 80, 100])
+    ax.set_xlabel(texts.CHART_PARTICIPATION, fontfamily=FONT)
+    for y, value, (_, u) in zip(ys, values, shown, strict=True):
+        ax.text(
+            value + 1,
+            y,
+            unit_texts.CHART_LABEL.format(rate=number(value), linked=u.linked, cells=u.cells),
+            va="center",
+            fontfamily=FONT,
+            fontsize=9,
+        )
+    _title(figure, title, at)
+    ax.grid(axis="x", alpha=0.3)
+    return figure
+
+
+def unit_ranking(
+    ranked: Sequence[tuple[int, UnitTotals]], title: str, top: int = 25, at: str | None = None
+) -> bytes:
+    with _lock:
+        return _png(units_figure(ranked, title, top, at))

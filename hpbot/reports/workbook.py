@@ -27,8 +27,10 @@ from hpbot import texts
 from hpbot.app.awards import AwardsList, Winner
 from hpbot.app.competitions import AnswerKeyRow, DayRow, Report, question_rates
 from hpbot.domain.competition import GroupTotals
+from hpbot.domain.units import UnitTotals
 from hpbot.store.competitions import MemberTotals
 from hpbot.texts import awards as award_texts
+from hpbot.texts import units as unit_texts
 
 Progress = Callable[[int], None]
 RowT = TypeVar("RowT")  # one line of what a sheet lists
@@ -80,13 +82,22 @@ def local_time(iso_utc: str, tz: ZoneInfo) -> datetime | None:
     return moment.astimezone(tz).replace(tzinfo=None, microsecond=0)
 
 
-def tables(report: Report, tz: ZoneInfo, awards: AwardsList | None = None) -> list[Table]:
+def tables(
+    report: Report,
+    tz: ZoneInfo,
+    awards: AwardsList | None = None,
+    units: list[tuple[int, UnitTotals]] | None = None,
+) -> list[Table]:
     """The report's sheets, each from its column list below; names, headers and labels are texts.REPORT_*. With
-    the competition's awards list (its prizes set), an awards sheet too."""
+    the competition's awards list (its prizes set), an awards sheet too; with its unit list, a per-unit sheet."""
     s = report.standings
     out = [
         _table(texts.REPORT_SHEET_INFO, INFO_COLUMNS, info_lines(report, tz)),
         _table(texts.REPORT_SHEET_GROUPS, GROUP_COLUMNS, s.groups),
+    ]
+    if units:
+        out.append(_table(unit_texts.SHEET, UNIT_COLUMNS, units))
+    out += [
         _table(texts.REPORT_SHEET_MEMBERS, member_columns(tz), s.members),
         _table(texts.REPORT_SHEET_DAYS, DAY_COLUMNS, report.days),
         _table(texts.REPORT_SHEET_QUESTIONS, QUESTION_COLUMNS, question_rates(report.days)),
@@ -132,8 +143,8 @@ def info_lines(report: Report, tz: ZoneInfo) -> list[tuple[str, object]]:
 
 def overall_participation(report: Report) -> float:
     """Answers ÷ possible answers over every cell, in per cent (one decimal)."""
-    possible = sum(g.member_days for _, g in report.standings.groups)
-    return percent(sum(g.answers for _, g in report.standings.groups) / possible) if possible else 0.0
+    possible = sum(g.possible for _, g in report.standings.groups)
+    return percent(sum(g.counted for _, g in report.standings.groups) / possible) if possible else 0.0
 
 
 def overall_right(report: Report) -> float:
@@ -154,12 +165,28 @@ GROUP_COLUMNS: list[Column[tuple[int, GroupTotals]]] = [
     Column(texts.REPORT_COL_GROUP, 36, lambda line: line[1].title),
     Column(texts.REPORT_COL_GROUP_ID, 18, lambda line: line[1].chat_id),
     Column(texts.REPORT_COL_MEMBERS, 14, lambda line: line[1].members),
-    Column(texts.REPORT_COL_ANSWERS, 13, lambda line: line[1].answers),
-    Column(texts.REPORT_COL_MEMBER_DAYS, 18, lambda line: line[1].member_days),
+    Column(texts.REPORT_COL_ANSWERS, 13, lambda line: line[1].counted),
+    Column(texts.REPORT_COL_MEMBER_DAYS, 18, lambda line: line[1].possible),
     Column(texts.REPORT_COL_PARTICIPATION, 18, lambda line: percent(line[1].participation), PERCENT_FORMAT),
     Column(texts.REPORT_COL_TOTAL_POINTS, 11, lambda line: line[1].points, COUNT_FORMAT),
     Column(texts.REPORT_COL_MEAN_POINTS, 24, lambda line: round(line[1].mean_points, 2), MEAN_FORMAT),
     Column(texts.REPORT_COL_ANSWER_TIME, 26, lambda line: round(line[1].answer_ms / 1000)),
+    Column(unit_texts.COL_UNIT, 34, lambda line: line[1].unit),
+    Column(unit_texts.COL_OFFICIAL, 16, lambda line: line[1].official),
+]
+
+
+# the units of the competition's list by participation (rank 0: the groups linked to no cell of the list)
+UNIT_COLUMNS: list[Column[tuple[int, UnitTotals]]] = [
+    Column(texts.REPORT_COL_RANK, 7, lambda line: line[0] or None),
+    Column(unit_texts.COL_UNIT, 40, lambda line: line[1].unit or unit_texts.NO_UNIT),
+    Column(unit_texts.COL_CELLS, 14, lambda line: line[1].cells, COUNT_FORMAT),
+    Column(unit_texts.COL_LINKED, 14, lambda line: line[1].linked, COUNT_FORMAT),
+    Column(unit_texts.COL_OFFICIAL, 16, lambda line: line[1].official, COUNT_FORMAT),
+    Column(texts.REPORT_COL_ANSWERS, 13, lambda line: line[1].answers, COUNT_FORMAT),
+    Column(unit_texts.COL_POSSIBLE, 18, lambda line: line[1].possible, COUNT_FORMAT),
+    Column(texts.REPORT_COL_PARTICIPATION, 18, lambda line: percent(line[1].participation), PERCENT_FORMAT),
+    Column(texts.REPORT_COL_TOTAL_POINTS, 11, lambda line: line[1].points, COUNT_FORMAT),
 ]
 
 

@@ -26,6 +26,7 @@ class Competition:
     document: str | None = None  # the study document its groups study while it runs (schema step 0010)
     reveal_time: str | None = None  # 'HH:MM': the reveal of all its groups (0014); None: each group's own
     approval: bool = False  # joining needs the organizer's approval (0015; every new competition)
+    round_days: int | None = None  # rounds of this many days from its start (0017); None: one round
 
     @classmethod
     def from_row(cls, row: Row) -> Competition:
@@ -40,6 +41,7 @@ class Competition:
             row.get("document"),
             row.get("reveal_time"),
             bool(row.get("approval", 0)),
+            row.get("round_days"),
         )
 
 
@@ -207,11 +209,16 @@ class Competitions(CompetitionStandings):
                 ],
             )
             self.db.execute(
-                "INSERT INTO competition_group_scores (competition_id, chat_id, answers, member_days, points, answer_ms) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (competition_id, chat_id) DO UPDATE SET "
+                "INSERT INTO competition_group_scores (competition_id, chat_id, answers, member_days, points, answer_ms, "
+                "days, official) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, (SELECT official FROM competition_units "
+                "WHERE competition_id = ?1 AND chat_id = ?2)) ON CONFLICT (competition_id, chat_id) DO UPDATE SET "
                 "answers = answers + excluded.answers, member_days = member_days + excluded.member_days, "
-                "points = points + excluded.points, answer_ms = answer_ms + excluded.answer_ms",
+                "points = points + excluded.points, answer_ms = answer_ms + excluded.answer_ms, days = days + 1",
                 [comp_id, chat_id, len(answers), members, points, answer_ms],
+            )
+            self.db.execute(
+                "INSERT OR IGNORE INTO competition_days (competition_id, study_date) VALUES (?, ?)",
+                [comp_id, study_date],
             )
 
     def _rebuild(self, comp: Competition, chat_id: int | None = None) -> None:
@@ -231,12 +238,28 @@ class Competitions(CompetitionStandings):
             "AND (?4 IS NULL OR cg.chat_id = ?4) GROUP BY d.chat_id, d.user_id",
             params,
         )
+        self.db.execute(  # a whole rebuild (the dates changed): the days outside the window go
+            "DELETE FROM competition_days WHERE competition_id = ?1 AND ?4 IS NULL "
+            "AND study_date NOT BETWEEN ?2 AND ?3",
+            params,
+        )
         self.db.execute(
-            "INSERT INTO competition_group_scores (competition_id, chat_id, answers, member_days, points, answer_ms) "
-            "SELECT cg.competition_id, cg.chat_id, COALESCE(s.answers, 0), "
+            "INSERT OR IGNORE INTO competition_days (competition_id, study_date) SELECT DISTINCT cg.competition_id, "
+            "r.study_date FROM competition_groups cg JOIN rounds r ON r.chat_id = cg.chat_id "
+            "AND r.study_date BETWEEN ?2 AND ?3 AND r.status IN ('revealing', 'revealed') "
+            "WHERE cg.competition_id = ?1 AND (?4 IS NULL OR cg.chat_id = ?4)",
+            params,
+        )
+        self.db.execute(
+            "INSERT INTO competition_group_scores (competition_id, chat_id, answers, member_days, points, answer_ms, "
+            "days, official) SELECT cg.competition_id, cg.chat_id, COALESCE(s.answers, 0), "
             "(SELECT COALESCE(SUM(COALESCE(r.member_count, 0)), 0) FROM rounds r WHERE r.chat_id = cg.chat_id "
             " AND r.study_date BETWEEN ?2 AND ?3 AND r.status IN ('revealing', 'revealed')), "
-            "COALESCE(s.points, 0), COALESCE(s.answer_ms, 0) FROM competition_groups cg "
+            "COALESCE(s.points, 0), COALESCE(s.answer_ms, 0), "
+            "(SELECT COUNT(*) FROM rounds r WHERE r.chat_id = cg.chat_id "
+            " AND r.study_date BETWEEN ?2 AND ?3 AND r.status IN ('revealing', 'revealed')), "
+            "(SELECT u.official FROM competition_units u WHERE u.competition_id = cg.competition_id "
+            " AND u.chat_id = cg.chat_id) FROM competition_groups cg "
             "LEFT JOIN (SELECT chat_id, SUM(answers) AS answers, SUM(points) AS points, SUM(answer_ms) AS answer_ms "
             "  FROM competition_scores WHERE competition_id = ?1 GROUP BY chat_id) s ON s.chat_id = cg.chat_id "
             "WHERE cg.competition_id = ?1 AND (?4 IS NULL OR cg.chat_id = ?4)",

@@ -104,6 +104,10 @@ class Enrolments:
     def leave(self, competition_id: int, chat_id: int) -> bool:
         """Take a group out: its lines leave the standings; its rounds, answers and scores stay (its history)."""
         with self.db.atomic():
+            self.db.execute(  # its cell of the unit list is free again (a new code entry would re-enrol it)
+                "UPDATE competition_units SET chat_id = NULL, linked_at = NULL WHERE competition_id = ? AND chat_id = ?",
+                [competition_id, chat_id],
+            )
             for table in ("competition_scores", "competition_group_scores", "bulletins"):
                 self.db.execute(
                     f"DELETE FROM {table} WHERE competition_id = ? AND chat_id = ?",  # noqa: S608

@@ -1,4 +1,4 @@
-"""Live boards' links (schema step 0016): one token a competition, made and revoked by its organizers."""
+"""Live boards' links (schema step 0018): one token a competition, made and revoked by its organizers."""
 
 from __future__ import annotations
 

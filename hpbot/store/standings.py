@@ -45,12 +45,16 @@ def _member(r: Row) -> MemberTotals:
 def _group(r: Row) -> GroupTotals:
     return GroupTotals(
         r["chat_id"],
-        r["title"],
+        r["cell"] or r["title"],
         r["answers"],
         r["member_days"],
         r["points"],
         max(1, r["members"]),
         r["answer_ms"],
+        r["days"],
+        r["contest_days"],
+        r["official"],
+        r["unit"] or "",
     )
 
 
@@ -125,17 +129,31 @@ class CompetitionStandings:
     _GROUP_SQL = (
         "SELECT cg.chat_id, COALESCE(g.title, '') AS title, COALESCE(g.member_count, 0) AS members, "
         "COALESCE(s.answers, 0) AS answers, COALESCE(s.member_days, 0) AS member_days, "
-        "COALESCE(s.points, 0) AS points, COALESCE(s.answer_ms, 0) AS answer_ms "
+        "COALESCE(s.points, 0) AS points, COALESCE(s.answer_ms, 0) AS answer_ms, COALESCE(s.days, 0) AS days, "
+        "? AS contest_days, s.official, u.unit, u.cell "
         "FROM competition_groups cg LEFT JOIN groups g ON g.chat_id = cg.chat_id "
         "LEFT JOIN competition_group_scores s ON s.competition_id = cg.competition_id AND s.chat_id = cg.chat_id "
+        "LEFT JOIN competition_units u ON u.competition_id = cg.competition_id AND u.chat_id = cg.chat_id "
     )
+
+    def contest_days(self, comp: Competition, start: date | None = None, end: date | None = None) -> int:
+        """The competition's study days in the window: days on which a round of one of its groups was revealed."""
+        start, end = start or comp.start, end or comp.end
+        return int(
+            self.db.execute(
+                "SELECT COUNT(*) FROM competition_days WHERE competition_id = ? AND study_date BETWEEN ? AND ?",
+                [comp.id, start.isoformat(), end.isoformat()],
+            ).fetchone()[0]
+        )
 
     def group_totals(
         self, comp: Competition, start: date | None = None, end: date | None = None
     ) -> list[GroupTotals]:
-        """Each participating group's answers, member-days (members at each post), points and time in the window."""
+        """Each participating group's answers, member-days (members at each post), days, points and time in the
+        window, with the competition's study days in it and the official count and unit of the group's cell."""
+        contest_days = self.contest_days(comp, start, end)
         if start in (None, comp.start) and end in (None, comp.end):
-            rows = select(self.db, self._GROUP_SQL + "WHERE cg.competition_id = ?", [comp.id])  # noqa: S608
+            rows = select(self.db, self._GROUP_SQL + "WHERE cg.competition_id = ?", [contest_days, comp.id])  # noqa: S608
             return [_group(r) for r in rows]
         start, end = start or comp.start, end or comp.end
         window = [start.isoformat(), end.isoformat()]
@@ -143,14 +161,30 @@ class CompetitionStandings:
             self.db,
             "SELECT cg.chat_id, COALESCE(g.title, '') AS title, COALESCE(g.member_count, 0) AS members, "
             "(SELECT COALESCE(SUM(COALESCE(r.member_count, 0)), 0) FROM rounds r WHERE r.chat_id = cg.chat_id "
-            " AND r.study_date BETWEEN ? AND ? AND r.status IN ('revealing', 'revealed')) AS member_days, "
+            " AND r.study_date BETWEEN ?1 AND ?2 AND r.status IN ('revealing', 'revealed')) AS member_days, "
+            "(SELECT COUNT(*) FROM rounds r WHERE r.chat_id = cg.chat_id "
+            " AND r.study_date BETWEEN ?1 AND ?2 AND r.status IN ('revealing', 'revealed')) AS days, "
+            "?4 AS contest_days, u.official, u.unit, u.cell, "
             "COALESCE(s.answers, 0) AS answers, COALESCE(s.points, 0) AS points, COALESCE(s.answer_ms, 0) AS answer_ms "
             "FROM competition_groups cg LEFT JOIN groups g ON g.chat_id = cg.chat_id "
+            "LEFT JOIN competition_units u ON u.competition_id = cg.competition_id AND u.chat_id = cg.chat_id "
             "LEFT JOIN (SELECT d.chat_id, COUNT(*) AS answers, SUM(d.points) AS points, SUM(d.answer_ms) AS answer_ms "
-            "  FROM competition_groups c2 JOIN score_days d ON d.chat_id = c2.chat_id AND d.study_date BETWEEN ? AND ? "
-            "  WHERE c2.competition_id = ? GROUP BY d.chat_id) s ON s.chat_id = cg.chat_id "
-            "WHERE cg.competition_id = ?",
-            window + window + [comp.id, comp.id],
+            "  FROM competition_groups c2 JOIN score_days d ON d.chat_id = c2.chat_id AND d.study_date BETWEEN ?1 AND ?2 "
+            "  WHERE c2.competition_id = ?3 GROUP BY d.chat_id) s ON s.chat_id = cg.chat_id "
+            "WHERE cg.competition_id = ?3",
+            [*window, comp.id, contest_days],
+        )
+        return [_group(r) for r in rows]
+
+    def group_totals_of(self, comp: Competition, chat_ids: list[int]) -> list[GroupTotals]:
+        """The whole-competition totals of these groups only (a unit's cells on the board)."""
+        if not chat_ids:
+            return []
+        marks = ",".join("?" * len(chat_ids))
+        rows = select(
+            self.db,
+            self._GROUP_SQL + f"WHERE cg.competition_id = ? AND cg.chat_id IN ({marks})",  # noqa: S608
+            [self.contest_days(comp), comp.id, *chat_ids],
         )
         return [_group(r) for r in rows]
 
@@ -162,21 +196,29 @@ class CompetitionStandings:
         /bxh cuocthi shows only the caller's group, so this counts in SQL instead of building and sorting every
         group's totals in Python (6 ms a board for 1,000 groups before: docs/performance.md).
         """
+        contest_days = self.contest_days(comp)
         rows = select(
             self.db,
             self._GROUP_SQL + "WHERE cg.competition_id = ? AND cg.chat_id = ?",  # noqa: S608
-            [comp.id, chat_id],
+            [contest_days, comp.id, chat_id],
         )
         if not rows:
             return None
         me = _group(rows[0])
-        pn, pd = (me.answers, me.member_days) if me.member_days else (0, 1)  # participation as a fraction
-        ahead = self.db.execute(  # each group's participation as pn/pd and its members as md, as `_group` reads them
-            "SELECT COUNT(*) FROM (SELECT CASE WHEN member_days > 0 THEN answers ELSE 0 END AS pn, "  # noqa: S608
-            "CASE WHEN member_days > 0 THEN member_days ELSE 1 END AS pd, points, MAX(1, members) AS md "
-            f"FROM ({self._GROUP_SQL}WHERE cg.competition_id = ?)) "
-            "WHERE pn * ? > ? * pd OR (pn * ? = ? * pd AND points * ? > ? * md)",
-            [comp.id, pd, pn, pd, pn, me.members, me.points],
+        possible = me.possible
+        pn, pd = (me.counted, possible) if possible else (0, 1)  # participation as a fraction
+        md = max(1, me.official or me.members)
+        # the groups strictly ahead, each read from its totals row (every group in the competition has one), its
+        # possible answers as GroupTotals.possible computes them, compared as fractions by cross-multiplying
+        ahead = self.db.execute(
+            "SELECT COUNT(*) FROM (SELECT CASE WHEN pd > 0 THEN MIN(a, pd) ELSE 0 END AS pn, MAX(pd, 1) AS pd, p, md "
+            "FROM (SELECT s.answers AS a, s.points AS p, CASE WHEN s.official IS NOT NULL "
+            "THEN s.official * MAX(?1, s.days) "
+            "ELSE s.member_days + (MAX(?1, s.days) - s.days) * MAX(1, COALESCE(g.member_count, 0)) END AS pd, "
+            "MAX(1, COALESCE(NULLIF(s.official, 0), g.member_count, 0)) AS md "
+            "FROM competition_group_scores s LEFT JOIN groups g ON g.chat_id = s.chat_id "
+            "WHERE s.competition_id = ?2)) WHERE pn * ?3 > ?4 * pd OR (pn * ?3 = ?4 * pd AND p * ?5 > ?6 * md)",
+            [contest_days, comp.id, pd, pn, md, me.points],
         ).fetchone()[0]
         return ahead + 1, self.group_count(comp.id), me
 

@@ -85,6 +85,7 @@ class MethodsMixin(ChecksMixin):
     _last_update_id: int
     _new_update: asyncio.Event
     _answer_after: float | None
+    user_files: dict[str, tuple[str, bytes]]
 
     if TYPE_CHECKING:
 
@@ -395,6 +396,18 @@ class MethodsMixin(ChecksMixin):
         )
         self._messages[chat_id].append(m)
         return self._as_telegram(m)
+
+    def _m_getfile(self, p: dict) -> dict:
+        file_id = str(p.get("file_id", ""))
+        if file_id not in self.user_files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        path, data = self.user_files[file_id]
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_size": len(data),
+            "file_path": path,
+        }
 
     def _m_senddocument(self, p: dict) -> dict:
         return self._send_file(p, "document")

@@ -93,6 +93,7 @@ class FakeTelegram(WorldMixin, FaultsMixin, MethodsMixin, ControlMixin, _OnLoopb
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/_control/{action}", self._control_http)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._file)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
@@ -197,6 +198,16 @@ class FakeTelegram(WorldMixin, FaultsMixin, MethodsMixin, ControlMixin, _OnLoopb
             return self._error(call, exc.code, exc.description, exc.parameters)
         self.files.extend(uploads)
         return web.json_response({"ok": True, "result": result})
+
+    async def _file(self, request: web.Request) -> web.StreamResponse:
+        """A file a user sent (`document`), as Telegram's file URL serves it to the bot."""
+        if self.token is not None and request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        path = request.match_info["path"]
+        found = next((data for p, data in self.user_files.values() if p == path), None)
+        if found is None:
+            return web.Response(status=404)
+        return web.Response(body=found, content_type="application/octet-stream")
 
     def _error(self, call: Call, code: int, description: str, parameters: dict | None = None) -> web.Response:
         call.status = code

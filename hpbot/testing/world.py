@@ -145,6 +145,9 @@ class WorldMixin:
         self._confirmed = 0
         self._last_update_id = 0
         self._new_update = asyncio.Event()
+        self.user_files: dict[
+            str, tuple[str, bytes]
+        ] = {}  # file id -> (file path, bytes) of files users sent
 
     # world --------------------------------------------------------------------------------------------------
     def add_user(
@@ -273,6 +276,37 @@ class WorldMixin:
         if edited:
             message["edit_date"] = int(time.time())
             return self.raw_update({"edited_message": message})
+        return self.raw_update({"message": message})
+
+    def document(
+        self,
+        chat_id: int,
+        user_id: int,
+        file_name: str,
+        data: bytes,
+        caption: str | None = None,
+        *,
+        reply_to: int | None = None,
+    ) -> dict:
+        """A user sends a file (with a caption, as a reply): the bot gets it with getFile and the file URL."""
+        message = self._message(chat_id, user_id, "")
+        del message["text"]
+        file_id = f"user-file-{len(self.user_files) + 1}"
+        self.user_files[file_id] = (f"documents/{file_id}", data)
+        message["document"] = {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_name": file_name,
+            "file_size": len(data),
+        }
+        if caption:
+            message["caption"] = caption
+            head = caption.split()[0]
+            if head.startswith("/"):
+                length = len(head.encode("utf-16-le")) // 2
+                message["caption_entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if reply_to is not None:
+            message["reply_to_message"] = {"message_id": reply_to, "date": 0, "chat": self.chats[chat_id]}
         return self.raw_update({"message": message})
 
     def message(self, chat_id: int, user_id: int, text: str) -> dict:

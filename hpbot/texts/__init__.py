@@ -52,7 +52,8 @@ HELP = (
     "/guingay — đăng câu hỏi hôm nay ngay\n"
     "/congbo — công bố đáp án ngay\n"
     "/huydangky — ngừng nhận câu hỏi\n"
-    "/thamgia MÃ — đưa nhóm vào cuộc thi (mã do ban tổ chức cung cấp)\n"
+    "/thamgia MÃ — đưa nhóm vào cuộc thi (mã do ban tổ chức cung cấp); mã chi bộ trong danh sách đơn vị: gắn "
+    "nhóm với chi bộ và vào cuộc thi ngay\n"
     "/bantin — bật/tắt bản tin tuần của cuộc thi (sáng thứ Hai)\n"
     "/tailieu — chọn tài liệu học tập của nhóm (xem đã học bao nhiêu câu)\n"
     "/lich — ngày học trong tuần, ví dụ /lich T2-T6 (mặc định: mọi ngày)\n"
@@ -63,7 +64,9 @@ HELP = (
     "/decuong — đề cương; /cau 5 — xem trả lời chính thức Câu 5\n"
     "/tiendo — tiến độ ôn tập của đồng chí\n"
     "/nhac 20:00 — nhắc ôn tập hằng ngày (/nhac tat — tắt)\n"
-    "/hoten Nguyễn Văn A — họ và tên ghi trong báo cáo\n\n"
+    "/hoten Nguyễn Văn A — họ và tên ghi trong báo cáo\n"
+    "/dudoan 125 — câu hỏi dự đoán của cuộc thi: bao nhiêu đảng viên trả lời đúng tất cả các câu của vòng "
+    "(bằng điểm thì ai dự đoán gần đúng hơn, rồi ai gửi sớm hơn, xếp trên)\n\n"
     "<b>Cách tính điểm</b>\n" + SCORING_RULE + "\n" + STREAK_RULE + "\n\n"
     "Bảng xếp hạng: nhiều điểm hơn xếp trên; bằng điểm thì ai có tổng thời gian trả lời ít hơn xếp trên. "
     "Không ai thấy đúng sai trước giờ công bố."
@@ -77,7 +80,11 @@ HELP_ORGANIZER = (
     "/cuocthi_themtatca số — đưa mọi chi bộ đang học vào cuộc thi\n"
     "/cuocthi_cho số — các yêu cầu tham gia đang chờ duyệt (mỗi yêu cầu có nút Duyệt / Không duyệt)\n"
     "/cuocthi_bo số tên nhóm — đưa một chi bộ ra khỏi cuộc thi (lịch sử học tập giữ nguyên)\n"
+    "/donvi số — danh sách đơn vị (đơn vị cấp trên, chi bộ, số đảng viên chính thức, mã chi bộ): gửi tệp .xlsx "
+    "hoặc .csv kèm chú thích /donvi số; /donvi_mau — tệp mẫu\n"
     "/cuocthi_gio số 20:00 — giờ công bố đáp án chung: mọi chi bộ cùng lúc (mặc định 20:00)\n"
+    "/cuocthi_vong số tuan — mỗi tuần một vòng, mỗi vòng một câu hỏi dự đoán (/cuocthi_vong số ca — cả cuộc thi "
+    "một vòng, mặc định)\n"
     "/ketqua số — bảng xếp hạng chi bộ và đảng viên, kèm biểu đồ\n"
     "/xuat số — tệp Excel kết quả; /xuat số csv — các tệp CSV phân cách bằng dấu chấm phẩy, như Excel tiếng Việt "
     "đọc (/xuat số csv phay — phân cách bằng dấu phẩy)\n"
@@ -264,6 +271,7 @@ COMMANDS_PRIVATE = [
     ("tiendo", "Tiến độ ôn tập"),
     ("nhac", "Giờ nhắc ôn tập hằng ngày"),
     ("hoten", "Họ và tên ghi trong báo cáo"),
+    ("dudoan", "Câu hỏi dự đoán của cuộc thi"),
     ("trogiup", "Hướng dẫn và cách tính điểm"),
 ]
 COMMANDS_ORGANIZER = COMMANDS_PRIVATE + [
@@ -275,6 +283,9 @@ COMMANDS_ORGANIZER = COMMANDS_PRIVATE + [
     ("cuocthi_gio", "Giờ công bố đáp án chung của cuộc thi"),
     ("cuocthi_cho", "Yêu cầu tham gia đang chờ duyệt"),
     ("cuocthi_bo", "Đưa một chi bộ ra khỏi cuộc thi"),
+    ("donvi", "Danh sách đơn vị, số đảng viên chính thức (gửi tệp)"),
+    ("donvi_mau", "Tệp mẫu danh sách đơn vị"),
+    ("cuocthi_vong", "Vòng thi và câu hỏi dự đoán"),
     ("cuocthi_ketthuc", "Kết thúc cuộc thi"),
     ("cuocthi_xoa", "Xóa cuộc thi"),
     ("giaithuong", "Giải thưởng: đặt giải, danh sách đoạt giải"),
@@ -425,8 +436,9 @@ COMP_BOARD_GROUP = (
     "Tỷ lệ tham gia: <b>{rate}%</b> ({answers}/{possible} lượt) · điểm bình quân: <b>{mean}</b>/đảng viên"
 )
 COMP_BOARD_RULE = (
-    "\n\n<i>Chi bộ xếp theo tỷ lệ tham gia = lượt trả lời ÷ (số đảng viên × ngày có câu hỏi), rồi điểm bình "
-    "quân mỗi đảng viên. Đảng viên bằng điểm: ai tổng thời gian trả lời ít hơn xếp trên.</i>"
+    "\n\n<i>Chi bộ xếp theo tỷ lệ tham gia = lượt trả lời ÷ (số đảng viên × mọi ngày thi kể từ ngày bắt đầu, "
+    "kể cả những ngày trước khi chi bộ tham gia), số đảng viên theo số chính thức của ban tổ chức nếu có; rồi điểm "
+    "bình quân mỗi đảng viên. Đảng viên bằng điểm: ai tổng thời gian trả lời ít hơn xếp trên.</i>"
 )
 COMPETITION_WORDS = ("cuocthi", "cuộc thi", "cuộcthi", "cuoc thi", "thi", "competition", "contest")
 
@@ -527,10 +539,13 @@ REPORT_INFO_RIGHT = "Tỷ lệ trả lời đúng chung (%)"
 REPORT_INFO_GROUP_RULE = "Cách xếp hạng nhóm"
 REPORT_INFO_MEMBER_RULE = "Cách xếp hạng thành viên"
 REPORT_GROUP_RULE = (
-    "Tỷ lệ tham gia = lượt trả lời ÷ (số thành viên × số ngày có câu hỏi), số thành viên đếm lúc "
-    "đăng mỗi câu; bằng nhau thì theo điểm bình quân mỗi thành viên."
+    "Tỷ lệ tham gia = lượt trả lời ÷ lượt có thể trả lời, tính trên mọi ngày thi kể từ ngày bắt đầu cuộc thi "
+    "(kể cả những ngày trước khi chi bộ tham gia); số đảng viên là số chính thức trong danh sách đơn vị nếu có, "
+    "nếu không thì số thành viên đếm lúc đăng mỗi câu; không quá 100 %. Bằng nhau thì theo điểm bình quân mỗi "
+    "đảng viên."
 )
 REPORT_MEMBER_RULE = (
-    "Điểm trong thời gian cuộc thi; bằng điểm thì tổng thời gian trả lời ít hơn xếp trên, rồi "
+    "Điểm trong thời gian cuộc thi; bằng điểm thì ai dự đoán gần đúng hơn số đảng viên trả lời đúng tất cả các câu "
+    "của vòng cuối (chưa dự đoán xếp sau), rồi ai gửi dự đoán sớm hơn, rồi tổng thời gian trả lời ít hơn, rồi "
     "người trả lời lần cuối sớm hơn."
 )

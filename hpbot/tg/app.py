@@ -43,7 +43,9 @@ from hpbot.tg.features.live_board import LiveBoard
 from hpbot.tg.features.membership import Membership
 from hpbot.tg.features.organizers import Organizers
 from hpbot.tg.features.practice import Practice
+from hpbot.tg.features.predictions import Predictions
 from hpbot.tg.features.stats import Stats
+from hpbot.tg.features.units import UnitLists
 from hpbot.tg.receiving import Inbox, Poller, Receiver
 from hpbot.tg.router import Feature, Route, register
 from hpbot.tg.transport.bot import BotClient
@@ -64,6 +66,8 @@ FEATURES: tuple[type[Feature], ...] = (
     Documents,
     Organizers,  # before DailyLoop too (its confirmation buttons)
     Contests,  # before DailyLoop too (join requests' and removals' buttons)
+    UnitLists,  # the organizer's unit list (a file in private)
+    Predictions,
     LiveBoard,
     Calendar,  # before DailyLoop: the reminder's button
     DailyLoop,

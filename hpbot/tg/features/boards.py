@@ -7,6 +7,8 @@ from telegram.ext import ContextTypes
 
 from hpbot import texts
 from hpbot.app import messages
+from hpbot.app.predictions import PredictionService
+from hpbot.app.units import UnitService
 from hpbot.domain import schedule
 from hpbot.format import day
 from hpbot.tg.guards import group_only
@@ -46,7 +48,8 @@ class Boards(Feature):
             return
         user = self.edge.person(update)
         board = comps.board(comp, chat.id, user.id if user else None)
-        await self.edge.reply(update, messages.competition_board(board))
+        extra = UnitService(comps).board_line(comp, chat.id) + PredictionService(comps).board_html(comp)
+        await self.edge.reply(update, messages.competition_board(board, extra))
 
     @command("toi", "me")
     @group_only

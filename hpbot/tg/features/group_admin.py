@@ -14,6 +14,8 @@ from telegram.ext import ContextTypes
 from hpbot import texts
 from hpbot.app.competitions import Competition
 from hpbot.app.enrolment import Enrolment, RequestOutcome
+from hpbot.app.study import Group
+from hpbot.app.units import LinkOutcome, UnitService
 from hpbot.domain import schedule
 from hpbot.format import day, display_name
 from hpbot.texts import enrolment as enrol_texts
@@ -127,8 +129,10 @@ class GroupAdmin(Feature):
         enrolment = Enrolment(self.edge.competitions)
         members = await self.member_count(context, group.chat_id)
         outcome, comp = enrolment.request(code, group, members, admin, user.id if user else 0)
-        if comp is None:
-            await self.edge.reply(update, texts.JOIN_UNKNOWN.format(code=escape(code[:20])))
+        if (
+            comp is None
+        ):  # not a competition's code: a cell's code of a unit list, alone or after the contest's
+            await self.link_cell(update, group, self.edge.args(context), code)
             return
         contest = texts.contest(escape(comp.name))
         if outcome is RequestOutcome.ENDED:
@@ -152,6 +156,21 @@ class GroupAdmin(Feature):
             text += self.edge.study.contests.joined(group)
             self.edge.rounds.schedule_changed()
             await self.edge.reply(update, text + ("" if group.active else texts.JOINED_NOT_SUBSCRIBED))
+
+    async def link_cell(self, update: Update, group: Group, args: list[str], code: str) -> None:
+        """/thamgia CELL or /thamgia CONTEST CELL: the group takes its cell of the organizer's unit list and enters
+        the competition (the list is the organizer's approval)."""
+        units = UnitService(self.edge.competitions)
+        linked = units.link(group, "".join(args[1:]), args[0]) if len(args) >= 2 else units.link(group, code)
+        if linked.outcome is LinkOutcome.NONE:
+            await self.edge.reply(update, texts.JOIN_UNKNOWN.format(code=escape(code[:20])))
+            return
+        text = units.linked_html(linked)
+        if linked.outcome is LinkOutcome.LINKED:
+            text += self.edge.study.contests.joined(group)
+            self.edge.rounds.schedule_changed()
+            text += "" if group.active else texts.JOINED_NOT_SUBSCRIBED
+        await self.edge.reply(update, text)
 
     async def member_count(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> int | None:
         """The group's people, the bot itself not counted (Telegram's count includes every bot in the chat)."""

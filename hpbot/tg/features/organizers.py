@@ -28,10 +28,13 @@ from hpbot.app import messages
 from hpbot.app.awards import AwardService
 from hpbot.app.competitions import Competition, question_rates
 from hpbot.app.documents import unknown_document
+from hpbot.app.predictions import PredictionService
+from hpbot.app.units import UnitService, results_html
 from hpbot.domain.competition import CompetitionInputError
 from hpbot.domain.statuses import CompetitionStatus
 from hpbot.format import day
 from hpbot.texts import documents as doc_texts
+from hpbot.texts import units as unit_texts
 from hpbot.tg.features.daily import ack
 from hpbot.tg.guards import organizers_in_private
 from hpbot.tg.router import Feature, callback, command
@@ -273,7 +276,12 @@ class Organizers(OrganizerBase):
         comps = self.edge.competitions
         report = comps.report(comp)
         standings = report.standings
-        await self.edge.reply(update, messages.competition_results(standings))
+        await self.edge.reply(
+            update, messages.competition_results(standings) + PredictionService(comps).results_html(standings)
+        )
+        units = UnitService(comps).ranked(standings)
+        if units:
+            await self.edge.reply(update, results_html(units))
         at = report.generated_at.astimezone(comps.tz).strftime("%H:%M %d/%m/%Y")
         if standings.groups:
             title = texts.CHART_RANKING_TITLE.format(name=comp.name)
@@ -282,6 +290,15 @@ class Organizers(OrganizerBase):
                 InputFile(png, filename=f"xephang-{comp.id}.png"),
                 do_quote=False,
                 caption=texts.COMP_RANKING_CAPTION.format(name=escape(comp.name)),
+                parse_mode=ParseMode.HTML,
+            )
+        if any(u.unit for _, u in units):
+            title = unit_texts.CHART_TITLE.format(name=comp.name)
+            png = await asyncio.to_thread(charts.unit_ranking, units, title, 25, at)
+            await self._message(update).reply_photo(
+                InputFile(png, filename=f"donvi-{comp.id}.png"),
+                do_quote=False,
+                caption=unit_texts.CHART_CAPTION.format(contest=texts.contest(escape(comp.name))),
                 parse_mode=ParseMode.HTML,
             )
         if question_rates(report.days):
@@ -314,7 +331,10 @@ class Organizers(OrganizerBase):
 
         comps = self.edge.competitions
         report = comps.report(comp)
-        all_tables = workbook.tables(report, comps.tz, AwardService(comps).awards(comp))
+        units = UnitService(comps)
+        all_tables = workbook.tables(
+            report, comps.tz, AwardService(comps).awards(comp), units.ranked(report.standings)
+        )
         stem = workbook.file_stem(report)
         msg = self._message(update)
         if as_csv:

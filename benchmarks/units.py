@@ -1,0 +1,148 @@
+"""A city-wide contest with its unit list: 10,000 cells in 500 higher-level units, 200,000 members, official counts.
+
+    python -m benchmarks.units                       # 10,000 groups, 200,000 members, 30 days (~1.2 M answers)
+    python -m benchmarks.units --smoke               # tiny, correctness only
+
+Generates the leaderboards benchmark's database (benchmarks/leaderboards.py), creates a competition over its days
+with every group in it, imports a unit list of one cell per group (an .xlsx file read as the bot reads an
+organizer's file), links every group to its cell, then times: the competition board a member sees (/bxh cuocthi,
+with the caller's unit line), the organizer's standings of cells (every group's totals, ranked), the per-unit
+aggregation and the whole export (report, sheets, .xlsx bytes). Checks the unit rates against a plain computation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+
+from benchmarks.leaderboards import START, generate, pct
+from hpbot.app.competitions import CompetitionService
+from hpbot.app.units import UnitService
+from hpbot.clock import FakeClock
+from hpbot.content import load_bank
+from hpbot.domain.competition import rank_groups
+from hpbot.reports import unit_list, workbook
+from hpbot.store import Store
+from hpbot.store.units import Units
+
+
+def unit_file(groups: int, units: int, per_group: int) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Danh sách")
+    sheet.append(["Đơn vị cấp trên", "Chi bộ", "Số đảng viên", "Mã"])
+    for g in range(groups):
+        sheet.append([f"Đảng bộ {g % units:03d}", f"Chi bộ {g}", per_group + g % 3, f"CB{g:05d}"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=200_000)
+    parser.add_argument("--groups", type=int, default=10_000)
+    parser.add_argument("--units", type=int, default=500)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--share", type=float, default=0.2)
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--db", type=Path, help="keep/reuse the generated database here")
+    parser.add_argument("--smoke", action="store_true")
+    args = parser.parse_args()
+    if args.smoke:
+        args.members, args.groups, args.units, args.days, args.samples = 400, 20, 4, 10, 20
+    print(f"command: python -m benchmarks.units {' '.join(sys.argv[1:])}")
+    tmp = tempfile.TemporaryDirectory()
+    path = args.db or Path(tmp.name) / "units.sqlite3"
+    if not path.exists():
+        t = time.perf_counter()
+        n = generate(path, args.members, args.groups, args.days, args.share)
+        print(
+            f"generated {n:,} answers, {args.members:,} members, {args.groups:,} groups in {time.perf_counter() - t:.1f}s"
+        )
+    store = Store.open(path)
+    now = datetime.combine(START + timedelta(days=args.days), datetime.min.time(), UTC)
+    bank = load_bank()
+    service = CompetitionService(store, bank, FakeClock(now), ZoneInfo("Asia/Ho_Chi_Minh"), frozenset())
+    comp = store.competitions.create("Toàn thành phố", START, START + timedelta(days=args.days - 1), 1, now)
+    chats = [-1_000_000 - g for g in range(args.groups)]
+    t = time.perf_counter()
+    store.competitions.join_many(comp.id, chats, now)
+    print(f"{args.groups:,} groups joined, totals built in {time.perf_counter() - t:.2f}s")
+
+    per_group = args.members // args.groups
+    data = unit_file(args.groups, args.units, per_group)
+    units = UnitService(service)
+    t = time.perf_counter()
+    done = units.import_rows(comp, unit_list.read_rows("danh-sach.xlsx", data))
+    print(
+        f"unit list of {done.cells:,} cells in {done.units} units ({len(data) / 1e6:.2f} MB .xlsx) read, checked "
+        f"and imported in {time.perf_counter() - t:.2f}s"
+    )
+    table = Units(store.db)
+    t = time.perf_counter()
+    for g, chat_id in enumerate(chats):
+        table.link(comp.id, f"CB{g:05d}", chat_id, now)
+    print(f"{args.groups:,} groups linked in {time.perf_counter() - t:.2f}s")
+
+    rng = random.Random(3)
+    board_ms, standings_ms, unit_ms = [], [], []
+    for _ in range(args.samples):
+        g = rng.randrange(args.groups)
+        user = (g + 1) * per_group
+        t = time.perf_counter()
+        board = service.board(comp, chats[g], user)
+        line = units.board_line(comp, chats[g])
+        board_ms.append((time.perf_counter() - t) * 1000)
+        assert board.group is not None and line
+    for _ in range(max(5, args.samples // 20)):
+        t = time.perf_counter()
+        ranked = rank_groups(store.competitions.group_totals(comp))
+        standings_ms.append((time.perf_counter() - t) * 1000)
+    standings = service.standings(comp)
+    for _ in range(max(5, args.samples // 20)):
+        t = time.perf_counter()
+        by_unit = units.ranked(standings)
+        unit_ms.append((time.perf_counter() - t) * 1000)
+    t = time.perf_counter()
+    report = service.report(comp)
+    sheets = workbook.tables(report, service.tz, None, units.ranked(report.standings))
+    xlsx = workbook.xlsx_bytes(sheets)
+    export_s = time.perf_counter() - t
+
+    # the unit rates against a plain sum over the cells
+    official = {f"Chi bộ {g}": per_group + g % 3 for g in range(args.groups)}
+    days = store.competitions.contest_days(comp)
+    plain: dict[str, list[int]] = {}
+    for _, g in ranked:
+        unit = plain.setdefault(g.unit, [0, 0])
+        unit[0] += min(g.answers, official[g.title] * days)
+        unit[1] += official[g.title] * days
+    ok = all(abs(u.participation - plain[u.unit][0] / plain[u.unit][1]) < 1e-12 for _, u in by_unit)
+    ok &= len(by_unit) == args.units
+    print(f"{'query':<44}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    for name, samples in (
+        ("board /bxh cuocthi (with the unit line)", board_ms),
+        ("organizer standings: every cell ranked", standings_ms),
+        ("per-unit aggregation", unit_ms),
+    ):
+        print(f"{name:<44}{pct(samples, 50):>9.2f}{pct(samples, 99):>9.2f}{max(samples):>9.2f}")
+    print(
+        f"export (report, {len(sheets)} sheets, {workbook.row_count(sheets):,} rows, {len(xlsx) / 1e6:.1f} MB): "
+        f"{export_s:.2f}s"
+    )
+    print(f"contest days: {days}; unit rates agree with the plain sum: {ok}")
+    store.close()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
