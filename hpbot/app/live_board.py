@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from hpbot.app.competitions import CompetitionService
+from hpbot.app.units import UnitService
 from hpbot.domain.competition import GroupTotals
 from hpbot.domain.ranking import rank
 from hpbot.domain.statuses import CompetitionStatus
+from hpbot.domain.units import UnitTotals
 from hpbot.store.competitions import Competition as Competition
 from hpbot.store.live_boards import LiveBoardLinks
 
@@ -24,9 +26,16 @@ TOKEN_BYTES = 24  # 192 bits, 32 URL-safe characters
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32}")
 TOP_CELLS = 10
 TOP_MEMBERS = 10
+TOP_UNITS = 10
 # the groups' ranking is read again at most this often (a cold read of 10,000 groups takes ~0.2 s of the event
 # loop); at a contest's common reveal time it changes with every group revealed, and the page may lag this much
 RANKING_EVERY = timedelta(seconds=10)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    groups: list[tuple[int, GroupTotals]]
+    units: list[tuple[int, UnitTotals]]  # empty without a unit list
 
 
 @dataclass(frozen=True)
@@ -86,8 +95,9 @@ class LiveBoardService:
         self.competitions = competitions
         self.base_url = base_url.rstrip("/") if base_url else None
         self.links = LiveBoardLinks(competitions.store.db)
-        # per competition: the standings' version, when the ranking was read, and the ranking
-        self._ranked: dict[int, tuple[tuple[float, ...], datetime, list[tuple[int, GroupTotals]]]] = {}
+        self.units = UnitService(competitions)
+        # per competition: the standings' version, when the ranking was read, and the ranking of groups and units
+        self._ranked: dict[int, tuple[tuple[float, ...], datetime, Ranking]] = {}
 
     @property
     def enabled(self) -> bool:
@@ -113,10 +123,10 @@ class LiveBoardService:
         competition_id = self.links.competition_of(token)
         return self.competitions.comps.get(competition_id) if competition_id is not None else None
 
-    def ranked_groups(self, comp: Competition) -> list[tuple[int, GroupTotals]]:
-        """The groups' ranking, read again only when what it is made of changed, and then at most every
-        RANKING_EVERY (a board is built every couple of seconds while a page is open; the ranking changes at
-        reveals and posts)."""
+    def ranking(self, comp: Competition) -> Ranking:
+        """The groups' ranking and the units', read again only when what they are made of changed, and then at
+        most every RANKING_EVERY (a board is built every couple of seconds while a page is open; the ranking
+        changes at reveals, posts, joins and unit lists)."""
         now = self.competitions.now()
         cached = self._ranked.get(comp.id)
         if cached is not None and now - cached[1] < RANKING_EVERY:
@@ -125,7 +135,8 @@ class LiveBoardService:
         if cached is not None and cached[0] == version:
             self._ranked[comp.id] = (version, now, cached[2])
             return cached[2]
-        ranked = self.competitions.ranked_groups(comp)
+        groups = self.competitions.ranked_groups(comp)
+        ranked = Ranking(groups, self.units.ranked_of(comp, [g for _, g in groups]))
         if len(self._ranked) > 100:
             self._ranked.clear()
         self._ranked[comp.id] = (version, now, ranked)
@@ -133,9 +144,15 @@ class LiveBoardService:
 
     def board(self, comp: Competition) -> LiveBoard:
         service = self.competitions
-        groups = self.ranked_groups(comp)
+        ranking = self.ranking(comp)
+        groups = ranking.groups
         cells = [
             CellLine(r, g.title, g.participation, g.mean_points, g.points) for r, g in groups[:TOP_CELLS]
+        ]
+        units = [
+            UnitLine(r, u.unit, u.cells, u.participation)
+            for r, u in ranking.units
+            if r > 0 and r <= TOP_UNITS
         ]
         members = [
             MemberLine(r, m.standing.name, m.group_title, m.standing.points, m.standing.correct)
@@ -147,5 +164,14 @@ class LiveBoardService:
             progress = Progress(today, *self.links.day_progress(comp.id, today.isoformat()))
         ended = comp.status != CompetitionStatus.ACTIVE or comp.end < today
         return LiveBoard(
-            comp.name, comp.start, comp.end, ended, cells, len(groups), members, [], progress, service.now()
+            comp.name,
+            comp.start,
+            comp.end,
+            ended,
+            cells,
+            len(groups),
+            members,
+            units,
+            progress,
+            service.now(),
         )

@@ -11,6 +11,7 @@ from html import escape
 
 from hpbot import texts
 from hpbot.app.competitions import CompetitionService, Standings
+from hpbot.domain.competition import GroupTotals
 from hpbot.domain.statuses import CompetitionStatus
 from hpbot.domain.units import (
     CellLine,
@@ -181,11 +182,13 @@ class UnitService:
     def ranked(self, standings: Standings) -> list[tuple[int, UnitTotals]]:
         """The units of the competition's list by participation (none without a list), from the standings' group
         totals: one pass, fast for 10,000 cells."""
-        comp = standings.competition
+        return self.ranked_of(standings.competition, [g for _, g in standings.groups])
+
+    def ranked_of(self, comp: Competition, groups: list[GroupTotals]) -> list[tuple[int, UnitTotals]]:
+        """The same from the competition's group totals (its whole window)."""
         cells = self.table.cells(comp.id)
         if not cells:
             return []
-        groups = [g for _, g in standings.groups]
         days = groups[0].contest_days if groups else self.competitions.comps.contest_days(comp)
         return rank_units(unit_totals(groups, [c.listed for c in cells], days))
 

@@ -93,19 +93,27 @@ def fragment(board: LiveBoard, tz: ZoneInfo, refresh: int) -> str:
         )
     else:
         members = f'<p class="empty">{escape(words.NO_MEMBERS)}</p>'
-    parts.append(
-        '<div class="columns">'
-        f'<section class="cells"><h2>{escape(words.CELLS)}</h2>{cells}</section>'
-        f'<section class="members"><h2>{escape(words.MEMBERS)}</h2>{members}</section>'
-        "</div>"
-    )
+    units = ""
     if board.units:
-        units = _table(
+        table = _table(
             [words.RANK, words.UNIT, words.PARTICIPATION],
-            [[str(u.rank), escape(u.name), _percent(u.participation)] for u in board.units],
+            [
+                [
+                    str(u.rank),
+                    f'{escape(u.name)}<span class="group">{escape(words.UNIT_CELLS.format(cells=count(u.cells)))}</span>',
+                    _percent(u.participation),
+                ]
+                for u in board.units
+            ],
             ["rank", "name", "num rate"],
         )
-        parts.append(f'<section class="units"><h2>{escape(words.UNITS)}</h2>{units}</section>')
+        units = f'<section class="units"><h2>{escape(words.UNITS)}</h2>{table}</section>'
+    parts.append(
+        f'<div class="columns{" three" if units else ""}">'
+        f'<section class="cells"><h2>{escape(words.CELLS)}</h2>{cells}</section>'
+        f'<section class="members"><h2>{escape(words.MEMBERS)}</h2>{members}</section>'
+        f"{units}</div>"
+    )
     return "".join(parts)
 
 

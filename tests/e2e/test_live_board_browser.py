@@ -37,6 +37,12 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 ARTIFACTS = Path(os.environ.get("HPBOT_ARTIFACTS", Path(__file__).resolve().parents[2] / ".artifacts"))
 ORGANIZER = 900
 CELLS = 12  # more than the ten rows the board shows
+UNITS = [
+    "Đảng bộ phường Hồng Bàng",
+    "Đảng bộ phường Lạch Tray",
+    "Đảng bộ xã An Hòa",
+    "Đảng bộ Khối các cơ quan thành phố",
+]
 NAMES = [
     "Chi bộ Khu dân cư số {n} — phường Hồng Bàng, quận Hồng Bàng",
     "Chi bộ Tổ dân phố {n} — phường Lạch Tray, quận Ngô Quyền",
@@ -48,7 +54,7 @@ TOKEN_RE = re.compile(r"/bang/([A-Za-z0-9_-]{32})\b")
 GEOMETRY = """
 const inside = (el) => { const r = el.getBoundingClientRect();
   return r.top >= 0 && r.left >= 0 && r.bottom <= window.innerHeight + 0.5 && r.right <= window.innerWidth + 0.5; };
-const rows = [...document.querySelectorAll('section.cells tbody tr, section.members tbody tr')];
+const rows = [...document.querySelectorAll('section.cells tbody tr, section.members tbody tr, section.units tbody tr')];
 const heads = [...document.querySelectorAll('h1, .contest')];
 return {rows: rows.length, rowsInside: rows.filter(inside).length, headsInside: heads.filter(inside).length,
   heads: heads.length, scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth,
@@ -147,6 +153,16 @@ async def contest(fake, clock, bank, tmp_path):
         "/cuocthi_tao Cuộc thi trực tuyến tìm hiểu Nghị quyết Đại hội | 30/11/2026 | 31/12/2026",
     )
     assert "12" in await bot.reply_to(ORGANIZER, ORGANIZER, "/cuocthi_themtatca 1")
+    # the unit list: four higher-level units with official counts; ten of the twelve cells link their group
+    rows = ["Đơn vị cấp trên;Chi bộ;Số đảng viên;Mã"] + [
+        f"{UNITS[n % 4]};{NAMES[n % 3].format(n=n + 1)};{5 + n % 3};CB-{n + 1:02d}" for n in range(CELLS)
+    ]
+    before = len(fake.messages(ORGANIZER))
+    fake.document(ORGANIZER, ORGANIZER, "don-vi.csv", "\n".join(rows).encode(), "/donvi 1")
+    await fake.wait_for(lambda: len(fake.messages(ORGANIZER)) > before)
+    assert "12" in fake.messages(ORGANIZER)[before].text
+    for n, (chat_id, admin, _) in enumerate(groups[:10]):
+        assert "Nhóm đã được gắn" in await bot.reply_to(chat_id, admin, f"/thamgia CB-{n + 1:02d}")
 
     async def play(day: date, reveal: bool) -> None:
         clock.set(local(day.year, day.month, day.day, 7, 0))
@@ -201,7 +217,7 @@ async def test_the_board_in_chromium(contest, fake, clock, bank):
         projector = shots / "board-1920x1080.png"
         await asyncio.to_thread(driver.save_screenshot, str(projector))
         geometry = await asyncio.to_thread(driver.execute_script, GEOMETRY)
-        assert geometry["rows"] == 20, geometry  # ten cells, ten members
+        assert geometry["rows"] == 24, geometry  # ten cells, ten members, four units
         assert geometry["rowsInside"] == geometry["rows"], geometry
         assert geometry["headsInside"] == geometry["heads"] == 2, geometry
         assert geometry["scrollWidth"] <= geometry["width"] == 1920, geometry
@@ -237,7 +253,7 @@ async def test_the_board_without_javascript_refreshes_itself(contest, fake, cloc
         await asyncio.to_thread(viewport, driver, 1920, 1080)
         await asyncio.to_thread(driver.get, page_url)
         geometry = await asyncio.to_thread(driver.execute_script, GEOMETRY)
-        assert not geometry["live"] and geometry["rows"] == 20  # no script ran: the page as served
+        assert not geometry["live"] and geometry["rows"] == 24  # no script ran: the page as served
         text = main_text(driver)
         assert "Tự làm mới sau mỗi 5 giây" in text and "Trực tiếp" not in text
         chat_id, _, members = contest.groups[1]
