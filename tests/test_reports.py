@@ -212,7 +212,6 @@ SHEETS = {  # sheet name: (.csv file-name part, headers in order)
         [
             "Hạng",
             "Nhóm",
-            "Mã nhóm Telegram",
             "Số thành viên",
             "Lượt trả lời",
             "Lượt có thể trả lời",
@@ -229,7 +228,6 @@ SHEETS = {  # sheet name: (.csv file-name part, headers in order)
         [
             "Hạng",
             "Họ và tên",
-            "Mã thành viên Telegram",
             "Nhóm",
             "Điểm",
             "Số câu trả lời",

@@ -163,7 +163,6 @@ INFO_COLUMNS: list[Column[tuple[str, object]]] = [
 GROUP_COLUMNS: list[Column[tuple[int, GroupTotals]]] = [
     Column(texts.REPORT_COL_RANK, 7, lambda line: line[0]),
     Column(texts.REPORT_COL_GROUP, 36, lambda line: line[1].title),
-    Column(texts.REPORT_COL_GROUP_ID, 18, lambda line: line[1].chat_id),
     Column(texts.REPORT_COL_MEMBERS, 14, lambda line: line[1].members),
     Column(texts.REPORT_COL_ANSWERS, 13, lambda line: line[1].counted),
     Column(texts.REPORT_COL_MEMBER_DAYS, 18, lambda line: line[1].possible),
@@ -195,7 +194,6 @@ def member_columns(tz: ZoneInfo) -> list[Column[tuple[int, MemberTotals]]]:
     return [
         Column(texts.REPORT_COL_RANK, 7, lambda line: line[0]),
         Column(texts.REPORT_COL_NAME, 30, lambda line: line[1].standing.name),
-        Column(texts.REPORT_COL_USER_ID, 22, lambda line: line[1].standing.user_id),
         Column(texts.REPORT_COL_GROUP, 36, lambda line: line[1].group_title),
         Column(texts.REPORT_COL_POINTS, 8, lambda line: line[1].standing.points),
         Column(texts.REPORT_COL_MEMBER_ANSWERS, 15, lambda line: line[1].standing.answers),

@@ -166,36 +166,44 @@ async def test_two_cells_compete_fairly_and_the_organizer_gets_reports(cup, fake
     await fake.wait_for(lambda: fake.files[-1]["filename"].endswith(".xlsx"))
     book = load_workbook(io.BytesIO(fake.files[-1]["data"]))
     assert book.sheetnames == ["Thông tin", "Nhóm", "Thành viên", "Theo ngày", "Theo câu hỏi", "Đáp án"]
-    assert book["Thành viên"].auto_filter.ref == "A1:I8"  # a filter on every column of the 7 members' lines
-    assert book["Nhóm"]["G2"].number_format == "0.0" and book["Nhóm"]["G2"].value == 60.0
+    assert book["Thành viên"].auto_filter.ref == "A1:H8"  # a filter on every column of the 7 members' lines
+    assert book["Nhóm"]["F2"].number_format == "0.0" and book["Nhóm"]["F2"].value == 60.0
     hardest = [r for r in book["Theo câu hỏi"].iter_rows(min_row=2, values_only=True)]
     assert [r[3] for r in hardest] == sorted(r[3] for r in hardest)  # the hardest question first
     groups = book["Nhóm"]
-    assert [c.value for c in groups[1]][:7] == [
+    assert [c.value for c in groups[1]][:6] == [
         "Hạng",
         "Nhóm",
-        "Mã nhóm Telegram",
         "Số thành viên",
         "Lượt trả lời",
         "Lượt có thể trả lời",
         "Tỷ lệ tham gia (%)",
     ]
+    # no Telegram id anywhere in the workbook: cells and members are named
+    ids = {str(i) for i in (GROUP, BIG, LAN, HUNG, TUAN, NAUGHTY, HOA, BINH, CUONG, DUNG)}
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            assert not ids & {str(v) for v in row}, (sheet.title, row)
     group_rows = [[c.value for c in row] for row in groups.iter_rows(min_row=2)]
-    assert [(r[0], r[1], r[2], r[4], r[5], r[6]) for r in group_rows] == [
-        (1, "Chi bộ Khu 3", GROUP, 9, 15, 60.0),
-        (2, "Chi bộ Phường 7", BIG, 12, 33, 36.4),
+    assert [(r[0], r[1], r[3], r[4], r[5]) for r in group_rows] == [
+        (1, "Chi bộ Khu 3", 9, 15, 60.0),
+        (2, "Chi bộ Phường 7", 12, 33, 36.4),
     ]
-    for row in group_rows:
-        points = db.execute("SELECT SUM(points) FROM answers WHERE chat_id = ?", [row[2]]).fetchone()[0]
-        assert row[7] == points
+    for row, chat_id in zip(group_rows, (GROUP, BIG), strict=True):
+        points = db.execute("SELECT SUM(points) FROM answers WHERE chat_id = ?", [chat_id]).fetchone()[0]
+        assert row[6] == points
 
     members = [[c.value for c in row] for row in book["Thành viên"].iter_rows(min_row=2)]
     expected = expected_members(db)
-    assert [(m[2], m[4]) for m in members] == [(r[1], r[2]) for r in expected]
-    assert members[0][1] == "Đỗ Thị Hoa" and members[0][3] == "Chi bộ Phường 7"
-    dung = next(m for m in members if m[2] == DUNG)
+    named = {
+        u: f"{first} {last}".strip()
+        for u, first, last in db.execute("SELECT user_id, first_name, COALESCE(last_name, '') FROM users")
+    }
+    assert [(m[1], m[3]) for m in members] == [(named[r[1]], r[2]) for r in expected]
+    assert members[0][1] == "Đỗ Thị Hoa" and members[0][2] == "Chi bộ Phường 7"
+    dung = next(m for m in members if m[1].endswith("Dũng"))
     assert dung[1] == '=HYPERLINK("x") Dũng'  # a name, kept as text, not run as a formula
-    last_answer = members[0][8]
+    last_answer = members[0][7]
     assert last_answer.date() == DAYS[-1] and last_answer.hour == 7  # local time
 
     days = [[c.value for c in row] for row in book["Theo ngày"].iter_rows(min_row=2)]
