@@ -85,3 +85,37 @@ class Predictions:
                 "SELECT DISTINCT competition_id FROM competition_scores WHERE user_id = ?", [user_id]
             )
         }
+
+    def all_right_whole(self, competition_id: int, study_days: int) -> int:
+        """The members with a right answer on every study day of the whole competition, from its totals."""
+        if study_days <= 0:
+            return 0
+        return int(
+            self.db.execute(
+                "SELECT COUNT(DISTINCT user_id) FROM competition_scores WHERE competition_id = ? AND correct >= ?",
+                [competition_id, study_days],
+            ).fetchone()[0]
+        )
+
+    def ahead_at_points(
+        self, competition_id: int, rnd: int, points: int, actual: int, mine: Prediction | None, answer_ms: int
+    ) -> int:
+        """The lines with these points ahead of a line by `hpbot.domain.predictions.tie_key` (a prediction at all,
+        its distance to `actual`, its time, then answer time), counted over the ranking index's range."""
+        if mine is None:
+            condition = "(p.value IS NOT NULL OR cs.answer_ms < ?4)"
+            params: list[object] = [competition_id, rnd, points, answer_ms]
+        else:
+            condition = (
+                "(p.value IS NOT NULL AND (ABS(p.value - ?4) < ?5 OR (ABS(p.value - ?4) = ?5 AND "
+                "(p.predicted_at < ?6 OR (p.predicted_at = ?6 AND cs.answer_ms < ?7)))))"
+            )
+            params = [competition_id, rnd, points, actual, abs(mine.value - actual), mine.at, answer_ms]
+        return int(
+            self.db.execute(
+                "SELECT COUNT(*) FROM competition_scores cs LEFT JOIN competition_predictions p "  # noqa: S608
+                "ON p.competition_id = cs.competition_id AND p.round = ?2 AND p.user_id = cs.user_id "
+                f"WHERE cs.competition_id = ?1 AND cs.points = ?3 AND {condition}",
+                params,
+            ).fetchone()[0]
+        )
