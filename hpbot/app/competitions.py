@@ -272,7 +272,9 @@ class CompetitionService:
     def rounds(self, comp: Competition) -> list[ContestRound]:
         return contest_rounds(comp.start, comp.end, comp.round_days)
 
-    def tiebreak(self, comp: Competition, start: date, end: date) -> TieBreak | None:
+    def tiebreak(
+        self, comp: Competition, start: date, end: date, *, predictions: bool = True
+    ) -> TieBreak | None:
         """The prediction tie-break of the round the window is (the whole competition: its last round), once the
         round's deadline has passed and its actual number is settled; None otherwise."""
         rounds = self.rounds(comp)
@@ -285,7 +287,8 @@ class CompetitionService:
             actual = table.all_right_whole(comp.id, days)
         else:  # a round of several: from the daily rows of its dates (the organizer's reports only)
             actual = all_right(table.right_answers(comp.id, rnd.start, rnd.end), days)
-        return TieBreak(rnd, len(rounds), days, actual, table.of_round(comp.id, rnd.number))
+        found = table.of_round(comp.id, rnd.number) if predictions else {}  # the board reads the few it shows
+        return TieBreak(rnd, len(rounds), days, actual, found)
 
     def with_full_names(self, standings: Standings) -> Standings:
         """The standings with each member's /hoten name where they gave one, their Telegram name otherwise."""
@@ -307,7 +310,7 @@ class CompetitionService:
         lines = self.comps.top_members(comp, top)
         # the tie-break on the board only for a one-round competition (its actual number read from the totals)
         single = comp.round_days is None or len(self.rounds(comp)) == 1
-        tiebreak = self.tiebreak(comp, comp.start, comp.end) if lines and single else None
+        tiebreak = self.tiebreak(comp, comp.start, comp.end, predictions=False) if lines and single else None
         ranked = self._tied_top(comp, lines, top, tiebreak) if tiebreak else None
         if ranked is None:
             ranked = rank(lines, lambda m: m.standing)
@@ -331,7 +334,10 @@ class CompetitionService:
         pool = self.comps.lines_from(comp, lines[-1].standing.points, TIE_POOL)
         if len(pool) >= TIE_POOL:
             return None
-        ranked = rank_with_predictions(pool, lambda m: m.standing, tiebreak.predictions, tiebreak.actual)
+        found = Predictions(self.store.db).of_users(
+            comp.id, tiebreak.round.number, [m.standing.user_id for m in pool]
+        )
+        ranked = rank_with_predictions(pool, lambda m: m.standing, found, tiebreak.actual)
         return ranked[:top]
 
     def _tied_rank(
@@ -340,14 +346,10 @@ class CompetitionService:
         """A line's rank with the tie-break: 1 + the lines with more points + those equal on points ahead of it
         (counted in SQL as `tie_key` orders them)."""
         s = line.standing
-        ahead = Predictions(self.store.db).ahead_at_points(
-            comp.id,
-            tiebreak.round.number,
-            s.points,
-            tiebreak.actual,
-            tiebreak.predictions.get(s.user_id),
-            s.answer_ms,
-        )
+        table = Predictions(self.store.db)
+        rnd = tiebreak.round.number
+        mine = table.get(comp.id, rnd, s.user_id)
+        ahead = table.ahead_at_points(comp.id, rnd, s.points, tiebreak.actual, mine, s.answer_ms)
         return 1 + self.comps.lines_above(comp, s.points) + ahead, line
 
     def report(self, comp: Competition) -> Report:

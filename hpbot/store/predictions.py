@@ -57,6 +57,23 @@ class Predictions:
         )
         return {r["user_id"]: Prediction(r["user_id"], r["value"], r["predicted_at"]) for r in rows}
 
+    def of_users(self, competition_id: int, rnd: int, user_ids: list[int]) -> dict[int, Prediction]:
+        """The predictions of these members only (the lines a board shows)."""
+        found: dict[int, Prediction] = {}
+        for chunk in range(0, len(user_ids), 500):
+            part = user_ids[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            rows = select(
+                self.db,
+                "SELECT user_id, value, predicted_at FROM competition_predictions WHERE competition_id = ? "  # noqa: S608
+                f"AND round = ? AND user_id IN ({marks})",
+                [competition_id, rnd, *part],
+            )
+            found.update(
+                {r["user_id"]: Prediction(r["user_id"], r["value"], r["predicted_at"]) for r in rows}
+            )
+        return found
+
     def right_answers(self, competition_id: int, start: date, end: date) -> list[tuple[int, int]]:
         """(user id, right answers) of every member's line in the competition's groups within the window."""
         return [
