@@ -101,3 +101,57 @@ def test_lines_equal_on_every_part_share_a_rank():
     members = [line(1, 10, 5), line(2, 10, 5), line(3, 10, 6)]
     ranked = rank_with_predictions(members, lambda s: s, {}, actual=0)
     assert [(r, s.user_id) for r, s in ranked] == [(1, 1), (1, 2), (3, 3)]
+
+
+def test_a_weekly_rounds_standings_apply_its_own_prediction_once_its_deadline_has_passed():
+    from datetime import UTC, timedelta
+
+    from hpbot.app.competitions import CompetitionService
+    from hpbot.app.predictions import PredictionService
+    from hpbot.clock import FakeClock
+    from hpbot.content import load_bank
+    from hpbot.store import Store
+    from hpbot.store.predictions import Predictions
+
+    store = Store.memory()
+    start = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
+    comp = store.competitions.create("Thi đua", date(2026, 12, 1), date(2026, 12, 14), 1, start)
+    table = Predictions(store.db)
+    table.set_round_days(comp.id, 7)
+    comp = store.competitions.get(comp.id)
+    store.touch_group(-1, "Chi bộ A", "group", start)
+    for user_id, name in ((1, "Nhanh"), (2, "Chậm")):
+        store.touch_user(user_id, name, None, None, start)
+    store.db.execute("INSERT INTO competition_groups VALUES (?, -1, ?)", [comp.id, start.isoformat()])
+    for n in range(7):
+        day = (date(2026, 12, 1) + timedelta(days=n)).isoformat()
+        store.db.execute("INSERT INTO competition_days VALUES (?, ?)", [comp.id, day])
+        for user_id, ms in ((1, 1000), (2, 2000)):  # both right every day, 10 points a day: Nhanh is faster
+            store.db.execute(
+                "INSERT INTO score_days VALUES (-1, ?, ?, 10, ?, 1, ?)",
+                [user_id, day, ms, f"{day}T01:00:00+00:00"],
+            )
+    table.put(comp.id, 1, 1, 5, start)  # 3 off
+    table.put(comp.id, 1, 2, 2, start + timedelta(hours=1))  # exact
+    table.put(comp.id, 2, 1, 2, start)  # round 2's question does not rank round 1
+    clock = FakeClock(
+        datetime(2026, 12, 7, 12, 59, tzinfo=UTC)
+    )  # 19:59 in Hai Phong: before round 1's deadline
+    service = CompetitionService(store, load_bank(), clock, TZ, frozenset())
+
+    def order():
+        st = service.standings(comp, date(2026, 12, 1), date(2026, 12, 7))
+        return [m.standing.user_id for _, m in st.members], st.tiebreak
+
+    assert order() == ([1, 2], None)
+    clock.set(datetime(2026, 12, 7, 13, 0, tzinfo=UTC))
+    members, tiebreak = order()
+    assert members == [2, 1] and tiebreak.actual == 2 and tiebreak.round.number == 1
+    text = PredictionService(service).round_results_html(comp, ["vong", "1"])
+    assert (
+        "Kết quả vòng 1/2 (01/12 – 07/12/2026)" in text
+        and "<b>2</b> đảng viên trả lời đúng tất cả 7 câu" in text
+    )
+    assert text.index("Chậm") < text.index("Nhanh")
+    assert "/ketqua 1 vong 1" in PredictionService(service).round_results_html(comp, ["vong", "3"])
+    store.close()

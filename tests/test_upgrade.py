@@ -105,7 +105,9 @@ def figures(store: Store) -> dict:
             chat_id: store.standings(chat_id, date(2026, 11, 23), date(2026, 11, 29)) for chat_id in GROUPS
         },
         "stats": {(c, u): store.member_stats(c, u) for c in GROUPS for u in MEMBERS},
-        "members": store.competitions.member_totals(comp),
+        "members": sorted(  # in no particular order: a later step's index may read them in another
+            store.competitions.member_totals(comp), key=lambda m: (m.chat_id, m.standing.user_id)
+        ),
         "groups": store.db.execute(  # the maintained totals (group_totals reads tables of later steps too)
             "SELECT chat_id, answers, member_days, points, answer_ms FROM competition_group_scores ORDER BY chat_id"
         ).fetchall(),

@@ -18,3 +18,12 @@ CREATE TRIGGER competition_predictions_gone AFTER DELETE ON competitions
 BEGIN
     DELETE FROM competition_predictions WHERE competition_id = OLD.id;
 END;
+
+-- The actual number of a one-round competition, read from the maintained totals: the lines with as many right
+-- answers as the competition has study days (a range of this index, not a pass over every line).
+CREATE INDEX competition_scores_correct ON competition_scores (competition_id, correct, user_id);
+-- A member's rank on the board with the tie-break counts the lines equal on points ahead of theirs, each with its
+-- prediction: this index holds what that count reads. The second finds the competitions a member has a line in
+-- (/dudoan without a number of competition).
+CREATE INDEX competition_scores_ties ON competition_scores (competition_id, points, user_id, answer_ms);
+CREATE INDEX competition_scores_user ON competition_scores (user_id, competition_id);

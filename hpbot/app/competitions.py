@@ -31,6 +31,7 @@ from hpbot.store.competitions import Competition as Competition
 from hpbot.store.predictions import Predictions
 
 CHART_DAYS = 30
+TIE_POOL = 5_000  # lines ranked in Python for the board's tie-break at most
 
 
 class JoinOutcome(enum.Enum):
@@ -254,7 +255,7 @@ class CompetitionService:
     ) -> Standings:
         start, end = start or comp.start, end or comp.end
         lines = self.comps.member_totals(comp, start, end, chat_id)
-        tiebreak = self.tiebreak(comp, start, end)
+        tiebreak = self.tiebreak(comp, start, end) if chat_id is None else None  # not in a cell's bulletin
         if tiebreak is None:
             members = rank(lines, lambda m: m.standing)
         else:
@@ -271,7 +272,9 @@ class CompetitionService:
     def rounds(self, comp: Competition) -> list[ContestRound]:
         return contest_rounds(comp.start, comp.end, comp.round_days)
 
-    def tiebreak(self, comp: Competition, start: date, end: date) -> TieBreak | None:
+    def tiebreak(
+        self, comp: Competition, start: date, end: date, *, predictions: bool = True
+    ) -> TieBreak | None:
         """The prediction tie-break of the round the window is (the whole competition: its last round), once the
         round's deadline has passed and its actual number is settled; None otherwise."""
         rounds = self.rounds(comp)
@@ -280,8 +283,12 @@ class CompetitionService:
             return None
         table = Predictions(self.store.db)
         days = self.comps.contest_days(comp, rnd.start, rnd.end)
-        actual = all_right(table.right_answers(comp.id, rnd.start, rnd.end), days)
-        return TieBreak(rnd, len(rounds), days, actual, table.of_round(comp.id, rnd.number))
+        if len(rounds) == 1:  # the whole competition: from its maintained totals (an index range)
+            actual = table.all_right_whole(comp.id, days)
+        else:  # a round of several: from the daily rows of its dates (the organizer's reports only)
+            actual = all_right(table.right_answers(comp.id, rnd.start, rnd.end), days)
+        found = table.of_round(comp.id, rnd.number) if predictions else {}  # the board reads the few it shows
+        return TieBreak(rnd, len(rounds), days, actual, found)
 
     def ranked_groups(
         self, comp: Competition, start: date | None = None, end: date | None = None
@@ -307,16 +314,49 @@ class CompetitionService:
         ranking index, the caller's line in this group with its rank, and this group's rank among the groups
         (counted in SQL, not by ranking every group's totals in Python)."""
         lines = self.comps.top_members(comp, top)
-        ranked = rank(lines, lambda m: m.standing)
+        # the tie-break on the board only for a one-round competition (its actual number read from the totals)
+        single = comp.round_days is None or len(self.rounds(comp)) == 1
+        tiebreak = self.tiebreak(comp, comp.start, comp.end, predictions=False) if lines and single else None
+        ranked = self._tied_top(comp, lines, top, tiebreak) if tiebreak else None
+        if ranked is None:
+            ranked = rank(lines, lambda m: m.standing)
         mine = None
         if user_id is not None and not any(
-            m.standing.user_id == user_id and m.chat_id == chat_id for m in lines
+            m.standing.user_id == user_id and m.chat_id == chat_id for _, m in ranked
         ):
             mine = self.comps.member_line(comp, chat_id, user_id)
+            if mine is not None and tiebreak is not None:
+                mine = self._tied_rank(comp, mine[1], tiebreak)
         standing = self.comps.group_standing(comp, chat_id)
         group = (standing[0], standing[2]) if standing else None
         groups = standing[1] if standing else self.comps.group_count(comp.id)
         return Board(comp, ranked, mine, group, groups)
+
+    def _tied_top(
+        self, comp: Competition, lines: list[MemberTotals], top: int, tiebreak: TieBreak
+    ) -> list[tuple[int, MemberTotals]] | None:
+        """The board's first lines with the prediction tie-break: every line with at least the points of the last
+        one shown, ranked (None when that is more than TIE_POOL lines: the board then keeps the order of time)."""
+        pool = self.comps.lines_from(comp, lines[-1].standing.points, TIE_POOL)
+        if len(pool) >= TIE_POOL:
+            return None
+        found = Predictions(self.store.db).of_users(
+            comp.id, tiebreak.round.number, [m.standing.user_id for m in pool]
+        )
+        ranked = rank_with_predictions(pool, lambda m: m.standing, found, tiebreak.actual)
+        return ranked[:top]
+
+    def _tied_rank(
+        self, comp: Competition, line: MemberTotals, tiebreak: TieBreak
+    ) -> tuple[int, MemberTotals]:
+        """A line's rank with the tie-break: 1 + the lines with more points + those equal on points ahead of it
+        (counted in SQL as `tie_key` orders them)."""
+        s = line.standing
+        table = Predictions(self.store.db)
+        rnd = tiebreak.round.number
+        mine = table.get(comp.id, rnd, s.user_id)
+        ahead = table.ahead_at_points(comp.id, rnd, s.points, tiebreak.actual, mine, s.answer_ms)
+        return 1 + self.comps.lines_above(comp, s.points) + ahead, line
 
     def report(self, comp: Competition) -> Report:
         """The export's tables; a member who set a full name with /hoten is listed under it."""

@@ -9,6 +9,7 @@ from datetime import datetime
 from html import escape
 
 from hpbot import texts
+from hpbot.app import messages
 from hpbot.app.competitions import CompetitionService, Standings
 from hpbot.domain.predictions import (
     ContestRound,
@@ -149,6 +150,18 @@ class PredictionService:
             round=self.round_name(o), actual=tb.actual, days=tb.study_days, count=len(tb.predictions)
         )
 
+    def round_results_html(self, comp: Competition, words: list[str]) -> str:
+        """/ketqua N vong K: the standings of one round, its prediction tie-break applied once its deadline passed."""
+        rounds = self.competitions.rounds(comp)
+        number = words[-1] if len(words) >= 2 and fold_word(words[0]) in ROUND_WORDS else ""
+        if not (number.isascii() and number.isdigit() and 1 <= int(number) <= len(rounds)):
+            return pred_texts.ROUND_RESULTS_BAD.format(id=comp.id, count=len(rounds))
+        rnd = rounds[int(number) - 1]
+        standings = self.competitions.with_full_names(self.competitions.standings(comp, rnd.start, rnd.end))
+        o = Open(comp, rnd, len(rounds), datetime.min)
+        header = pred_texts.ROUND_RESULTS.format(round=self.round_name(o))
+        return header + messages.competition_results(standings) + self.results_html(standings)
+
     # the organizer ------------------------------------------------------------------------------------------
     def rounds_html(self, comp: Competition, typed: str | None) -> str:
         contest = texts.contest(escape(comp.name))
@@ -190,6 +203,13 @@ class PredictionService:
         return pred_texts.ROUND.format(
             number=r.number, rounds=o.rounds, start=day(r.start)[:5], end=day(r.end)
         )
+
+
+ROUND_WORDS = frozenset(("vong", "round"))
+
+
+def fold_word(word: str) -> str:
+    return word.casefold().replace("ò", "o").replace("ọ", "o")
 
 
 __all__ = ["Open", "PredictionService"]

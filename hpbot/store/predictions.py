@@ -57,6 +57,23 @@ class Predictions:
         )
         return {r["user_id"]: Prediction(r["user_id"], r["value"], r["predicted_at"]) for r in rows}
 
+    def of_users(self, competition_id: int, rnd: int, user_ids: list[int]) -> dict[int, Prediction]:
+        """The predictions of these members only (the lines a board shows)."""
+        found: dict[int, Prediction] = {}
+        for chunk in range(0, len(user_ids), 500):
+            part = user_ids[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            rows = select(
+                self.db,
+                "SELECT user_id, value, predicted_at FROM competition_predictions WHERE competition_id = ? "  # noqa: S608
+                f"AND round = ? AND user_id IN ({marks})",
+                [competition_id, rnd, *part],
+            )
+            found.update(
+                {r["user_id"]: Prediction(r["user_id"], r["value"], r["predicted_at"]) for r in rows}
+            )
+        return found
+
     def right_answers(self, competition_id: int, start: date, end: date) -> list[tuple[int, int]]:
         """(user id, right answers) of every member's line in the competition's groups within the window."""
         return [
@@ -85,3 +102,37 @@ class Predictions:
                 "SELECT DISTINCT competition_id FROM competition_scores WHERE user_id = ?", [user_id]
             )
         }
+
+    def all_right_whole(self, competition_id: int, study_days: int) -> int:
+        """The members with a right answer on every study day of the whole competition, from its totals."""
+        if study_days <= 0:
+            return 0
+        return int(
+            self.db.execute(
+                "SELECT COUNT(DISTINCT user_id) FROM competition_scores WHERE competition_id = ? AND correct >= ?",
+                [competition_id, study_days],
+            ).fetchone()[0]
+        )
+
+    def ahead_at_points(
+        self, competition_id: int, rnd: int, points: int, actual: int, mine: Prediction | None, answer_ms: int
+    ) -> int:
+        """The lines with these points ahead of a line by `hpbot.domain.predictions.tie_key` (a prediction at all,
+        its distance to `actual`, its time, then answer time), counted over the ranking index's range."""
+        if mine is None:
+            condition = "(p.value IS NOT NULL OR cs.answer_ms < ?4)"
+            params: list[object] = [competition_id, rnd, points, answer_ms]
+        else:
+            condition = (
+                "(p.value IS NOT NULL AND (ABS(p.value - ?4) < ?5 OR (ABS(p.value - ?4) = ?5 AND "
+                "(p.predicted_at < ?6 OR (p.predicted_at = ?6 AND cs.answer_ms < ?7)))))"
+            )
+            params = [competition_id, rnd, points, actual, abs(mine.value - actual), mine.at, answer_ms]
+        return int(
+            self.db.execute(
+                "SELECT COUNT(*) FROM competition_scores cs LEFT JOIN competition_predictions p "  # noqa: S608
+                "ON p.competition_id = cs.competition_id AND p.round = ?2 AND p.user_id = cs.user_id "
+                f"WHERE cs.competition_id = ?1 AND cs.points = ?3 AND {condition}",
+                params,
+            ).fetchone()[0]
+        )

@@ -110,6 +110,23 @@ class CompetitionStandings:
             [comp.id, limit],
         )
 
+    def lines_from(self, comp: Competition, points: int, limit: int) -> list[MemberTotals]:
+        """The lines with at least these points, best first (at most `limit`), read through the ranking index."""
+        return self._member_lines(
+            "WHERE cs.competition_id = ? AND cs.points >= ? ORDER BY cs.points DESC, cs.answer_ms, "
+            "cs.last_answer_at, cs.user_id, cs.chat_id LIMIT ?",
+            [comp.id, points, limit],
+        )
+
+    def lines_above(self, comp: Competition, points: int) -> int:
+        """How many lines have more points (from the per-points counts)."""
+        return int(
+            self.db.execute(
+                "SELECT COALESCE(SUM(lines), 0) FROM competition_points WHERE competition_id = ? AND points > ?",
+                [comp.id, points],
+            ).fetchone()[0]
+        )
+
     def member_line(self, comp: Competition, chat_id: int, user_id: int) -> tuple[int, MemberTotals] | None:
         """A member's line in one group and its rank: 1 + the lines strictly ahead on (points, answer time)
         (db/migrations/0007_competition_points.sql)."""

@@ -85,7 +85,7 @@ HELP_ORGANIZER = (
     "/cuocthi_gio số 20:00 — giờ công bố đáp án chung: mọi chi bộ cùng lúc (mặc định 20:00)\n"
     "/cuocthi_vong số tuan — mỗi tuần một vòng, mỗi vòng một câu hỏi dự đoán (/cuocthi_vong số ca — cả cuộc thi "
     "một vòng, mặc định)\n"
-    "/ketqua số — bảng xếp hạng chi bộ và đảng viên, kèm biểu đồ\n"
+    "/ketqua số — bảng xếp hạng chi bộ và đảng viên, kèm biểu đồ; /ketqua số vong 2 — kết quả vòng 2\n"
     "/xuat số — tệp Excel kết quả; /xuat số csv — các tệp CSV phân cách bằng dấu chấm phẩy, như Excel tiếng Việt "
     "đọc (/xuat số csv phay — phân cách bằng dấu phẩy)\n"
     "/cuocthi_ketthuc số — kết thúc cuộc thi\n"

@@ -66,3 +66,8 @@ ROUNDS_BAD = (
     "<code>/cuocthi_vong {id} ca</code> (cả cuộc thi một vòng) hoặc <code>/cuocthi_vong {id} 10</code> (10 ngày một vòng)."
 )
 ROUNDS_LOCKED = "Đã có đảng viên gửi dự đoán cho {contest}: không đổi các vòng được nữa."
+ROUND_RESULTS = "📊 <b>Kết quả {round}</b>\n"
+ROUND_RESULTS_BAD = (
+    "Xem kết quả một vòng: <code>/ketqua {id} vong 1</code> (cuộc thi có {count} vòng; xem các vòng: "
+    "<code>/cuocthi_vong {id}</code>)."
+)

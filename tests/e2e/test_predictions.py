@@ -80,6 +80,11 @@ async def test_a_tie_on_points_is_resolved_by_the_prediction_then_by_its_time(cu
     # equal on points (45 each); without the tie-break LAN (fastest) would come first
     assert results.index("Phạm Minh Tuấn") < results.index("Trần Văn Hùng") < results.index("Nguyễn Thị Lan")
     assert "<b>3</b> đảng viên trả lời đúng tất cả 3 câu; 3 đồng chí đã dự đoán" in results
+    board = await cup.reply_to(GROUP, LAN, "/bxh cuocthi")  # the board members see ranks the same way
+    assert board.index("Phạm Minh Tuấn") < board.index("Trần Văn Hùng") < board.index("Nguyễn Thị Lan")
+    comps = cup.hp.competitions
+    one = comps.board(comps.pick("1"), GROUP, LAN, top=1)
+    assert one.top[0][1].standing.user_id == TUAN and one.mine[0] == 3  # Lan's rank outside the top too
     await cup.reply_to(ORGANIZER, ORGANIZER, "/giaithuong 1 nhat=1 nhi=1 ba=1")
     awards = await fake.wait_for(
         lambda: next(

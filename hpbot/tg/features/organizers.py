@@ -267,9 +267,15 @@ class Organizers(OrganizerBase):
     @command("ketqua", "results")
     @organizers_in_private
     async def results(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/ketqua [ID]: standings as text, then the group ranking as a picture."""
-        comp = await self.chosen(update, self.first_arg(context), "ketqua", required=False)
+        """/ketqua [ID]: standings as text, then the group ranking as a picture; /ketqua ID vong K: one round's."""
+        args = self.edge.args(context)
+        comp = await self.chosen(update, args[0] if args else None, "ketqua", required=False)
         if comp is None:
+            return
+        if len(args) >= 2:
+            await self.edge.reply(
+                update, PredictionService(self.edge.competitions).round_results_html(comp, args[1:])
+            )
             return
         from hpbot.reports import charts
 
