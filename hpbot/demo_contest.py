@@ -80,6 +80,41 @@ async def contest_opening(demo: Demo, groups: dict[int, Any], secretaries: dict[
         await demo.until(lambda c=chat_id, n=in_group: demo.count(c) > n, "the group told of the approval")
         demo.show_new(chat_id)
     demo.new_messages(ORGANIZER_ID)  # the request messages, now edited: already shown
+    await unit_list(demo, number.group(1), groups, secretaries)
+
+
+UNITS = ("Đảng bộ phường Hồng Bàng", "Đảng bộ phường Lê Lợi")
+
+
+async def unit_list(demo: Demo, number: str, groups: dict[int, Any], secretaries: dict[int, Any]) -> None:
+    """The organizer's unit list (higher-level units, official member counts, a code per cell), each secretary
+    linking the group to its cell, and a member's prediction for the tie-break."""
+    demo.p.progress(
+        "Danh sách đơn vị, số đảng viên chính thức, mã chi bộ; dự đoán để phân định khi bằng điểm"
+    )
+    rows = ["Đơn vị cấp trên;Chi bộ;Số đảng viên;Mã"]
+    codes = {}
+    for n, (chat_id, (title, members)) in enumerate(groups.items()):
+        codes[chat_id] = f"CB-{n + 1:02d}"
+        rows.append(f"{UNITS[n % len(UNITS)]};{title};{len(members) + 1};{codes[chat_id]}")
+    rows.append(f"{UNITS[0]};Chi bộ Khu dân cư số 5 — phường Hồng Bàng;9;CB-09")  # a cell not on Telegram yet
+    await _organizer(demo, f"/donvi {number}")
+    demo.p.person(f"{ORGANIZER_NAME} (trò chuyện riêng)", "gửi tệp don-vi.csv (danh sách chi bộ)")
+    before = demo.count(ORGANIZER_ID)
+    demo.fake.document(ORGANIZER_ID, ORGANIZER_ID, "don-vi.csv", "\n".join(rows).encode(), None)
+    await demo.until(lambda: demo.count(ORGANIZER_ID) > before, "the unit list's import")
+    for message in demo.new_messages(ORGANIZER_ID):
+        demo.p.bot(ORGANIZER_NAME, message.text)
+    for chat_id, secretary in secretaries.items():
+        await demo.command(chat_id, secretary, f"/thamgia {codes[chat_id]}", who=f"{secretary.name} (bí thư)")
+    member = next(iter(groups.values()))[1][0]
+    demo.fake.private_chat(member.user_id)
+    demo.p.person(f"{member.name} (trò chuyện riêng)", "/dudoan 4")
+    before = demo.count(member.user_id)
+    demo.fake.command(member.user_id, member.user_id, "/dudoan 4")
+    await demo.until(lambda: demo.count(member.user_id) > before, "the prediction's answer")
+    for message in demo.new_messages(member.user_id):
+        demo.p.bot(member.name, message.text)
 
 
 async def contest_closing(demo: Demo, groups: dict[int, Any]) -> None:
@@ -89,7 +124,9 @@ async def contest_closing(demo: Demo, groups: dict[int, Any]) -> None:
     )
     chat_id = next(iter(groups))
     await demo.command(chat_id, groups[chat_id][1][0], "/bxh cuocthi")
-    await _organizer(demo, "/ketqua", replies=3)  # the standings, the ranking chart, the questions chart
+    await _organizer(
+        demo, "/ketqua", replies=5
+    )  # the standings, by unit; the charts of cells, units, questions
     await _organizer(demo, "/giaithuong 1")
     await _organizer(demo, "/chungnhan 1", replies=2)  # "making them…", then the .zip
     await live_board(demo)
@@ -118,7 +155,9 @@ def board_text(page: str) -> str:
     ]
     lines += [html.unescape(t) for t in re.findall(r'<p class="asof">(.*?)</p>', page)]
     lines += [html.unescape(t) for t in re.findall(r"<li(?: [^>]*)?>(.*?)</li>", page)]
-    for section in re.findall(r'<section class="(?:cells|members)"><h2>(.*?)</h2>(.*?)</section>', page):
+    for section in re.findall(
+        r'<section class="(?:cells|members|units)"><h2>(.*?)</h2>(.*?)</section>', page
+    ):
         lines.append(html.unescape(section[0]))
         for row in re.findall(r"<tr>(.*?)</tr>", section[1])[1:]:
             cells = [

@@ -77,6 +77,10 @@ def test_demo_plays_a_whole_day_and_exits_0():
         "/bang/",  # the live board's link, and the page it opens, read from the bot process's own server
         "Trang bảng xếp hạng trực tiếp",
         "Lượt trả lời: ",
+        "Đã nhập danh sách đơn vị",  # the unit list, a cell linked by its code, a prediction
+        "Nhóm đã được gắn với",
+        "Đã ghi dự đoán",
+        "Tham gia theo đơn vị",  # the live board's units
         "Xong: 1 ngày học",
     ):
         assert expected.lower() in out.lower(), expected

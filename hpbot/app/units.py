@@ -90,7 +90,7 @@ class UnitService:
             units=done.units,
             with_count=done.with_count,
             official=f"{done.official:,}".replace(",", "."),
-            kept=done.kept,
+            kept=unit_texts.IMPORTED_KEPT.format(kept=done.kept) if done.kept else "",
         )
 
     @staticmethod

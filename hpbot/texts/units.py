@@ -28,10 +28,10 @@ DOCUMENT_UNEXPECTED = (
 BUSY = "⏳ Đang đọc tệp «{name}»…"
 IMPORTED = (
     "✅ Đã nhập danh sách đơn vị của {contest}: <b>{cells}</b> chi bộ thuộc <b>{units}</b> đơn vị cấp trên, "
-    "{with_count} chi bộ có số đảng viên chính thức (tổng {official} đảng viên). {kept} chi bộ giữ nguyên nhóm đã "
-    "gắn.\nBí thư mỗi chi bộ gửi trong nhóm của chi bộ: <code>/thamgia MÃ</code> (mã của chi bộ trong danh sách); "
+    "{with_count} chi bộ có số đảng viên chính thức (tổng {official} đảng viên).{kept}\nBí thư mỗi chi bộ gửi trong nhóm của chi bộ: <code>/thamgia MÃ</code> (mã của chi bộ trong danh sách); "
     "nhóm gắn bằng mã được vào cuộc thi ngay, không cần duyệt."
 )
+IMPORTED_KEPT = " {kept} chi bộ giữ nguyên nhóm đã gắn."
 REFUSED = (
     "❌ <b>Chưa nhập danh sách</b>: tệp «{name}» có {count} lỗi; danh sách của {contest} không thay đổi. "
     "Đồng chí sửa các dòng dưới đây rồi gửi lại cả tệp.\n"
