@@ -166,35 +166,45 @@ def _label(rank: int, title: str) -> str:
     return wrapped(f"{rank}. {title}", 34)
 
 
-def ranking_figure(
-    ranked: Sequence[tuple[int, GroupTotals]], title: str, top: int = 20, at: str | None = None
-) -> Figure:
-    """Horizontal bars of participation rate, best at the top, each labelled with its rate and mean points per
-    member as the text reports write them; names on as many lines as they need."""
-    shown = list(ranked[:top])
-    labels = [_label(r, g.title or str(g.chat_id)) for r, g in shown]
+def _participation_bars(bars: Sequence[tuple[int, str, float, str]], title: str, at: str | None) -> Figure:
+    """Horizontal bars of participation (rank, name, share 0..1, the label beside the bar), best at the top, names on
+    as many lines as they need: the ranking of cells and that of units."""
+    labels = [_label(rank, name) for rank, name, _, _ in bars]
     lines = sum(label.count("\n") + 1 for label in labels)
-    figure = _figure(1.9 + 0.3 * max(1, lines) + 0.12 * len(shown))
+    figure = _figure(1.9 + 0.3 * max(1, lines) + 0.12 * len(bars))
     ax = figure.add_subplot()
-    values = [100 * g.participation for _, g in shown]
-    ys = list(range(len(shown)))[::-1]
+    values = [100 * share for _, _, share, _ in bars]
+    ys = list(range(len(bars)))[::-1]
     ax.barh(ys, values, color=BLUE, height=0.6)
     ax.set_yticks(ys, labels, fontfamily=FONT, fontsize=9)
     ax.set_xlim(0, 125)
     ax.set_xticks([0, 20, 40, 60, 80, 100])
     ax.set_xlabel(texts.CHART_PARTICIPATION, fontfamily=FONT)
-    for y, value, (_, g) in zip(ys, values, shown, strict=True):
-        ax.text(
-            value + 1,
-            y,
-            texts.CHART_RANK_LABEL.format(rate=number(value), mean=number(g.mean_points)),
-            va="center",
-            fontfamily=FONT,
-            fontsize=9,
-        )
+    for y, value, (_, _, _, text) in zip(ys, values, bars, strict=True):
+        ax.text(value + 1, y, text, va="center", fontfamily=FONT, fontsize=9)
     _title(figure, title, at)
     ax.grid(axis="x", alpha=0.3)
     return figure
+
+
+def ranking_figure(
+    ranked: Sequence[tuple[int, GroupTotals]], title: str, top: int = 20, at: str | None = None
+) -> Figure:
+    """The cells by participation rate, each labelled with its rate and mean points per member as the text reports
+    write them."""
+    return _participation_bars(
+        [
+            (
+                r,
+                g.title or str(g.chat_id),
+                g.participation,
+                texts.CHART_RANK_LABEL.format(rate=number(100 * g.participation), mean=number(g.mean_points)),
+            )
+            for r, g in ranked[:top]
+        ],
+        title,
+        at,
+    )
 
 
 def group_ranking(
@@ -238,33 +248,24 @@ def question_difficulty(days: Sequence[DayRow], title: str, at: str | None = Non
 def units_figure(
     ranked: Sequence[tuple[int, UnitTotals]], title: str, top: int = 25, at: str | None = None
 ) -> Figure:
-    """Horizontal bars of each higher-level unit's participation (its cells' answers ÷ the possible answers of
-    every cell of it on the list), best at the top, labelled with the rate and how many of its cells take part;
-    the groups linked to no unit are left out (the text and the workbook show them)."""
-    shown = [(r, u) for r, u in ranked if u.unit][:top]
-    labels = [_label(r, u.unit) for r, u in shown]
-    lines = sum(label.count("\n") + 1 for label in labels)
-    figure = _figure(1.9 + 0.3 * max(1, lines) + 0.12 * len(shown))
-    ax = figure.add_subplot()
-    values = [100 * u.participation for _, u in shown]
-    ys = list(range(len(shown)))[::-1]
-    ax.barh(ys, values, color=BLUE, height=0.6)
-    ax.set_yticks(ys, labels, fontfamily=FONT, fontsize=9)
-    ax.set_xlim(0, 125)
-    ax.set_xticks([0, 20, 40, 60, 80, 100])
-    ax.set_xlabel(texts.CHART_PARTICIPATION, fontfamily=FONT)
-    for y, value, (_, u) in zip(ys, values, shown, strict=True):
-        ax.text(
-            value + 1,
-            y,
-            unit_texts.CHART_LABEL.format(rate=number(value), linked=u.linked, cells=u.cells),
-            va="center",
-            fontfamily=FONT,
-            fontsize=9,
-        )
-    _title(figure, title, at)
-    ax.grid(axis="x", alpha=0.3)
-    return figure
+    """Each higher-level unit's participation (its cells' answers ÷ the possible answers of every cell of it on the
+    list), labelled with the rate and how many of its cells take part; the groups linked to no unit are left out
+    (the text and the workbook show them)."""
+    return _participation_bars(
+        [
+            (
+                r,
+                u.unit,
+                u.participation,
+                unit_texts.CHART_LABEL.format(
+                    rate=number(100 * u.participation), linked=u.linked, cells=u.cells
+                ),
+            )
+            for r, u in [(r, u) for r, u in ranked if u.unit][:top]
+        ],
+        title,
+        at,
+    )
 
 
 def unit_ranking(
