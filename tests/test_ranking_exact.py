@@ -59,3 +59,41 @@ def test_fractions_a_hair_apart_and_equal_ones_keep_their_order_and_ties():
     ]  # the exact path
     assert [g.chat_id for _, g in rank_groups(huge)] == [-1, -2]
     assert Fraction(1 << 40, (1 << 40) + 1) > Fraction((1 << 40) - 1, 1 << 40)
+
+
+def test_the_kept_ranking_follows_every_change_of_the_standings(tmp_path):
+    """CompetitionService keeps the whole competition's group ranking while the standings' version stays the same;
+    a fold, a member count moved from one group to another, a new group, or the time bound each bring a new one."""
+    from hpbot.app.competitions import RANKING_KEPT, CompetitionService
+    from hpbot.clock import FakeClock
+    from hpbot.content import load_bank
+    from tests.test_reports import NOW, TZ, seeded
+
+    store, _, comp = seeded(tmp_path)
+    clock = FakeClock(NOW)
+    service = CompetitionService(store, load_bank(), clock, TZ, frozenset())
+    first = service.ranked_groups(comp)
+    assert service.ranked_groups(comp) is first  # nothing changed: the same list, not read again
+
+    def means() -> dict[int, float]:
+        return {g.chat_id: g.mean_points for _, g in service.ranked_groups(comp)}
+
+    before = means()
+    store.db.execute("UPDATE groups SET member_count = 2 WHERE chat_id = -1")
+    store.db.execute("UPDATE groups SET member_count = 6 WHERE chat_id = -2")  # the same sum: 8 members
+    after = means()
+    assert after != before and after[-1] > after[-2]
+    assert service.ranked_groups(comp) is service.ranked_groups(comp)
+
+    kept = service.ranked_groups(comp)
+    store.touch_group(-3, "Chi bộ C", "group", NOW)
+    store.competitions.join_many(comp.id, [-3], NOW)
+    assert len(service.ranked_groups(comp)) == 3 and service.ranked_groups(comp) is not kept
+
+    kept = service.ranked_groups(comp)
+    store.db.execute(
+        "UPDATE groups SET title = 'Chi bộ D' WHERE chat_id = -3"
+    )  # same length: not in the sums
+    assert service.ranked_groups(comp) is kept
+    clock.advance(seconds=RANKING_KEPT.total_seconds() + 1)
+    assert "Chi bộ D" in {g.title for _, g in service.ranked_groups(comp)}

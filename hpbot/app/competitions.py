@@ -31,6 +31,9 @@ from hpbot.store.competitions import Competition as Competition
 from hpbot.store.predictions import Predictions
 
 CHART_DAYS = 30
+# the longest a competition's group ranking is kept while its standings' version stays the same (a bound on what a
+# change the version's sums cannot see, such as a renamed group, may take to show)
+RANKING_KEPT = timedelta(seconds=60)
 TIE_POOL = 5_000  # lines ranked in Python for the board's tie-break at most
 
 
@@ -168,6 +171,10 @@ class CompetitionService:
         self.library = Library.of(bank)
         self.bank = self.library.first
         self.comps = store.competitions
+        # the whole competition's group ranking by competition, with the version of the standings it was read at
+        self._ranked: dict[
+            int, tuple[tuple[tuple[float, ...], date, date], datetime, list[tuple[int, GroupTotals]]]
+        ] = {}
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -293,8 +300,26 @@ class CompetitionService:
     def ranked_groups(
         self, comp: Competition, start: date | None = None, end: date | None = None
     ) -> list[tuple[int, GroupTotals]]:
-        """The participating groups in ranking order, with their ranks (the whole competition by default)."""
-        return rank_groups(self.comps.group_totals(comp, start, end))
+        """The participating groups in ranking order, with their ranks (the whole competition by default). The whole
+        competition's ranking is kept and read again only when what it is made of changed (the standings' version:
+        a few ms for 10,000 groups, against ~0.2 s for the ranking): boards, the live board and the organizer's
+        reports ask for it far more often than reveals, posts, joins and unit lists change it. Callers must not
+        change the list."""
+        if start not in (None, comp.start) or end not in (None, comp.end):
+            return rank_groups(self.comps.group_totals(comp, start, end))
+        version, now = self.comps.standings_version(comp.id), self.now()
+        cached = self._ranked.get(comp.id)
+        if (
+            cached is not None
+            and cached[0] == (version, comp.start, comp.end)
+            and now - cached[1] < RANKING_KEPT
+        ):
+            return cached[2]
+        ranked = rank_groups(self.comps.group_totals(comp))
+        if len(self._ranked) > 100:
+            self._ranked.clear()
+        self._ranked[comp.id] = ((version, comp.start, comp.end), now, ranked)
+        return ranked
 
     def with_full_names(self, standings: Standings) -> Standings:
         """The standings with each member's /hoten name where they gave one, their Telegram name otherwise."""

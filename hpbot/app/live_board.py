@@ -96,8 +96,8 @@ class LiveBoardService:
         self.base_url = base_url.rstrip("/") if base_url else None
         self.links = LiveBoardLinks(competitions.store.db)
         self.units = UnitService(competitions)
-        # per competition: the standings' version, when the ranking was read, and the ranking of groups and units
-        self._ranked: dict[int, tuple[tuple[float, ...], datetime, Ranking]] = {}
+        # per competition: when the rankings were read, and the rankings of groups and units
+        self._ranked: dict[int, tuple[datetime, Ranking]] = {}
 
     @property
     def enabled(self) -> bool:
@@ -124,22 +124,18 @@ class LiveBoardService:
         return self.competitions.comps.get(competition_id) if competition_id is not None else None
 
     def ranking(self, comp: Competition) -> Ranking:
-        """The groups' ranking and the units', read again only when what they are made of changed, and then at
-        most every RANKING_EVERY (a board is built every couple of seconds while a page is open; the ranking
-        changes at reveals, posts, joins and unit lists)."""
+        """The groups' ranking (kept by the use case while the standings do not change) and the units', read at
+        most every RANKING_EVERY: a board is built every couple of seconds while a page is open, and at a contest's
+        common reveal time the standings change with every group revealed."""
         now = self.competitions.now()
         cached = self._ranked.get(comp.id)
-        if cached is not None and now - cached[1] < RANKING_EVERY:
-            return cached[2]
-        version = self.links.standings_version(comp.id)
-        if cached is not None and cached[0] == version:
-            self._ranked[comp.id] = (version, now, cached[2])
-            return cached[2]
+        if cached is not None and now - cached[0] < RANKING_EVERY:
+            return cached[1]
         groups = self.competitions.ranked_groups(comp)
         ranked = Ranking(groups, self.units.ranked_of(comp, [g for _, g in groups]))
         if len(self._ranked) > 100:
             self._ranked.clear()
-        self._ranked[comp.id] = (version, now, ranked)
+        self._ranked[comp.id] = (now, ranked)
         return ranked
 
     def board(self, comp: Competition) -> LiveBoard:

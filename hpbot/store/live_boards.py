@@ -50,20 +50,3 @@ class LiveBoardLinks:
             [study_date, competition_id],
         ).fetchone()
         return int(row[0]), int(row[1]), int(row[2]), int(row[3])
-
-    def standings_version(self, competition_id: int) -> tuple[float, ...]:
-        """What the rankings of groups and units are made of, summed: it changes whenever a group joins or leaves,
-        a day is folded into the totals at a reveal, a member count is taken at a post, a unit list is imported or
-        a group linked to a cell (a few ms for 10,000 groups, against tens of ms for the rankings themselves)."""
-        row = self.db.execute(
-            "SELECT (SELECT COUNT(*) FROM competition_groups WHERE competition_id = ?1), "
-            "(SELECT TOTAL(g.member_count) + TOTAL(LENGTH(g.title)) FROM competition_groups cg "
-            " JOIN groups g ON g.chat_id = cg.chat_id WHERE cg.competition_id = ?1), "
-            "(SELECT COUNT(*) FROM competition_days WHERE competition_id = ?1), "
-            "(SELECT COUNT(*) + COUNT(chat_id) + TOTAL(chat_id) + TOTAL(official) + TOTAL(LENGTH(unit)) "
-            " FROM competition_units WHERE competition_id = ?1), "
-            "s.* FROM (SELECT COUNT(*), TOTAL(answers), TOTAL(member_days), TOTAL(points), TOTAL(answer_ms), "
-            "TOTAL(days), TOTAL(official) FROM competition_group_scores WHERE competition_id = ?1) s",
-            [competition_id],
-        ).fetchone()
-        return tuple(float(v) for v in row)

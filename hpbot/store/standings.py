@@ -276,3 +276,23 @@ class CompetitionStandings:
                 [comp.id, chat_id, chat_id, start.isoformat(), end.isoformat()],
             )
         )
+
+    def standings_version(self, competition_id: int) -> tuple[float, ...]:
+        """What the rankings of groups and units are made of, summed (some sums weighted by the chat, so that a
+        count moving from one group to another shows too): it changes whenever a group joins or leaves, a day is
+        folded into the totals at a reveal, a member count is taken at a post, a unit list is imported or a group
+        linked to a cell. A few ms for 10,000 groups, against ~0.2 s for reading and ranking them."""
+        row = self.db.execute(
+            "SELECT (SELECT COUNT(*) FROM competition_groups WHERE competition_id = ?1), "
+            "(SELECT TOTAL(g.member_count) + TOTAL(g.member_count * (g.chat_id % 1000003)) + TOTAL(LENGTH(g.title)) "
+            " FROM competition_groups cg JOIN groups g ON g.chat_id = cg.chat_id WHERE cg.competition_id = ?1), "
+            "(SELECT COUNT(*) FROM competition_days WHERE competition_id = ?1), "
+            "(SELECT COUNT(*) + COUNT(chat_id) + TOTAL(chat_id) + TOTAL(official) + TOTAL(LENGTH(unit)) "
+            " + TOTAL((COALESCE(official, 0) + LENGTH(unit)) * (COALESCE(chat_id, 0) % 1000003)) "
+            " FROM competition_units WHERE competition_id = ?1), "
+            "s.* FROM (SELECT COUNT(*), TOTAL(answers), TOTAL(member_days), TOTAL(points), TOTAL(answer_ms), "
+            "TOTAL(days), TOTAL(official), TOTAL(COALESCE(official, 0) * (chat_id % 1000003)) "
+            "FROM competition_group_scores WHERE competition_id = ?1) s",
+            [competition_id],
+        ).fetchone()
+        return tuple(float(v) for v in row)
