@@ -156,3 +156,72 @@ async def test_a_tap_is_parsed_without_the_text_and_keyboard_of_its_message_and_
     first, again, other = (queue.get_nowait().callback_query for _ in range(3))
     assert again.message is first.message and (again.id, again.from_user.id) == ("q2", 4)
     assert other.message is not first.message and other.message.message_id == 42
+
+
+async def test_a_callback_answer_goes_straight_to_the_http_client_with_the_same_request_and_errors(
+    monkeypatch,
+):
+    """answerCallbackQuery (every tap's) skips PTB's general request path; the Bot API sees the same JSON body and
+    the bot the same errors (a 400 is BadRequest, a 429 RetryAfter)."""
+    from telegram.error import BadRequest, RetryAfter
+    from telegram.request._requestparameter import RequestParameter
+
+    from hpbot.tg.transport.bot import BotClient
+    from hpbot.tg.transport.pacing import MessageRateLimiter
+
+    bodies: list[dict] = []
+    answers = [
+        web.json_response({"ok": True, "result": True}),
+        web.json_response(
+            {"ok": False, "error_code": 400, "description": "Bad Request: query is too old"}, status=400
+        ),
+        web.json_response(
+            {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests",
+                "parameters": {"retry_after": 3},
+            },
+            status=429,
+        ),
+    ]
+
+    async def handler(request: web.Request) -> web.Response:
+        assert request.match_info["method"] == "answerCallbackQuery"
+        assert request.content_type == "application/json"
+        bodies.append(await request.json())
+        return answers.pop(0)
+
+    app = web.Application()
+    app.router.add_post("/bot{token}/{method}", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    bot = BotClient(
+        TOKEN,
+        base_url=f"http://127.0.0.1:{port}/bot",
+        request=AiohttpRequest(),
+        rate_limiter=MessageRateLimiter(),
+    )
+
+    def unused(*args, **kwargs):
+        raise AssertionError("PTB's general request path")
+
+    try:
+        await bot.request.initialize()
+        monkeypatch.setattr(RequestParameter, "from_input", unused)
+        assert await bot.answer_callback_query("q1", "Đã ghi nhận: A", show_alert=False) is True
+        with pytest.raises(BadRequest, match="(?i)query is too old"):
+            await bot.answer_callback_query("q2", "x")
+        with pytest.raises(RetryAfter):
+            await bot.answer_callback_query("q3", "y", show_alert=True)
+    finally:
+        await bot.request.shutdown()
+        await runner.cleanup()
+    assert bodies == [
+        {"callback_query_id": "q1", "text": "Đã ghi nhận: A", "show_alert": False},
+        {"callback_query_id": "q2", "text": "x"},
+        {"callback_query_id": "q3", "text": "y", "show_alert": True},
+    ]
