@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,7 +92,7 @@ def build(
             run_jobs=run_jobs,
             tick_seconds=config.tick_seconds,
             db_path=str(config.db_path),
-            on_shutdown=store.close,
+            on_shutdown=functools.partial(_close, inbox, store),
             inbox=inbox,
             practice=practice,
             live_boards=live_boards,
@@ -109,3 +110,9 @@ def build(
         live_boards,
         board,
     )
+
+
+def _close(inbox: UpdateInbox, store: Store) -> None:
+    """At shutdown: the marks of the last updates handled, then the database."""
+    inbox.flush()
+    store.close()

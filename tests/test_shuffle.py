@@ -35,3 +35,12 @@ def test_two_groups_on_the_same_item_mostly_see_different_orders():
 def test_position_inverts_the_order():
     order = shuffle.order(99, "x")
     assert [order[shuffle.position(order, option)] for option in range(4)] == [0, 1, 2, 3]
+
+
+def test_a_rounds_order_is_drawn_once_and_read_again_by_every_tap():
+    """Seeding a Random was most of a tap's own work: the order is kept (it never changes for a round)."""
+    first = shuffle.order(987_654, "q03-c")
+    hits = shuffle.order.cache_info().hits
+    assert shuffle.order(987_654, "q03-c") == first
+    assert shuffle.order.cache_info().hits == hits + 1
+    assert first == shuffle.order.__wrapped__(987_654, "q03-c")  # the same as drawing it again

@@ -4,6 +4,11 @@ What is guaranteed (docs/reliability.md): an update Telegram delivered is never 
 Telegram is told it arrived, and one still pending at a crash is handled after the restart; an update id delivered
 again (a replay, a webhook retry, a batch fetched twice) is not handled again. The one window left is the moment
 between a handler's effect and the mark that it was handled: a crash exactly then handles that update again.
+
+The marks of the updates handled in one turn of the event loop are written together, in one transaction at the
+end of that turn (`flush`; also before the next batch is recorded, and at shutdown): at 1,000 taps/s a transaction
+per mark was a tenth of the bot's database time. The window above stays within the turn of the loop that handled
+the update.
 """
 
 from __future__ import annotations
@@ -28,12 +33,15 @@ class UpdateInbox:
         self._replaying: set[int] = set()  # pending updates handed out for replay and not handled yet
         self._replayed = asyncio.Event()
         self._replayed.set()
+        self._handled: list[int] = []  # handled, their mark not written yet (see `flush`)
+        self._flush_due = False
 
     def receive(self, updates: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         """Record a batch as it arrives; returns the updates not seen before, in order (the rest are replays)."""
         batch = [u for u in updates if isinstance(u.get("update_id"), int)]
         if not batch:
             return []
+        self.flush()
         fresh = self.inbox.receive(
             ((u["update_id"], json.dumps(u, ensure_ascii=False)) for u in batch), self.clock.now()
         )
@@ -45,12 +53,30 @@ class UpdateInbox:
         return new
 
     def done(self, update_id: int) -> None:
-        self.inbox.done(update_id, self.clock.now())
+        """The update is handled: its mark is written at the end of this turn of the event loop (at once when no
+        loop runs)."""
+        self._handled.append(update_id)
+        if not self._flush_due:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                self.flush()
+            else:
+                self._flush_due = True
+                loop.call_soon(self.flush)
         if self._replaying:
             self._replaying.discard(update_id)
             if not self._replaying:
                 self._replayed.set()
-        self._since_prune += 1
+
+    def flush(self) -> None:
+        """Write the marks of the updates handled since the last flush, in one transaction."""
+        self._flush_due = False
+        if not self._handled:
+            return
+        handled, self._handled = self._handled, []
+        self.inbox.done_all(handled, self.clock.now())
+        self._since_prune += len(handled)
         if self._since_prune >= PRUNE_EVERY:
             self._since_prune = 0
             self.inbox.prune(self.clock.now() - KEEP)
@@ -74,5 +100,6 @@ class UpdateInbox:
 
     def next_offset(self) -> int:
         """The getUpdates offset that confirms everything recorded."""
+        self.flush()
         last = self.inbox.last_id()
         return last + 1 if last is not None else 0

@@ -9,6 +9,7 @@ round (a group's chat id changes when it becomes a supergroup; the round id does
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 
@@ -18,6 +19,9 @@ Order = tuple[int, ...]  # order[position shown] = index of the option in the ba
 BANK_ORDER: Order = tuple(range(OPTION_COUNT))
 
 
+@functools.lru_cache(
+    maxsize=16_384
+)  # every tap asks its round's (seeding a Random is most of a tap's own work)
 def order(round_id: int, item_id: str, count: int = OPTION_COUNT) -> Order:
     """The permutation of a round's options, the same for the same round and item on every call."""
     digest = hashlib.sha256(f"{round_id}:{item_id}".encode()).digest()

@@ -32,10 +32,15 @@ class Inbox:
         return fresh
 
     def done(self, update_id: int, now: datetime) -> None:
+        self.done_all([update_id], now)
+
+    def done_all(self, update_ids: Iterable[int], now: datetime) -> None:
+        """Mark handled updates, in one transaction."""
+        at = _iso(now)
         with self.db.atomic():
-            self.db.execute(
+            self.db.conn.executemany(
                 "UPDATE inbox SET done_at = ?, raw = NULL WHERE update_id = ? AND done_at IS NULL",
-                [_iso(now), update_id],
+                [(at, update_id) for update_id in update_ids],
             )
 
     def pending(self) -> list[tuple[int, str, datetime]]:

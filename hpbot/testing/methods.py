@@ -139,7 +139,7 @@ class MethodsMixin(ChecksMixin):
     def _as_telegram(self, m: SentMessage) -> dict:
         message = {
             "message_id": m.message_id,
-            "date": int(time.time()),
+            "date": m.date,  # the time it was sent, as Telegram gives it (an edit does not change it)
             "chat": self.chats[m.chat_id],
             "from": self.users[self.bot_id],
         }

@@ -41,6 +41,7 @@ class SentMessage:
     shown: str | None = None
     entities: list[dict] = field(default_factory=list)
     media: dict | None = None
+    date: int = field(default_factory=lambda: int(time.time()))  # when it was sent (Telegram's `date`)
 
 
 @dataclass

@@ -504,3 +504,28 @@ async def test_a_malformed_update_is_served_as_queued(tg, api):
     )  # its id is a query the bot may answer
     accepted(await send(api, "r", reply_to_message_id=5))  # and its message one it may reply to
     assert json.dumps(got)  # JSON as Telegram's
+
+
+async def test_a_message_keeps_the_date_it_was_sent_in_every_tap_under_it_and_after_an_edit(
+    tg, api, monkeypatch
+):
+    """Telegram's `date` is when the message was sent; an edit leaves it."""
+    import time
+
+    monkeypatch.setattr(time, "time", lambda: 1_764_460_800.0)
+    keyboard = {"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]}
+    sent = accepted(await send(api, "Câu hỏi", reply_markup=keyboard))
+    assert sent["date"] == 1_764_460_800
+    monkeypatch.setattr(time, "time", lambda: 1_764_460_860.0)
+    accepted(
+        await api(
+            "editMessageText",
+            chat_id=GROUP,
+            message_id=sent["message_id"],
+            text="Câu hỏi (2)",
+            reply_markup=keyboard,
+        )
+    )
+    monkeypatch.setattr(time, "time", lambda: 1_764_460_920.0)
+    tapped = tg.tap(MEMBER, GROUP, sent["message_id"], "a")["callback_query"]["message"]
+    assert (tapped["date"], tapped["text"]) == (1_764_460_800, "Câu hỏi (2)")

@@ -80,9 +80,9 @@ class FollowUps:
     answerCallbackQuery is not a message and goes at once. Were the handler to wait for its edit, a burst of
     practice beyond 30/s would keep the shared update slots waiting on the budget, and every tap, in the groups
     too, would wait behind them. The follow-ups leave from a queue of their own, one every gap of the limiter's
-    grid, timed by the event loop's timer: a thousand of them waiting inside the limiter would keep it busy
-    yielding to the loop on every departure (its last moment before a slot is spent spinning), which cost more
-    CPU than the edits. Each leaves as a task of its own, so a slow answer from Telegram delays no other.
+    grid, timed by the event loop's timer: a thousand of them waiting inside the limiter kept it busy yielding to
+    the loop on every departure (when the pacer still spent the last 2 ms before each slot spinning), which cost
+    more CPU than the edits. Each leaves as a task of its own, so a slow answer from Telegram delays no other.
     """
 
     def __init__(self, wait_max: float = FOLLOW_UPS_WAIT_MAX) -> None:

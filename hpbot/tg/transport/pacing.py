@@ -54,11 +54,16 @@ class Pacer:
     count for jitter between leaving here and arriving there (on a loop busy at 300/s that margin was not always
     enough: docs/performance.md). Lateness beyond a quarter of a second
     (a long stall) is forgiven rather than made up in a burst. Waiting requests queue on a lock in arrival order.
-    A timer wakes up to a millisecond late, so the last moment of each wait is spent yielding to the event loop
-    instead of sleeping. A timer cannot wait less than about a millisecond either (uvloop counts in whole
-    milliseconds), so when a gap is shorter than two of them (over 500/s: paid broadcasts) a departure may leave
-    up to half a gap before its slot on the grid: waiting out every gap with a timer cost a tenth of the rate at
-    1,000/s, more on a busy loop. The grid keeps the average, and the one-second cap is never left early.
+
+    Waits are the event loop's timers only. uvloop counts them in whole milliseconds, so a timer fires up to about
+    a millisecond before or after its time: a departure whose slot on the grid is less than half a millisecond
+    away leaves at once, and one woken early sleeps again. The grid keeps the average however each departure's
+    timer falls. The one-second cap and the three-quarter gap are never left early: a wait for them shorter than a
+    timer can measure sleeps one tick, a little late. (Spending the last 2 ms of every wait yielding,
+    as the pacer did before, woke a waiting request hundreds of times a departure, CPU the taps needed.) A timer
+    cannot wait less than about a millisecond either, so when a gap is shorter than two of them (over 500/s: paid
+    broadcasts) a departure may leave up to half a gap before its slot on the grid: waiting out every gap with a
+    timer cost a tenth of the rate at 1,000/s, more on a busy loop.
     """
 
     def __init__(
@@ -72,7 +77,7 @@ class Pacer:
         self.min_gap = self.interval * 0.75
         self.budget = max(1, int(0.97 * limit))
         self.credit = 0.25
-        self.spin = min(0.002, self.interval / 10)
+        self.slack = min(TIMER_RESOLUTION / 2, self.interval / 4)  # how early a timer may let a departure go
         self.early = self.interval / 2 if self.interval < 2 * TIMER_RESOLUTION else 0.0
         self._due = float("-inf")
         self._last = float("-inf")
@@ -84,12 +89,22 @@ class Pacer:
             now = self.clock()
             if now - self._due > self.credit:  # idle, or stalled too long to make up: start afresh
                 self._due = now
-            target = max(self._due, self._last + self.min_gap) - self.early
-            if len(self._window) == self.budget:
-                target = max(target, self._window[0] + 1.0)
-            while (remaining := target - self.clock()) > 0:
-                await self.sleep(remaining - self.spin if remaining > self.spin else 0)
-            self._last = self.clock()
+            slot = self._due - self.early  # the grid: a timer may let it go up to `slack` early
+            spaced = self._last + self.min_gap - self.early  # after the last departure: never early
+            full = len(self._window) == self.budget
+            while True:
+                now = self.clock()
+                # the cap and the spacing are never left early: a wait for them shorter than a timer can measure
+                # sleeps one tick, a little late
+                hard = max(spaced - now, 1.0 - (now - self._window[0]) if full else 0.0)
+                soft = slot - now
+                if hard > 0:
+                    await self.sleep(max(hard, soft, TIMER_RESOLUTION))
+                elif soft > self.slack:
+                    await self.sleep(soft)
+                else:
+                    break
+            self._last = now
             self._window.append(self._last)
             self._due += self.interval  # the grid, however late this one left
 
