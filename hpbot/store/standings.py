@@ -277,6 +277,11 @@ class CompetitionStandings:
             )
         )
 
+    def change_mark(self) -> tuple[int, int]:
+        """Changes nothing if it is the same as before: the rows this connection has written since it opened, and
+        SQLite's count of commits by other connections (PRAGMA data_version)."""
+        return self.db.conn.total_changes, int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
     def standings_version(self, competition_id: int) -> tuple[float, ...]:
         """What the rankings of groups and units are made of, summed (some sums weighted by the chat, so that a
         count moving from one group to another shows too): it changes whenever a group joins or leaves, a day is
