@@ -50,6 +50,30 @@ def base_env(fake: Any, db: Path) -> dict[str, str]:
     return {"HPBOT_TOKEN": TOKEN, "HPBOT_API_BASE_URL": fake.base_url, "HPBOT_DB": str(db)}
 
 
+def cells(groups: int, per_group: int) -> tuple[list[int], list[dict], list[dict]]:
+    """`groups` groups of `per_group` members (user ids from 1, group by group; the first member is the admin), as
+    the fake's world takes them: (chat ids, users, groups)."""
+    chat_ids = [-(10**12) - g for g in range(groups)]
+    users, world = [], []
+    for g, chat in enumerate(chat_ids):
+        members = list(range(1 + g * per_group, 1 + (g + 1) * per_group))
+        users += [{"id": u, "first_name": f"Đảng viên {u}"} for u in members]
+        world.append({"chat_id": chat, "title": f"Chi bộ {g}", "admins": [members[0]], "members": members})
+    return chat_ids, users, world
+
+
+async def subscribed_with_posts(fake: Any, db: Path, world: list[dict]) -> Store:
+    """The bot's database with these groups subscribed, each with its morning post (setup, not measured)."""
+    store = Store.open(db)
+    with store.db.atomic():
+        store.db.conn.executemany(
+            "INSERT INTO groups (chat_id, title, status) VALUES (?, ?, 'active')",
+            [(c["chat_id"], c["title"]) for c in world],
+        )
+    await post_mornings(fake, db, store)
+    return store
+
+
 async def post_mornings(fake: Any, db: Path, store: Store) -> None:
     """Setup, not measured: the morning post in every group, sent without limits on either side."""
     await fake.control("limits", {})
@@ -99,31 +123,21 @@ async def fairness(
     fake: FakeProcess | LocalFake = LocalFake() if in_process else FakeProcess()
     await fake.start()
     try:
-        chat_ids = [-(10**12) - g for g in range(groups)]
-        users = [{"id": FLOODER, "first_name": "Đảng viên"}, {"id": FLOODED_ADMIN, "first_name": "Bí thư"}]
-        world = [
-            {
-                "chat_id": FLOODED,
-                "title": "Chi bộ bị gõ liên tục",
-                "admins": [FLOODED_ADMIN],
-                "members": [FLOODER],
-            }
-        ]
-        for g, chat in enumerate(chat_ids):
-            members = list(range(1 + g * per_group, 1 + (g + 1) * per_group))
-            users += [{"id": u, "first_name": f"Đảng viên {u}"} for u in members]
-            world.append(
-                {"chat_id": chat, "title": f"Chi bộ {g}", "admins": [members[0]], "members": members}
-            )
+        chat_ids, users, world = cells(groups, per_group)
+        users = [
+            {"id": FLOODER, "first_name": "Đảng viên"},
+            {"id": FLOODED_ADMIN, "first_name": "Bí thư"},
+        ] + users
+        flooded = {
+            "chat_id": FLOODED,
+            "title": "Chi bộ bị gõ liên tục",
+            "admins": [FLOODED_ADMIN],
+            "members": [FLOODER],
+        }
+        world = [flooded] + world
         await fake.control("world", {"users": users, "groups": world})
         db = workdir / "fairness.sqlite3"
-        store = Store.open(db)
-        with store.db.atomic():
-            store.db.conn.executemany(
-                "INSERT INTO groups (chat_id, title, status) VALUES (?, ?, 'active')",
-                [(c["chat_id"], c["title"]) for c in world],
-            )
-        await post_mornings(fake, db, store)
+        store = await subscribed_with_posts(fake, db, world)
         posts = {m["chat_id"]: m for m in await fake.control("messages", {"with_markup": True})}
         taps = []
         for i in range(per_group):  # round-robin over the groups: each member taps once

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
-from benchmarks.fairness import base_env, post_mornings
+from benchmarks.fairness import base_env, cells, subscribed_with_posts
 from benchmarks.leaderboards import START, generate
 from benchmarks.push import RunningClock, pct
 from hpbot import eventloop
@@ -149,23 +149,10 @@ async def viewers_run(
     fake = FakeProcess()
     await fake.start()
     try:
-        chat_ids = [-(10**12) - g for g in range(groups)]
-        users, world = [], []
-        for g, chat in enumerate(chat_ids):
-            members = list(range(1 + g * per_group, 1 + (g + 1) * per_group))
-            users += [{"id": u, "first_name": f"Đảng viên {u}"} for u in members]
-            world.append(
-                {"chat_id": chat, "title": f"Chi bộ {g}", "admins": [members[0]], "members": members}
-            )
+        chat_ids, users, world = cells(groups, per_group)
         await fake.control("world", {"users": users, "groups": world})
         db = workdir / "viewers.sqlite3"
-        store = Store.open(db)
-        with store.db.atomic():
-            store.db.conn.executemany(
-                "INSERT INTO groups (chat_id, title, status) VALUES (?, ?, 'active')",
-                [(c["chat_id"], c["title"]) for c in world],
-            )
-        await post_mornings(fake, db, store)
+        store = await subscribed_with_posts(fake, db, world)
         opened = datetime(2026, 11, 30, tzinfo=UTC)
         comp = store.competitions.create(
             "Thi đua toàn thành phố", date(2026, 11, 30), date(2026, 12, 31), 1, opened

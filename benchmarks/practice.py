@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.fairness import base_env, post_mornings
+from benchmarks.fairness import base_env, cells, subscribed_with_posts
 from benchmarks.push import RunningClock, pct
 from hpbot import eventloop
 from hpbot.app.practice import PracticeService, order
@@ -122,24 +122,13 @@ async def run(
     fake = FakeProcess()
     await fake.start()
     try:
-        chat_ids = [-(10**12) - g for g in range(groups)]
-        users, world = [], []
-        for g, chat in enumerate(chat_ids):
-            ids = list(range(1 + g * per_group, 1 + (g + 1) * per_group))
-            users += [{"id": u, "first_name": f"Đảng viên {u}"} for u in ids]
-            world.append({"chat_id": chat, "title": f"Chi bộ {g}", "admins": [ids[0]], "members": ids})
+        chat_ids, users, world = cells(groups, per_group)
         practising = [PRACTISING + i for i in range(members)]
         users += [{"id": u, "first_name": f"Ôn tập {u}"} for u in practising]
         world += [{"chat_id": u, "title": "", "type": "private", "members": [u]} for u in practising]
         await fake.control("world", {"users": users, "groups": world})
         db = workdir / "practice.sqlite3"
-        store = Store.open(db)
-        with store.db.atomic():
-            store.db.conn.executemany(
-                "INSERT INTO groups (chat_id, title, status) VALUES (?, ?, 'active')",
-                [(c, f"Chi bộ {g}") for g, c in enumerate(chat_ids)],
-            )
-        await post_mornings(fake, db, store)
+        store = await subscribed_with_posts(fake, db, world[: len(chat_ids)])
         posts = {
             m["chat_id"]: m for m in await fake.control("messages", {"with_markup": True}) if m["chat_id"] < 0
         }
