@@ -38,7 +38,7 @@ import aiohttp
 
 from benchmarks.fairness import base_env, cells, subscribed_with_posts
 from benchmarks.leaderboards import START, generate
-from benchmarks.push import RunningClock, pct
+from benchmarks.push import RunningClock, pct, start_like_runner
 from hpbot import eventloop
 from hpbot.app.competitions import CompetitionService
 from hpbot.app.live_board import LiveBoardService
@@ -47,7 +47,6 @@ from hpbot.config import load_config
 from hpbot.content import load_bank
 from hpbot.store import Store
 from hpbot.testing import FakeProcess
-from hpbot.tg import app as tg_app
 from hpbot.web import page
 from hpbot.web.server import BoardServer
 from hpbot.wiring import build
@@ -183,12 +182,7 @@ async def viewers_run(
         assert hp.live_boards is not None
         token = hp.live_boards.link(comp, 1)
         board = BoardServer(hp.live_boards, TZ, "127.0.0.1", 0)
-        app = hp.application
-        receiving = tg_app.Receiving(app)
-        await app.initialize()
-        await app.post_init(app)  # type: ignore[misc]
-        await receiving.start_polling()
-        await app.start()
+        app, receiving = await start_like_runner(hp)
         await board.start()
         url = f"http://127.0.0.1:{board.port}/bang/{token}/{page.EVENTS}"
         phases = []

@@ -7,12 +7,13 @@ import re
 from datetime import date
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from hpbot import texts
 from tests.e2e.conftest import ADMIN, GROUP, HUNG, LAN, NAUGHTY, TUAN
 from tests.e2e.harness import BotUnderTest, local
 from tests.e2e.test_competitions import assert_png
+from tests.test_units import xlsx
 
 BIG, BIG_ADMIN = -1002, 700
 HOA, BINH, CUONG, DUNG = 701, 702, 703, 704
@@ -49,15 +50,6 @@ async def cup(fake, clock, bank, tmp_path):
     await bot.start()
     yield bot
     await bot.stop()
-
-
-def xlsx(rows) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(list(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 async def send_file(cup, fake, name: str, data: bytes, caption: str | None) -> str:
