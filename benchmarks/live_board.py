@@ -72,12 +72,16 @@ async def render(groups: int, members: int, days: int, samples: int, path: Path)
         )
         store.competitions.join_many(comp.id, [-1_000_000 - g for g in range(groups)], now)
     joined = time.perf_counter() - t
-    competitions = CompetitionService(store, load_bank(), FakeClock(now), TZ, frozenset())
+    bank = load_bank()
+    competitions = CompetitionService(store, bank, FakeClock(now), TZ, frozenset())
     service = LiveBoardService(competitions, "http://127.0.0.1")
     token = service.link(comp, 1)
 
     def build(fresh: bool) -> str:
-        board_service = LiveBoardService(competitions, "http://127.0.0.1") if fresh else service
+        if not fresh:
+            return page.fragment(service.board(comp), TZ, 30)
+        anew = CompetitionService(store, bank, FakeClock(now), TZ, frozenset())  # nothing kept
+        board_service = LiveBoardService(anew, "http://127.0.0.1")
         return page.fragment(board_service.board(comp), TZ, 30)
 
     cold, warm = [], []
