@@ -39,7 +39,7 @@ def test_display_restores_the_space_the_word_processor_dropped(verbatim, shown):
         "gần 3.200 km², trên 4,6 triệu người",
         "từ ngày 01/7/2025, nhiệm kỳ 2025-2030, lúc 10:30",
         "TP.Hải Phòng, T.Ư và v.v.",
-        "xem https://haiphong.gov.vn/Tin.Tuc hoặc www.Haiphong.vn, thư gửi ban.tuyen@haiphong.gov.vn",
+        "xem https://example.org/Tin.Tuc hoặc www.Example.org, thư gửi ban.tuyen@example.org",
         "Đã đủ dấu cách. Không đổi gì: đúng vậy.",
     ],
 )
