@@ -23,7 +23,7 @@ from hpbot.domain.units import (
     rank_units,
     unit_totals,
 )
-from hpbot.format import day, number, short
+from hpbot.format import count, day, number, short
 from hpbot.store import Group
 from hpbot.store.competitions import Competition
 from hpbot.store.enrolment import Enrolments
@@ -89,7 +89,7 @@ class UnitService:
             cells=done.cells,
             units=done.units,
             with_count=done.with_count,
-            official=f"{done.official:,}".replace(",", "."),
+            official=count(done.official),
             kept=unit_texts.IMPORTED_KEPT.format(kept=done.kept) if done.kept else "",
         )
 

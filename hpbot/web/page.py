@@ -32,6 +32,11 @@ def _table(head: list[str], rows: list[list[str]], classes: list[str]) -> str:
     return f"<table><thead><tr>{cols}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _named(name: str, under: str) -> str:
+    """A ranking's name with a smaller line under it (a member's cell, a unit's number of cells)."""
+    return f'{escape(name)}<span class="group">{escape(under)}</span>'
+
+
 def fragment(board: LiveBoard, tz: ZoneInfo, refresh: int) -> str:
     """The content of `<main>`: header, today's progress, the cells, the members, the units."""
     at = board.at.astimezone(tz).strftime("%H:%M %d/%m/%Y")
@@ -84,7 +89,7 @@ def fragment(board: LiveBoard, tz: ZoneInfo, refresh: int) -> str:
             [
                 [
                     str(m.rank),
-                    f'{escape(m.name)}<span class="group">{escape(m.group)}</span>',
+                    _named(m.name, m.group),
                     count(m.points),
                 ]
                 for m in board.members
@@ -100,7 +105,7 @@ def fragment(board: LiveBoard, tz: ZoneInfo, refresh: int) -> str:
             [
                 [
                     str(u.rank),
-                    f'{escape(u.name)}<span class="group">{escape(words.UNIT_CELLS.format(cells=count(u.cells)))}</span>',
+                    _named(u.name, words.UNIT_CELLS.format(cells=count(u.cells))),
                     _percent(u.participation),
                 ]
                 for u in board.units
