@@ -48,7 +48,7 @@ NAMES = [
     "Chi bộ Tổ dân phố {n} — phường Lạch Tray, quận Ngô Quyền",
     "Chi bộ Cơ quan Ủy ban nhân dân xã An Hòa {n}",
 ]
-TOKEN_RE = re.compile(r"/bang/([A-Za-z0-9_-]{32})\b")
+TOKEN_RE = re.compile(r"/bang/([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])")  # a token may end in - or _
 
 # geometry of what must be seen, read in the page: rows of both rankings, the title and the contest's name
 GEOMETRY = """
