@@ -1,20 +1,25 @@
 """Who is in a competition: a group's admin asks to join with the code, the organizer accepts or refuses; the
 organizer can take a group out again (its lines leave the standings, its history stays).
 
-A competition made before approvals existed keeps open joining (the code alone is enough)."""
+A competition made before approvals existed keeps open joining (the code alone is enough). A group taken out does
+not come back by itself: its code (the competition's or its cell's) no longer lets it in; where joining needs
+approval it may ask again, and the organizer sees it was taken out before. Only the organizer brings it back
+(accepting its request, or enrolling every group), which forgets the removal."""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 from hpbot import texts
 from hpbot.app.competitions import CompetitionService, JoinOutcome
 from hpbot.format import day
 from hpbot.store import Group
 from hpbot.store.competitions import Competition
-from hpbot.store.enrolment import FOUND_MAX, Enrolments, JoinRequest
+from hpbot.store.enrolment import FOUND_MAX, Enrolments, JoinRequest, Removal
 from hpbot.texts import enrolment as enrol_texts
 
 
@@ -25,6 +30,7 @@ class RequestOutcome(enum.Enum):
     PENDING = "pending"  # asked already, not decided yet
     REQUESTED = "requested"  # a new request: the organizers are told
     JOINED = "joined"  # a competition without approval: in at once
+    REMOVED = "removed"  # a competition without approval the organizer took the group out of: refused
 
 
 class Decision(enum.Enum):
@@ -61,6 +67,8 @@ class Enrolment:
             return RequestOutcome.ENDED, comp
         if self.table.is_member(comp.id, group.chat_id):
             return RequestOutcome.MEMBER, comp
+        if not comp.approval and self.table.removal(comp.id, group.chat_id) is not None:
+            return RequestOutcome.REMOVED, comp
         if not comp.approval:
             outcome, _ = self.competitions.join(code, group.chat_id)
             return (RequestOutcome.JOINED if outcome is JoinOutcome.JOINED else RequestOutcome.MEMBER), comp
@@ -74,8 +82,9 @@ class Enrolment:
         request = self.table.request(competition_id, chat_id) if comp is not None else None
         if comp is None or request is None or not self.table.drop_request(competition_id, chat_id):
             return Decided(Decision.GONE)
-        if accept:
+        if accept:  # the organizer brings back a group taken out before: its removal is forgotten
             self.competitions.comps.join(comp.id, chat_id, self.competitions.now())
+            self.table.clear_removal(comp.id, chat_id)
         return Decided(Decision.APPROVED if accept else Decision.REFUSED, comp, request)
 
     def pending(self, comp: Competition) -> list[JoinRequest]:
@@ -87,21 +96,54 @@ class Enrolment:
     def group(self, chat_id: int) -> Group | None:
         return self.store.group(chat_id)
 
-    def remove(self, comp: Competition, chat_id: int) -> bool:
-        return self.table.leave(comp.id, chat_id)
+    def remove(self, comp: Competition, chat_id: int, by: int) -> bool:
+        """The organizer `by` takes the group out (remembered: it cannot come back by itself)."""
+        return self.table.leave(comp.id, chat_id, by, self.competitions.now())
+
+    def removal(self, comp: Competition, chat_id: int) -> Removal | None:
+        return self.table.removal(comp.id, chat_id)
+
+    def join_all(self, comp: Competition) -> tuple[int, int]:
+        """Every subscribed group enters (the organizer's own enrolment, so groups taken out before come back and
+        their removals are forgotten): (groups added, of them taken out before)."""
+        added = self.competitions.join_all(comp)
+        return added, self.table.clear_removals_of_members(comp.id)
 
     # texts --------------------------------------------------------------------------------------------------
+    def _at(self, moment: datetime) -> str:
+        return moment.astimezone(self.competitions.tz).strftime("%H:%M %d/%m/%Y")
+
     def request_html(self, comp: Competition, request: JoinRequest) -> str:
-        at = request.requested_at.astimezone(self.competitions.tz).strftime("%H:%M %d/%m/%Y")
+        """The request as the organizers read it; one from a group taken out before says so, and when."""
         members = enrol_texts.MEMBERS_UNKNOWN if request.members is None else str(request.members)
-        return enrol_texts.REQUEST.format(
+        text = enrol_texts.REQUEST.format(
             contest=texts.contest(escape(comp.name)),
             id=comp.id,
             title=escape(request.title),
             members=members,
             admin=escape(request.admin_name),
-            at=at,
+            at=self._at(request.requested_at),
         )
+        removal = self.table.removal(comp.id, request.chat_id)
+        if removal is not None:
+            text += enrol_texts.REQUEST_REMOVED_BEFORE.format(at=self._at(removal.removed_at))
+        return text
+
+    def requested_html(self, comp: Competition, chat_id: int) -> str:
+        """The group's reply to its new request (a group taken out before is told the organizers will know)."""
+        contest = texts.contest(escape(comp.name))
+        removal = self.table.removal(comp.id, chat_id)
+        if removal is not None:
+            return enrol_texts.REQUESTED_AGAIN.format(
+                contest=contest, day=day(removal.removed_at.astimezone(self.competitions.tz).date())
+            )
+        return enrol_texts.REQUESTED.format(contest=contest, start=day(comp.start), end=day(comp.end))
+
+    def removed_html(self, comp: Competition, chat_id: int) -> str:
+        """The refusal of a group taken out of a competition without approval that typed its code."""
+        removal = self.table.removal(comp.id, chat_id)
+        assert removal is not None  # RequestOutcome.REMOVED
+        return removed_refusal(comp, removal, self.competitions.tz)
 
     @staticmethod
     def group_news(decided: Decided) -> str:
@@ -124,4 +166,12 @@ class Enrolment:
         )
 
 
-__all__ = ["FOUND_MAX", "Decided", "Decision", "Enrolment", "RequestOutcome"]
+def removed_refusal(comp: Competition, removal: Removal, tz: ZoneInfo) -> str:
+    """Why a group taken out cannot come back with a code: the organizer took it out (on which day), what to do."""
+    template = enrol_texts.REJOIN_ASK if comp.approval else enrol_texts.REJOIN_REFUSED
+    return template.format(
+        contest=texts.contest(escape(comp.name)), day=day(removal.removed_at.astimezone(tz).date())
+    )
+
+
+__all__ = ["FOUND_MAX", "Decided", "Decision", "Enrolment", "RequestOutcome", "removed_refusal"]

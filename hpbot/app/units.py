@@ -11,6 +11,7 @@ from html import escape
 
 from hpbot import texts
 from hpbot.app.competitions import CompetitionService, Standings
+from hpbot.app.enrolment import removed_refusal
 from hpbot.domain.competition import GroupTotals
 from hpbot.domain.statuses import CompetitionStatus
 from hpbot.domain.units import (
@@ -26,7 +27,7 @@ from hpbot.domain.units import (
 from hpbot.format import count, day, number, short
 from hpbot.store import Group
 from hpbot.store.competitions import Competition
-from hpbot.store.enrolment import Enrolments
+from hpbot.store.enrolment import Enrolments, Removal
 from hpbot.store.units import Cell, Units
 from hpbot.texts import units as unit_texts
 
@@ -39,6 +40,9 @@ class LinkOutcome(enum.Enum):
     ENDED = "ended"
     NOT_IN = "not_in"  # the competition named has no cell with that code
     NONE = "none"  # no running competition's list has that code
+    REMOVED = (
+        "removed"  # the organizer took the group out of that competition: it does not come back by itself
+    )
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class Linked:
     cell: Cell | None = None
     previous: Cell | None = None  # the cell the group was linked to before, in the same competition
     code: str = ""
+    removal: Removal | None = None  # REMOVED: when the organizer took the group out
 
 
 @dataclass(frozen=True)
@@ -110,7 +115,8 @@ class UnitService:
     def link(self, group: Group, code: str, contest_code: str | None = None) -> Linked:
         """The group takes the cell of this code in the running competition whose list has it (or in the one of
         `contest_code`); the group enters that competition at once (the list is the organizer's approval), and
-        its join request there, if any, is settled."""
+        its join request there, if any, is settled. A group the organizer took out of that competition is refused
+        (whichever cell it names): only the organizer brings it back."""
         code = normalize_code(code)
         if contest_code is not None:
             refused, comp = self.competitions.by_code(contest_code)
@@ -136,6 +142,9 @@ class UnitService:
         cell = found[0]
         comp = self.competitions.comps.get(cell.competition_id)
         assert comp is not None  # its list is there
+        removal = self.enrolments.removal(comp.id, group.chat_id)
+        if removal is not None:
+            return Linked(LinkOutcome.REMOVED, comp, cell, code=code, removal=removal)
         if cell.chat_id == group.chat_id and self.enrolments.is_member(comp.id, group.chat_id):
             return Linked(LinkOutcome.ALREADY, comp, cell, code=code)
         previous = self.table.of_chat(comp.id, group.chat_id)
@@ -148,8 +157,7 @@ class UnitService:
         moved = previous if previous is not None and previous.code != cell.code else None
         return Linked(LinkOutcome.LINKED, comp, linked or cell, moved, code)
 
-    @staticmethod
-    def linked_html(linked: Linked) -> str:
+    def linked_html(self, linked: Linked) -> str:
         comp, cell = linked.competition, linked.cell
         contest = texts.contest(escape(comp.name)) if comp is not None else ""
         code = escape(linked.code[:24])
@@ -161,6 +169,9 @@ class UnitService:
             return unit_texts.LINK_NOT_IN.format(contest=contest, code=code)
         if linked.outcome is LinkOutcome.TAKEN:
             return unit_texts.LINK_TAKEN.format(contest=contest, code=code)
+        if linked.outcome is LinkOutcome.REMOVED:
+            assert comp is not None and linked.removal is not None
+            return removed_refusal(comp, linked.removal, self.competitions.tz)
         assert comp is not None and cell is not None
         names = {"cell": escape(cell.cell), "unit": escape(cell.unit), "contest": contest}
         if linked.outcome is LinkOutcome.ALREADY:

@@ -1,4 +1,5 @@
-"""Who is in a competition (schema step 0015): groups' join requests, and a group taken out by its organizer."""
+"""Who is in a competition (schema step 0015): groups' join requests, and a group taken out by its organizer (who
+and when: step 0019, so that it does not come back by itself)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,25 @@ class JoinRequest:
             row["members"],
             row["admin_name"],
             datetime.fromisoformat(row["requested_at"]),
+        )
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A group an organizer took out of a competition, until the organizer brings it back."""
+
+    competition_id: int
+    chat_id: int
+    removed_by: int
+    removed_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Row) -> Removal:
+        return cls(
+            row["competition_id"],
+            row["chat_id"],
+            row["removed_by"],
+            datetime.fromisoformat(row["removed_at"]),
         )
 
 
@@ -101,8 +121,9 @@ class Enrolments:
             )
         )
 
-    def leave(self, competition_id: int, chat_id: int) -> bool:
-        """Take a group out: its lines leave the standings; its rounds, answers and scores stay (its history)."""
+    def leave(self, competition_id: int, chat_id: int, by: int, now: datetime) -> bool:
+        """Take a group out: its lines leave the standings; its rounds, answers and scores stay (its history). The
+        removal is remembered (who, when) until the organizer brings the group back (`clear_removal`)."""
         with self.db.atomic():
             self.db.execute(  # its cell of the unit list is free again (a new code entry would re-enrol it)
                 "UPDATE competition_units SET chat_id = NULL, linked_at = NULL WHERE competition_id = ? AND chat_id = ?",
@@ -113,13 +134,50 @@ class Enrolments:
                     f"DELETE FROM {table} WHERE competition_id = ? AND chat_id = ?",  # noqa: S608
                     [competition_id, chat_id],
                 )
-            return (
+            left = (
                 self.db.execute(
                     "DELETE FROM competition_groups WHERE competition_id = ? AND chat_id = ?",
                     [competition_id, chat_id],
                 ).rowcount
                 > 0
             )
+            if left:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO competition_removals (competition_id, chat_id, removed_by, removed_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    [competition_id, chat_id, by, now.astimezone(UTC).isoformat(timespec="seconds")],
+                )
+            return left
+
+    def removal(self, competition_id: int, chat_id: int) -> Removal | None:
+        """The group's removal from the competition, while the organizer has not brought it back."""
+        rows = select(
+            self.db,
+            "SELECT * FROM competition_removals WHERE competition_id = ? AND chat_id = ?",
+            [competition_id, chat_id],
+        )
+        return Removal.from_row(rows[0]) if rows else None
+
+    def clear_removal(self, competition_id: int, chat_id: int) -> bool:
+        """The organizer brought the group back: its removal is forgotten (False if there was none)."""
+        with self.db.atomic():
+            return (
+                self.db.execute(
+                    "DELETE FROM competition_removals WHERE competition_id = ? AND chat_id = ?",
+                    [competition_id, chat_id],
+                ).rowcount
+                > 0
+            )
+
+    def clear_removals_of_members(self, competition_id: int) -> int:
+        """Forget the removals of the groups that are in the competition again (after the organizer enrolled every
+        group); returns how many."""
+        with self.db.atomic():
+            return self.db.execute(
+                "DELETE FROM competition_removals WHERE competition_id = ? AND chat_id IN "
+                "(SELECT chat_id FROM competition_groups WHERE competition_id = ?)",
+                [competition_id, competition_id],
+            ).rowcount
 
     def find_groups(self, competition_id: int, words: str) -> list[tuple[int, str]]:
         """The competition's groups whose title holds every word (ignoring case, Vietnamese letters included: SQLite's

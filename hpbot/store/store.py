@@ -153,6 +153,7 @@ class Store(Documents, Boards, MemberDay, PracticeStore, CalendarStore):
                 "score_days",
                 "competition_groups",
                 "competition_requests",
+                "competition_removals",
                 "bulletins",
                 "competition_scores",
                 "competition_group_scores",

@@ -205,7 +205,8 @@ class Contests(OrganizerBase):
         enrolment = Enrolment(self.edge.competitions)
         group = enrolment.group(chat_id)
         title = escape(group.title if group else str(chat_id))
-        if not enrolment.remove(comp, chat_id):
+        assert update.effective_user is not None  # an organizer's tap (organizer_query)
+        if not enrolment.remove(comp, chat_id, update.effective_user.id):
             await ack(query, texts.ACK_INVALID)
             await self.settle(query, enrol_texts.REMOVED_ALREADY)
             return

@@ -139,13 +139,12 @@ class GroupAdmin(Feature):
             await self.edge.reply(update, texts.JOIN_ENDED.format(name=escape(comp.name)))
         elif outcome is RequestOutcome.MEMBER:
             await self.edge.reply(update, texts.JOIN_ALREADY.format(name=escape(comp.name)))
+        elif outcome is RequestOutcome.REMOVED:
+            await self.edge.reply(update, enrolment.removed_html(comp, group.chat_id))
         elif outcome is RequestOutcome.PENDING:
             await self.edge.reply(update, enrol_texts.REQUEST_PENDING.format(contest=contest))
         elif outcome is RequestOutcome.REQUESTED:
-            await self.edge.reply(
-                update,
-                enrol_texts.REQUESTED.format(contest=contest, start=day(comp.start), end=day(comp.end)),
-            )
+            await self.edge.reply(update, enrolment.requested_html(comp, group.chat_id))
             request = enrolment.table.request(comp.id, group.chat_id)
             assert request is not None  # just written
             await self.tell_organizers(

@@ -28,12 +28,14 @@ from hpbot.app import messages
 from hpbot.app.awards import AwardService
 from hpbot.app.competitions import Competition, question_rates
 from hpbot.app.documents import unknown_document
+from hpbot.app.enrolment import Enrolment
 from hpbot.app.predictions import PredictionService
 from hpbot.app.units import UnitService, results_html
 from hpbot.domain.competition import CompetitionInputError
 from hpbot.domain.statuses import CompetitionStatus
 from hpbot.format import day
 from hpbot.texts import documents as doc_texts
+from hpbot.texts import enrolment as enrol_texts
 from hpbot.texts import units as unit_texts
 from hpbot.tg.features.daily import ack
 from hpbot.tg.guards import organizers_in_private
@@ -246,7 +248,7 @@ class Organizers(OrganizerBase):
     @command("cuocthi_themtatca", "competition_add_all")
     @organizers_in_private
     async def join_all(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/cuocthi_themtatca ID: every subscribed group enters the competition."""
+        """/cuocthi_themtatca ID: every subscribed group enters the competition (groups taken out before too)."""
         comps = self.edge.competitions
         comp = await self.chosen(update, self.first_arg(context), "cuocthi_themtatca", required=True)
         if comp is None:
@@ -256,13 +258,13 @@ class Organizers(OrganizerBase):
                 update, texts.COMP_ALREADY_ENDED.format(contest=texts.contest(escape(comp.name), first=True))
             )
             return
-        added = comps.join_all(comp)
-        await self.edge.reply(
-            update,
-            texts.COMP_JOINED_ALL.format(
-                count=added, contest=texts.contest(escape(comp.name)), total=comps.group_count(comp)
-            ),
+        added, returned = Enrolment(comps).join_all(comp)
+        text = texts.COMP_JOINED_ALL.format(
+            count=added, contest=texts.contest(escape(comp.name)), total=comps.group_count(comp)
         )
+        if returned:
+            text += enrol_texts.JOINED_ALL_RETURNED.format(count=returned)
+        await self.edge.reply(update, text)
 
     @command("ketqua", "results")
     @organizers_in_private
