@@ -151,9 +151,19 @@ class Bulletin:
 
 @dataclass
 class _WeekCache:
-    """Group rankings of one competition week, shared by all of its groups' bulletins in one pass."""
+    """Group rankings of one competition week, and its tie-break (its actual number, without the predictions),
+    shared by all of its groups' bulletins in one pass."""
 
     ranked: dict[tuple[int, date], list[tuple[int, GroupTotals]]] = field(default_factory=dict)
+    tiebreaks: dict[tuple[int, date], TieBreak | None] = field(default_factory=dict)
+
+
+def rank_members(lines: list[MemberTotals], tiebreak: TieBreak | None) -> list[tuple[int, MemberTotals]]:
+    """Members by points, then by the prediction tie-break when the window has one, then by answer time: the one
+    ranking of the organizer's standings (/ketqua) and the weekly bulletins."""
+    if tiebreak is None:
+        return rank(lines, lambda m: m.standing)
+    return rank_with_predictions(lines, lambda m: m.standing, tiebreak.predictions, tiebreak.actual)
 
 
 def _newest_active(newest_first: list[Competition]) -> Competition | None:
@@ -266,13 +276,8 @@ class CompetitionService:
     ) -> Standings:
         start, end = start or comp.start, end or comp.end
         lines = self.comps.member_totals(comp, start, end, chat_id)
-        tiebreak = self.tiebreak(comp, start, end) if chat_id is None else None  # not in a cell's bulletin
-        if tiebreak is None:
-            members = rank(lines, lambda m: m.standing)
-        else:
-            members = rank_with_predictions(
-                lines, lambda m: m.standing, tiebreak.predictions, tiebreak.actual
-            )
+        tiebreak = self.tiebreak(comp, start, end)
+        members = rank_members(lines, tiebreak)
         if groups is None:
             groups = self.ranked_groups(comp, start, end)
         return Standings(comp, members, groups, start, end, tiebreak)
@@ -506,7 +511,7 @@ class CompetitionService:
             if cache is not None:
                 cache.ranked[key] = ranked
         mine = next(((r, g) for r, g in ranked if g.chat_id == chat_id), None)
-        members = self.standings(comp, start, end, chat_id=chat_id, groups=ranked).members[:top]
+        members = self._bulletin_members(comp, chat_id, start, end, cache)[:top]
         return Bulletin(
             comp,
             chat_id,
@@ -518,6 +523,27 @@ class CompetitionService:
             members,
             self.answer_key(comp, start, end, chat_id),
         )
+
+    def _bulletin_members(
+        self, comp: Competition, chat_id: int, start: date, end: date, cache: _WeekCache | None
+    ) -> list[tuple[int, MemberTotals]]:
+        """The cell's members in the week, ranked as the standings of that window rank them (the prediction
+        tie-break where the week is a round whose deadline has passed). The round's actual number is read once a
+        pass (the cache), the predictions of the cell's members only."""
+        key = (comp.id, start)
+        if cache is not None and key in cache.tiebreaks:
+            tiebreak = cache.tiebreaks[key]
+        else:
+            tiebreak = self.tiebreak(comp, start, end, predictions=False)
+            if cache is not None:
+                cache.tiebreaks[key] = tiebreak
+        lines = self.comps.member_totals(comp, start, end, chat_id)
+        if tiebreak is not None and lines:
+            found = Predictions(self.store.db).of_users(
+                comp.id, tiebreak.round.number, [m.standing.user_id for m in lines]
+            )
+            tiebreak = replace(tiebreak, predictions=found)
+        return rank_members(lines, tiebreak)
 
     def claim_bulletin(self, comp: Competition, chat_id: int, week_start: date) -> bool:
         return self.comps.claim_bulletin(comp.id, chat_id, week_start, self.now())
