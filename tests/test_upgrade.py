@@ -13,6 +13,7 @@ from hpbot.content import load_bank
 from hpbot.domain.ranking import rank
 from hpbot.domain.units import CellLine
 from hpbot.store import Store
+from hpbot.store.enrolment import Enrolments
 from hpbot.store.migrations import applied_versions, discover, migrate
 from hpbot.store.predictions import Predictions
 from hpbot.store.units import Units
@@ -218,4 +219,28 @@ def test_a_version_16_database_upgrades_to_predictions_and_ranks_as_before(tmp_p
     assert predictions.get(1, 1, last).value == 0
     assert store.competitions.delete(1)
     assert store.db.execute("SELECT COUNT(*) FROM competition_predictions").fetchone()[0] == 0
+    store.close()
+
+
+def test_a_version_18_database_upgrades_to_remembered_removals_and_keeps_its_groups(tmp_path):
+    """Schema step 0019: nobody is remembered as taken out (a group taken out before the step is not known); a
+    group taken out afterwards is, and the memory goes with its competition."""
+    bank = load_bank()
+    path = tmp_path / "hpbot.sqlite3"
+    db = sqlite_utils.Database(path)
+    migrate(db, upto=9)
+    fill_version_9(db, bank)
+    migrate(db, upto=18)
+    assert "competition_removals" not in db.table_names()
+    db.close()
+
+    store = Store.open(path)
+    assert max(applied_versions(store.db)) >= 19
+    assert store.competitions.groups_of(1) == sorted(GROUPS)
+    table = Enrolments(store.db)
+    assert all(table.removal(1, chat_id) is None for chat_id in GROUPS)
+    assert table.leave(1, GROUPS[0], 7, START) and table.removal(1, GROUPS[0]).removed_by == 7
+    assert store.competitions.groups_of(1) == [GROUPS[1]]
+    assert store.competitions.delete(1)
+    assert store.db.execute("SELECT COUNT(*) FROM competition_removals").fetchone()[0] == 0
     store.close()

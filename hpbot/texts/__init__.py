@@ -79,7 +79,7 @@ HELP_ORGANIZER = (
     "/cuocthi — danh sách cuộc thi, mã tham gia, số chi bộ\n"
     "/cuocthi_themtatca số — đưa mọi chi bộ đang học vào cuộc thi\n"
     "/cuocthi_cho số — các yêu cầu tham gia đang chờ duyệt (mỗi yêu cầu có nút Duyệt / Không duyệt)\n"
-    "/cuocthi_bo số tên nhóm — đưa một chi bộ ra khỏi cuộc thi (lịch sử học tập giữ nguyên)\n"
+    "/cuocthi_bo số tên nhóm — đưa một chi bộ ra khỏi cuộc thi (lịch sử học tập giữ nguyên; nhóm không tự vào lại được)\n"
     "/donvi số — danh sách đơn vị (đơn vị cấp trên, chi bộ, số đảng viên chính thức, mã chi bộ): gửi tệp .xlsx "
     "hoặc .csv kèm chú thích /donvi số; /donvi_mau — tệp mẫu\n"
     "/cuocthi_gio số 20:00 — giờ công bố đáp án chung: mọi chi bộ cùng lúc (mặc định 20:00)\n"
