@@ -86,10 +86,21 @@ async def test_a_token_revoked_while_running_ends_the_process_and_fails_the_heal
 
 async def test_an_unreachable_bot_api_at_start_is_retried_and_said_plainly(tmp_path):
     process = await start(tmp_path / "db.sqlite3", f"http://127.0.0.1:{closed_port()}/bot")
-    await asyncio.sleep(4)  # the first attempts and their backoff
+    assert process.stderr is not None
+    seen = b""
+
+    async def two_attempts() -> None:  # the first attempts and their backoff (1 s), however slow the start-up
+        nonlocal seen
+        while seen.count(b"cannot reach the Bot API") < 2:
+            line = await process.stderr.readline()
+            assert line, "the process ended"
+            seen += line
+
+    await asyncio.wait_for(two_attempts(), 60)
     assert process.returncode is None  # still trying, not crashed
     process.send_signal(signal.SIGTERM)
-    code, output = await outcome(process)
+    code, rest = await outcome(process)
+    output = seen.decode() + rest
     assert code == 0
     assert "cannot reach the Bot API at 127.0.0.1" in output
     assert output.count("cannot reach the Bot API") >= 2  # retried
