@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from hpbot.domain.competition import GroupTotals, possible_answers, rank_groups
+from hpbot.domain.competition import GroupRanking, GroupTotals, possible_answers, rank_groups
 from hpbot.domain.units import (
     ROWS_MAX,
     CellLine,
@@ -274,7 +274,7 @@ cell_rows = st.lists(
 
 @settings(max_examples=120, deadline=None)
 @given(cell_rows, st.integers(0, 6))
-def test_a_groups_rank_counted_in_the_store_agrees_with_rank_groups_with_official_counts_and_missed_days(
+def test_a_groups_rank_found_in_the_kept_ranking_agrees_with_rank_groups_with_official_counts_and_missed_days(
     rows, extra_days
 ):
     """The board's rank (counted in SQL) and the organizer's ranking (in Python) apply the same participation rule:
@@ -308,8 +308,10 @@ def test_a_groups_rank_counted_in_the_store_agrees_with_rank_groups_with_officia
         assert units.link(comp.id, f"C{index}", -1 - index, NOW)
     expected = {g.chat_id: (r, g) for r, g in rank_groups(store.competitions.group_totals(comp))}
     assert all(g.contest_days == contest_days and g.participation <= 1 for _, g in expected.values())
+    kept = GroupRanking(store.competitions.group_totals(comp))  # a group's rank as the board finds it
+    assert len(kept) == len(rows)
     for chat_id, (position, totals) in expected.items():
-        assert store.competitions.group_standing(comp, chat_id) == (position, len(rows), totals)
+        assert kept.rank_of(chat_id) == (position, totals)
     store.close()
 
 
@@ -366,3 +368,21 @@ def test_ranking_by_floats_agrees_with_exact_fractions(rows):
     ]
     groups += [GroupTotals(-1002, "t", 3, 6, 30, 3), GroupTotals(-1003, "u", 4, 8, 40, 4)]
     assert [(r, g.chat_id) for r, g in rank_groups(groups)] == [(r, g.chat_id) for r, g in naive_rank(groups)]
+
+
+def test_a_linked_group_that_becomes_a_supergroup_keeps_its_cell():
+    """Telegram gives a group a new id when it becomes a supergroup; its cell of the unit list moves with it, so its
+    official count and unit still apply and the new id is not refused as taking a cell that is taken."""
+    store = Store.memory()
+    comp = store.competitions.create("Thi đua", date(2026, 12, 1), date(2026, 12, 31), 1, NOW)
+    store.touch_group(-1, "Chi bộ 1", "group", NOW)
+    store.competitions.join_many(comp.id, [-1], NOW)
+    units = Units(store.db)
+    units.replace(comp.id, [CellLine(2, "Phường A", "Chi bộ 1", 12, "C1")])
+    assert units.link(comp.id, "C1", -1, NOW)
+    assert store.migrate_chat(-1, -1001, NOW)
+    cell = units.of_chat(comp.id, -1001)
+    assert cell is not None and cell.code == "C1" and units.of_chat(comp.id, -1) is None
+    (totals,) = store.competitions.group_totals(comp)
+    assert (totals.chat_id, totals.official, totals.unit) == (-1001, 12, "Phường A")
+    store.close()

@@ -157,6 +157,7 @@ class Store(Documents, Boards, MemberDay, PracticeStore, CalendarStore):
                 "bulletins",
                 "competition_scores",
                 "competition_group_scores",
+                "competition_units",  # its cell of a unit list stays its own
             ):
                 self.db.execute(f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?", [new_id, old_id])  # noqa: S608
             self.db.execute(
