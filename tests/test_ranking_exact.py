@@ -5,7 +5,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hpbot.domain.competition import GroupTotals, group_order, rank_groups
+from hpbot.domain.competition import GroupRanking, GroupTotals, group_order, rank_groups
 
 
 def by_fractions(groups: list[GroupTotals]) -> list[tuple[int, int]]:
@@ -61,10 +61,50 @@ def test_fractions_a_hair_apart_and_equal_ones_keep_their_order_and_ties():
     assert Fraction(1 << 40, (1 << 40) + 1) > Fraction((1 << 40) - 1, 1 << 40)
 
 
+small = st.integers(min_value=0, max_value=12)  # small numbers: many ties, equal fractions of different terms
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(small, small, small, st.integers(1, 4), st.integers(0, 2)), min_size=1, max_size=30),
+    st.lists(
+        st.tuples(
+            st.integers(0, 40),  # which group (a new one past the first ones)
+            st.booleans(),  # taken out instead
+            st.tuples(small, small, small, st.integers(1, 4), st.integers(0, 2)),
+        ),
+        max_size=25,
+    ),
+)
+def test_the_ranking_kept_one_group_at_a_time_equals_ranking_everything_again(start, changes):
+    def make(i: int, t: tuple[int, int, int, int, int]) -> GroupTotals:
+        a, d, p, m, ms = t
+        return group(-i - 1, min(a, d), d, p, m, ms)
+
+    current = {-i - 1: make(i, t) for i, t in enumerate(start)}
+    kept = GroupRanking(current.values())
+    for i, out, t in changes:
+        g = make(i, t)
+        if out:
+            current.pop(g.chat_id, None)
+            kept.update([], [g.chat_id])
+        else:
+            current[g.chat_id] = g
+            kept.update([g])
+        expected = rank_groups(list(current.values()))
+        assert [(r, g.chat_id) for r, g in kept.ranked()] == [(r, g.chat_id) for r, g in expected]
+        assert len(kept) == len(current)
+        for r, g in expected:
+            assert kept.rank_of(g.chat_id) == (r, g)
+    assert kept.rank_of(-99) is None
+    assert kept.ranked() is kept.ranked()  # nothing changed: the same list
+
+
 def test_the_kept_ranking_follows_every_change_of_the_standings(tmp_path):
-    """CompetitionService keeps the whole competition's group ranking while the standings' version stays the same;
-    a fold, a member count moved from one group to another, a new group, or the time bound each bring a new one."""
-    from hpbot.app.competitions import RANKING_KEPT, CompetitionService
+    """CompetitionService keeps the whole competition's group ranking and reads again only the groups that changed:
+    a member count moved from one group to another, a new group, a rename to a title of the same length, a fold,
+    a group taken out each show at once, and the kept ranking always equals ranking everything again."""
+    from hpbot.app.competitions import CompetitionService
     from hpbot.clock import FakeClock
     from hpbot.content import load_bank
     from tests.test_reports import NOW, TZ, seeded
@@ -91,9 +131,29 @@ def test_the_kept_ranking_follows_every_change_of_the_standings(tmp_path):
     assert len(service.ranked_groups(comp)) == 3 and service.ranked_groups(comp) is not kept
 
     kept = service.ranked_groups(comp)
-    store.db.execute(
-        "UPDATE groups SET title = 'Chi bộ D' WHERE chat_id = -3"
-    )  # same length: not in the sums
-    assert service.ranked_groups(comp) is kept
-    clock.advance(seconds=RANKING_KEPT.total_seconds() + 1)
+    store.db.execute("UPDATE groups SET title = 'Chi bộ D' WHERE chat_id = -3")  # the same length
     assert "Chi bộ D" in {g.title for _, g in service.ranked_groups(comp)}
+
+    def fresh() -> list[tuple[int, int, str]]:
+        return [(r, g.chat_id, g.title) for r, g in rank_groups(store.competitions.group_totals(comp))]
+
+    def kept_now() -> list[tuple[int, int, str]]:
+        return [(r, g.chat_id, g.title) for r, g in service.ranked_groups(comp)]
+
+    store.db.execute(  # a day folded into one group's totals: its points and answers grow
+        "UPDATE competition_group_scores SET points = points + 40, answers = answers + 1 "
+        "WHERE competition_id = ? AND chat_id = -2",
+        [comp.id],
+    )
+    assert kept_now() == fresh()
+    store.db.execute("DELETE FROM competition_groups WHERE competition_id = ? AND chat_id = -3", [comp.id])
+    assert kept_now() == fresh() and -3 not in {c for _, c, _ in kept_now()}
+    store.db.execute(  # one more study day of the competition: every group's possible answers grow
+        "INSERT INTO competition_days (competition_id, study_date) VALUES (?, '2099-01-01')", [comp.id]
+    )
+    assert kept_now() == fresh()
+    store.migrate_chat(-2, -1002, NOW)  # the group became a supergroup: a new id in every table
+    assert kept_now() == fresh() and {c for _, c, _ in kept_now()} == {-1, -1002}
+    assert service.board(comp, -1, None).group == next(
+        (r, g) for r, g in rank_groups(store.competitions.group_totals(comp)) if g.chat_id == -1
+    )

@@ -19,6 +19,7 @@ from hpbot.clock import FakeClock
 from hpbot.content import load_bank
 from hpbot.domain.competition import (
     CompetitionInputError,
+    GroupRanking,
     GroupTotals,
     parse_day,
     parse_spec,
@@ -443,9 +444,10 @@ group_rows = st.lists(
 
 @settings(max_examples=150, deadline=None)
 @given(group_rows)
-def test_one_groups_rank_counted_in_the_store_agrees_with_the_ranking_of_all_groups(rows):
-    """/bxh cuocthi counts the groups ahead of the caller's in SQL; that rank must be rank_groups' rank, exact ties
-    (equal participation and equal mean points, e.g. 3/6 and 4/8) included, and groups with no scores yet."""
+def test_one_groups_rank_found_in_the_kept_ranking_agrees_with_the_ranking_of_all_groups(rows):
+    """/bxh cuocthi finds the caller's group in the kept ranking by a binary search; that rank must be rank_groups'
+    rank, exact ties (equal participation and equal mean points, e.g. 3/6 and 4/8) included, and groups with no
+    scores yet."""
     store = Store.memory()
     comp = store.competitions.create("Thi đua", date(2026, 12, 1), date(2026, 12, 31), 1, NOW)
     for index, (answers, member_days, points, members, answer_ms, scored) in enumerate(rows):
@@ -465,9 +467,11 @@ def test_one_groups_rank_counted_in_the_store_agrees_with_the_ranking_of_all_gro
     expected = {
         g.chat_id: (position, g) for position, g in rank_groups(store.competitions.group_totals(comp))
     }
+    kept = GroupRanking(store.competitions.group_totals(comp))  # a group's rank as the board finds it
+    assert len(kept) == len(rows)
     for chat_id, (position, totals) in expected.items():
-        assert store.competitions.group_standing(comp, chat_id) == (position, len(rows), totals)
-    assert store.competitions.group_standing(comp, -999) is None
+        assert kept.rank_of(chat_id) == (position, totals)
+    assert kept.rank_of(-999) is None
     store.close()
 
 

@@ -4,6 +4,7 @@ No Telegram here; the handlers and the bulletin sender call these."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ from hpbot.clock import Clock
 from hpbot.content import Bank, Library
 from hpbot.domain import competition as rules
 from hpbot.domain import schedule
-from hpbot.domain.competition import GroupTotals, rank_groups
+from hpbot.domain.competition import GroupRanking, GroupTotals, rank_groups
 from hpbot.domain.predictions import (
     ContestRound,
     Prediction,
@@ -33,7 +34,6 @@ from hpbot.store.predictions import Predictions
 CHART_DAYS = 30
 # the longest a competition's group ranking is kept while its standings' version stays the same (a bound on what a
 # change the version's sums cannot see, such as a renamed group, may take to show)
-RANKING_KEPT = timedelta(seconds=60)
 TIE_POOL = 5_000  # lines ranked in Python for the board's tie-break at most
 
 
@@ -59,7 +59,7 @@ class TieBreak:
 class Standings:
     competition: Competition
     members: list[tuple[int, MemberTotals]]
-    groups: list[tuple[int, GroupTotals]]
+    groups: Sequence[tuple[int, GroupTotals]]
     start: date
     end: date
     tiebreak: TieBreak | None = None
@@ -154,7 +154,7 @@ class _WeekCache:
     """Group rankings of one competition week, and its tie-break (its actual number, without the predictions),
     shared by all of its groups' bulletins in one pass."""
 
-    ranked: dict[tuple[int, date], list[tuple[int, GroupTotals]]] = field(default_factory=dict)
+    ranked: dict[tuple[int, date], Sequence[tuple[int, GroupTotals]]] = field(default_factory=dict)
     tiebreaks: dict[tuple[int, date], TieBreak | None] = field(default_factory=dict)
 
 
@@ -173,6 +173,17 @@ def _newest_active(newest_first: list[Competition]) -> Competition | None:
     )
 
 
+@dataclass
+class KeptRanking:
+    """A competition's ranking of groups as `CompetitionService.ranking` keeps it: for these dates, up to this
+    change (`ranking_mark`), with this many study days."""
+
+    dates: tuple[date, date]
+    mark: int
+    contest_days: int
+    ranking: GroupRanking
+
+
 class CompetitionService:
     def __init__(
         self, store: Store, bank: Bank | Library, clock: Clock, tz: ZoneInfo, organizers: frozenset[int]
@@ -181,14 +192,8 @@ class CompetitionService:
         self.library = Library.of(bank)
         self.bank = self.library.first
         self.comps = store.competitions
-        # the whole competition's group ranking by competition, with the version of the standings it was read at
-        # (the database's change mark, the window, when it was read, the standings' version, the ranking)
-        self._ranked: dict[
-            int,
-            tuple[
-                tuple[int, int], tuple[date, date], datetime, tuple[float, ...], list[tuple[int, GroupTotals]]
-            ],
-        ] = {}
+        # the whole competition's group ranking by competition, kept up to date from the groups that changed
+        self._ranked: dict[int, KeptRanking] = {}
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -272,7 +277,7 @@ class CompetitionService:
         start: date | None = None,
         end: date | None = None,
         chat_id: int | None = None,
-        groups: list[tuple[int, GroupTotals]] | None = None,
+        groups: Sequence[tuple[int, GroupTotals]] | None = None,
     ) -> Standings:
         start, end = start or comp.start, end or comp.end
         lines = self.comps.member_totals(comp, start, end, chat_id)
@@ -308,29 +313,44 @@ class CompetitionService:
 
     def ranked_groups(
         self, comp: Competition, start: date | None = None, end: date | None = None
-    ) -> list[tuple[int, GroupTotals]]:
+    ) -> Sequence[tuple[int, GroupTotals]]:
         """The participating groups in ranking order, with their ranks (the whole competition by default). The whole
-        competition's ranking is kept and read again only when what it is made of changed: nothing written at all
-        since (the connection's change mark: µs), or the standings' version the same (sums: a few ms for 10,000
-        groups, against ~0.2 s for the ranking), and for at most RANKING_KEPT. Boards, the live board and the
-        organizer's reports ask for it far more often than reveals, posts, joins and unit lists change it. Callers
-        must not change the list."""
+        competition's ranking is kept: `ranking` reads again only the groups that changed. Callers must not change
+        the list."""
         if start not in (None, comp.start) or end not in (None, comp.end):
             return rank_groups(self.comps.group_totals(comp, start, end))
-        mark, now = self.comps.change_mark(), self.now()
-        cached = self._ranked.get(comp.id)
-        fresh = cached is not None and cached[1] == (comp.start, comp.end) and now - cached[2] < RANKING_KEPT
-        if cached is not None and fresh and cached[0] == mark:
-            return cached[4]  # nothing at all was written since
-        version = self.comps.standings_version(comp.id)
-        if cached is not None and fresh and cached[3] == version:
-            self._ranked[comp.id] = (mark, cached[1], cached[2], version, cached[4])
-            return cached[4]
-        ranked = rank_groups(self.comps.group_totals(comp))
-        if len(self._ranked) > 100:
-            self._ranked.clear()
-        self._ranked[comp.id] = (self.comps.change_mark(), (comp.start, comp.end), now, version, ranked)
-        return ranked
+        return self.ranking(comp).ranked()
+
+    def ranking(self, comp: Competition) -> GroupRanking:
+        """The whole competition's ranking of groups, kept between calls. Boards, the live board and the organizer's
+        reports ask for it far more often than reveals, posts, joins and unit lists change it, and at a contest's
+        common reveal time a few groups change between two asks: those are read again and put in their new places
+        (the change log of db/migrations/0019_ranking_changes.sql says which; µs when nothing changed). Everything is
+        read again the first time, when the dates changed, and when more than a quarter of the groups changed; the
+        day's first reveal (one more study day: every cell's possible answers grow) ranks the kept totals again."""
+        mark, days = self.comps.ranking_mark(comp.id), self.comps.contest_days(comp)
+        kept = self._ranked.get(comp.id)
+        if kept is not None and kept.dates == (comp.start, comp.end):
+            if kept.mark != mark:
+                changed = self.comps.changed_groups(comp.id, kept.mark)
+                if len(changed) * 4 > max(len(kept.ranking), 100):
+                    kept = None
+                else:
+                    totals = self.comps.group_totals_of(comp, changed, kept.contest_days)
+                    found = {g.chat_id for g in totals}
+                    kept.ranking.update(totals, [c for c in changed if c not in found])
+                    kept.mark = mark
+            if kept is not None and kept.contest_days != days:
+                kept.ranking = GroupRanking(replace(g, contest_days=days) for g in kept.ranking.groups())
+                kept.contest_days = days
+        if kept is None or kept.dates != (comp.start, comp.end):
+            totals = self.comps.group_totals(comp)
+            days = totals[0].contest_days if totals else days
+            kept = KeptRanking((comp.start, comp.end), mark, days, GroupRanking(totals))
+            if len(self._ranked) > 100:
+                self._ranked.clear()
+            self._ranked[comp.id] = kept
+        return kept.ranking
 
     def with_full_names(self, standings: Standings) -> Standings:
         """The standings with each member's /hoten name where they gave one, their Telegram name otherwise."""
@@ -363,10 +383,8 @@ class CompetitionService:
             mine = self.comps.member_line(comp, chat_id, user_id)
             if mine is not None and tiebreak is not None:
                 mine = self._tied_rank(comp, mine[1], tiebreak)
-        standing = self.comps.group_standing(comp, chat_id)
-        group = (standing[0], standing[2]) if standing else None
-        groups = standing[1] if standing else self.comps.group_count(comp.id)
-        return Board(comp, ranked, mine, group, groups)
+        ranking = self.ranking(comp)
+        return Board(comp, ranked, mine, ranking.rank_of(chat_id), len(ranking))
 
     def _tied_top(
         self, comp: Competition, lines: list[MemberTotals], top: int, tiebreak: TieBreak

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -34,7 +35,7 @@ RANKING_EVERY = timedelta(seconds=10)
 
 @dataclass(frozen=True)
 class Ranking:
-    groups: list[tuple[int, GroupTotals]]
+    groups: Sequence[tuple[int, GroupTotals]]
     units: list[tuple[int, UnitTotals]]  # empty without a unit list
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import math
 import re
 import secrets
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+from itertools import accumulate
+from typing import overload
 
 from hpbot.errors import CompetitionInputError as CompetitionInputError  # re-exported: its old home
 
@@ -114,6 +117,179 @@ def rank_groups(groups: list[GroupTotals]) -> list[tuple[int, GroupTotals]]:
         same = index > 0 and rows[index - 1][2:4] == row[2:4]
         ranked.append((ranked[-1][0] if same else index + 1, row[4]))
     return ranked
+
+
+class RankedGroups(Sequence[tuple[int, GroupTotals]]):
+    """(rank, totals) pairs in ranking order, as `rank_groups` gives them, held as two lists (the ranks, the totals)
+    instead of a pair kept for each group: a kept ranking of 10,000 groups that changed then makes no 10,000 new
+    objects for the garbage collector to walk (the pairs are made when read)."""
+
+    __slots__ = ("_groups", "_ranks")
+
+    def __init__(self, ranks: list[int], groups: list[GroupTotals]) -> None:
+        self._ranks, self._groups = ranks, groups
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, GroupTotals]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, GroupTotals]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[int, GroupTotals] | list[tuple[int, GroupTotals]]:
+        if isinstance(index, slice):
+            return list(zip(self._ranks[index], self._groups[index], strict=True))
+        return self._ranks[index], self._groups[index]
+
+    def __iter__(self) -> Iterator[tuple[int, GroupTotals]]:
+        return zip(self._ranks, self._groups, strict=True)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # a sequence compared by its contents
+
+    def __repr__(self) -> str:
+        return f"RankedGroups({list(self)!r})"
+
+
+class GroupRanking:
+    """The groups of a competition in `rank_groups`' order, kept up to date one group at a time: a group whose
+    totals changed is taken out and put back where it now belongs (a binary search comparing exact fractions by
+    cross-multiplying integers), and only the ranks from the first place touched on are counted again. Built once
+    with `rank_groups` (~0.1 s for 10,000 groups); a change of k groups then costs O(k log n) comparisons and a few
+    list operations over the places after the first one touched (~3 ms for 10,000 groups)."""
+
+    def __init__(self, groups: Iterable[GroupTotals]) -> None:
+        ranked = rank_groups(list(groups))
+        self._rows = [_row(g) for _, g in ranked]
+        self._ties = [row[7] for row in self._rows]  # beside the rows, place by place
+        self._groups = [g for _, g in ranked]
+        self._by_chat = {row[5]: row for row in self._rows}
+        self._ranked = RankedGroups([r for r, _ in ranked], list(self._groups))
+        self._from = len(ranked)  # ranks from this place on must be counted again
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def groups(self) -> list[GroupTotals]:
+        return list(self._groups)
+
+    def update(self, changed: Iterable[GroupTotals], gone: Iterable[int] = ()) -> None:
+        """Put these groups' new totals in place (a group not in it yet joins), and take out the groups of `gone`."""
+        for chat_id in gone:
+            self._take_out(chat_id)
+        for g in changed:
+            self._take_out(g.chat_id)
+            row = _row(g)
+            at = self._place(row)
+            self._rows.insert(at, row)
+            self._ties.insert(at, row[7])
+            self._groups.insert(at, g)
+            self._by_chat[g.chat_id] = row
+            self._from = min(self._from, at)
+
+    def ranked(self) -> RankedGroups:
+        """(rank, totals) in order; equal on participation and mean points: the same rank. The same object while
+        nothing changed. Only the places from the first one touched on are counted again, without a Python loop: a
+        place that starts a run of equal groups takes its own number, the others the largest number before them
+        (itertools.accumulate with max)."""
+        start, count = self._from, len(self._rows)
+        if start >= count and len(self._ranked) == count:
+            return self._ranked
+        if start >= count:  # only places at the end were taken out
+            self._ranked = RankedGroups(self._ranked._ranks[:count], list(self._groups))
+            self._from = count
+            return self._ranked
+        ties = self._ties[max(0, start - 1) :]
+        new_run = [a != b for a, b in zip(ties, ties[1:], strict=False)]
+        first = self._ranked._ranks[start - 1 : start]  # the rank before the first place counted again
+        if not start:
+            new_run.insert(0, True)
+        places = [
+            place if new else 0 for place, new in zip(range(start + 1, count + 1), new_run, strict=True)
+        ]
+        ranks = self._ranked._ranks[:start]
+        ranks += accumulate(first + places, max)
+        if first:
+            del ranks[start]  # the rank before, given to accumulate only to carry on from
+        self._ranked, self._from = RankedGroups(ranks, list(self._groups)), count
+        return self._ranked
+
+    def rank_of(self, chat_id: int) -> tuple[int, GroupTotals] | None:
+        """One group's rank and totals, None if it is not in the competition: 1 + the place of the first group tied
+        with it (found by a binary search too), without counting every rank again."""
+        row = self._by_chat.get(chat_id)
+        if row is None:
+            return None
+        rows, low, high = self._rows, 0, len(self._rows)
+        while low < high:
+            middle = (low + high) // 2
+            if _ahead(rows[middle], row):
+                low = middle + 1
+            else:
+                high = middle
+        return low + 1, row[6]
+
+    def _take_out(self, chat_id: int) -> None:
+        row = self._by_chat.pop(chat_id, None)
+        if row is not None:
+            at = self._index(row)
+            del self._rows[at], self._ties[at], self._groups[at]
+            self._from = min(self._from, at)
+
+    def _place(self, row: _Row) -> int:
+        """The first place whose row does not come before `row`."""
+        rows, low, high = self._rows, 0, len(self._rows)
+        while low < high:
+            middle = (low + high) // 2
+            if _before(rows[middle], row):
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+    def _index(self, row: _Row) -> int:
+        at = self._place(
+            row
+        )  # rows are distinct (the chat id decides last), so the row itself is found there
+        if at < len(self._rows) and self._rows[at] is row:
+            return at
+        return self._rows.index(row)  # not reached while the order holds; a scan rather than a wrong place
+
+
+# a group as the ranking compares it: counted and possible answers (0/1 when none were possible), points and the
+# members they are shared by, answer time, chat id, the totals themselves, and the two fractions reduced (equal
+# for two groups of the same rank)
+_Row = tuple[int, int, int, int, int, int, GroupTotals, tuple[tuple[int, int], tuple[int, int]]]
+
+
+def _row(g: GroupTotals) -> _Row:
+    possible = g.possible
+    n, d = (min(g.answers, possible), possible) if possible else (0, 1)
+    md = max(1, g.official or g.members)
+    return n, d, g.points, md, g.answer_ms, g.chat_id, g, (_reduced(n, d), _reduced(g.points, md))
+
+
+def _ahead(a: _Row, b: _Row) -> bool:
+    """Whether `a` has a better rank than `b` (participation, then mean points, compared exactly)."""
+    participation = a[0] * b[1] - b[0] * a[1]
+    if participation:
+        return participation > 0
+    return a[2] * b[3] > b[2] * a[3]
+
+
+def _before(a: _Row, b: _Row) -> bool:
+    """Whether `a` is ranked before `b`: `group_order` compared exactly, then answer time, then chat id."""
+    participation = a[0] * b[1] - b[0] * a[1]
+    if participation:
+        return participation > 0
+    mean = a[2] * b[3] - b[2] * a[3]
+    if mean:
+        return mean > 0
+    return (a[4], a[5]) < (b[4], b[5])
 
 
 # creating a competition from what an organizer types ------------------------------------------------------------

@@ -16,6 +16,8 @@ from hpbot.store.rows import Row, select
 if TYPE_CHECKING:
     from hpbot.store.competitions import Competition
 
+CHUNK = 500  # chat ids asked for in one statement
+
 
 @dataclass(frozen=True)
 class MemberTotals:
@@ -193,51 +195,24 @@ class CompetitionStandings:
         )
         return [_group(r) for r in rows]
 
-    def group_totals_of(self, comp: Competition, chat_ids: list[int]) -> list[GroupTotals]:
-        """The whole-competition totals of these groups only (a unit's cells on the board)."""
-        if not chat_ids:
-            return []
-        marks = ",".join("?" * len(chat_ids))
-        rows = select(
-            self.db,
-            self._GROUP_SQL + f"WHERE cg.competition_id = ? AND cg.chat_id IN ({marks})",  # noqa: S608
-            [self.contest_days(comp), comp.id, *chat_ids],
-        )
-        return [_group(r) for r in rows]
-
-    def group_standing(self, comp: Competition, chat_id: int) -> tuple[int, int, GroupTotals] | None:
-        """One group's totals over the whole competition, its rank among the participating groups and how many
-        there are; None if the group is not in it. The rank is 1 + the groups strictly ahead by `rank_groups`' rule
-        (participation, then mean points per member), compared as exact fractions by cross-multiplying integers.
-
-        /bxh cuocthi shows only the caller's group, so this counts in SQL instead of building and sorting every
-        group's totals in Python (6 ms a board for 1,000 groups before: docs/performance.md).
-        """
-        contest_days = self.contest_days(comp)
-        rows = select(
-            self.db,
-            self._GROUP_SQL + "WHERE cg.competition_id = ? AND cg.chat_id = ?",  # noqa: S608
-            [contest_days, comp.id, chat_id],
-        )
-        if not rows:
-            return None
-        me = _group(rows[0])
-        possible = me.possible
-        pn, pd = (me.counted, possible) if possible else (0, 1)  # participation as a fraction
-        md = max(1, me.official or me.members)
-        # the groups strictly ahead, each read from its totals row (every group in the competition has one), its
-        # possible answers as GroupTotals.possible computes them, compared as fractions by cross-multiplying
-        ahead = self.db.execute(
-            "SELECT COUNT(*) FROM (SELECT CASE WHEN pd > 0 THEN MIN(a, pd) ELSE 0 END AS pn, MAX(pd, 1) AS pd, p, md "
-            "FROM (SELECT s.answers AS a, s.points AS p, CASE WHEN s.official IS NOT NULL "
-            "THEN s.official * MAX(?1, s.days) "
-            "ELSE s.member_days + (MAX(?1, s.days) - s.days) * MAX(1, COALESCE(g.member_count, 0)) END AS pd, "
-            "MAX(1, COALESCE(NULLIF(s.official, 0), g.member_count, 0)) AS md "
-            "FROM competition_group_scores s LEFT JOIN groups g ON g.chat_id = s.chat_id "
-            "WHERE s.competition_id = ?2)) WHERE pn * ?3 > ?4 * pd OR (pn * ?3 = ?4 * pd AND p * ?5 > ?6 * md)",
-            [contest_days, comp.id, pd, pn, md, me.points],
-        ).fetchone()[0]
-        return ahead + 1, self.group_count(comp.id), me
+    def group_totals_of(
+        self, comp: Competition, chat_ids: list[int], contest_days: int | None = None
+    ) -> list[GroupTotals]:
+        """The whole-competition totals of these groups only (a unit's cells on the board, the groups a kept ranking
+        reads again), asked CHUNK at a time; a group not in the competition has none."""
+        if contest_days is None:
+            contest_days = self.contest_days(comp)
+        out: list[GroupTotals] = []
+        for at in range(0, len(chat_ids), CHUNK):
+            part = chat_ids[at : at + CHUNK]
+            marks = ",".join("?" * len(part))
+            rows = select(
+                self.db,
+                self._GROUP_SQL + f"WHERE cg.competition_id = ? AND cg.chat_id IN ({marks})",  # noqa: S608
+                [contest_days, comp.id, *part],
+            )
+            out += [_group(r) for r in rows]
+        return out
 
     def daily_participation(self, comp: Competition) -> list[Row]:
         """Per group and revealed study day: members at the post, answers, right answers."""
@@ -277,27 +252,23 @@ class CompetitionStandings:
             )
         )
 
-    def change_mark(self) -> tuple[int, int]:
-        """Changes nothing if it is the same as before: the rows this connection has written since it opened, and
-        SQLite's count of commits by other connections (PRAGMA data_version)."""
-        return self.db.conn.total_changes, int(self.db.execute("PRAGMA data_version").fetchone()[0])
+    def ranking_mark(self, competition_id: int) -> int:
+        """The competition's last change of what ranks its groups (db/migrations/0019_ranking_changes.sql): a
+        larger number after any change; read through an index, in µs."""
+        return int(
+            self.db.execute(
+                "SELECT COALESCE(MAX(seq), 0) FROM competition_changes WHERE competition_id = ?",
+                [competition_id],
+            ).fetchone()[0]
+        )
 
-    def standings_version(self, competition_id: int) -> tuple[float, ...]:
-        """What the rankings of groups and units are made of, summed (some sums weighted by the chat, so that a
-        count moving from one group to another shows too): it changes whenever a group joins or leaves, a day is
-        folded into the totals at a reveal, a member count is taken at a post, a unit list is imported or a group
-        linked to a cell. A few ms for 10,000 groups, against ~0.2 s for reading and ranking them."""
-        row = self.db.execute(
-            "SELECT (SELECT COUNT(*) FROM competition_groups WHERE competition_id = ?1), "
-            "(SELECT TOTAL(g.member_count) + TOTAL(g.member_count * (g.chat_id % 1000003)) + TOTAL(LENGTH(g.title)) "
-            " FROM competition_groups cg JOIN groups g ON g.chat_id = cg.chat_id WHERE cg.competition_id = ?1), "
-            "(SELECT COUNT(*) FROM competition_days WHERE competition_id = ?1), "
-            "(SELECT COUNT(*) + COUNT(chat_id) + TOTAL(chat_id) + TOTAL(official) + TOTAL(LENGTH(unit)) "
-            " + TOTAL((COALESCE(official, 0) + LENGTH(unit)) * (COALESCE(chat_id, 0) % 1000003)) "
-            " FROM competition_units WHERE competition_id = ?1), "
-            "s.* FROM (SELECT COUNT(*), TOTAL(answers), TOTAL(member_days), TOTAL(points), TOTAL(answer_ms), "
-            "TOTAL(days), TOTAL(official), TOTAL(COALESCE(official, 0) * (chat_id % 1000003)) "
-            "FROM competition_group_scores WHERE competition_id = ?1) s",
-            [competition_id],
-        ).fetchone()
-        return tuple(float(v) for v in row)
+    def changed_groups(self, competition_id: int, since: int) -> list[int]:
+        """The groups whose totals, title, member count, cell or membership changed after `ranking_mark` was
+        `since` (a group that left is among them: its totals are then gone)."""
+        return [
+            int(r[0])
+            for r in self.db.execute(
+                "SELECT chat_id FROM competition_changes WHERE competition_id = ? AND seq > ?",
+                [competition_id, since],
+            )
+        ]
