@@ -99,3 +99,155 @@ async def test_a_cell_studying_more_days_does_not_lower_the_others_participation
     for chat_id, g in board.items():
         assert g.days == contest_days, chat_id
         assert g.participation == 1.0, (chat_id, g)
+
+
+async def test_a_weekday_contest_decides_its_cells_study_days_while_it_runs(cup, fake, clock, bank):
+    """A contest set to T2-T6: no question on Saturday for a cell whose own /lich is every day, one on Monday for
+    a cell whose own /lich leaves Monday out; /lich shows the contest's calendar and cannot change it; after the
+    contest each cell's own calendar applies again."""
+    clock.set(local(2026, 11, 30, 6, 0))
+    assert "T3-CN" in await cup.reply_to(EAGER, EAGER_ADMIN, "/lich T3-CN")  # its own: no Monday
+    comp = await contest(cup, start="01/12/2026", end="08/12/2026")
+    saved = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_lich {comp.id} T2-T6")
+    assert "Đã lưu lịch thi" in saved and "<b>T2-T6</b>" in saved
+    assert cup.hp.store.competitions.get(comp.id).study_days == "12345"
+
+    clock.set(local(2026, 12, 1, 6, 0))  # the contest runs
+    shown = await cup.reply_to(GROUP, ADMIN, "/lich")
+    assert "lịch thi" in shown and "Ngày thi: <b>T2-T6</b>" in shown and "mọi ngày trong tuần" in shown
+    for command in ("/lich T2-CN", "/tamdung 20/12/2026 21/12/2026", "/tamdung xoa"):
+        refused = await cup.reply_to(GROUP, ADMIN, command)
+        assert "đang tham gia" in refused and "(đến hết 08/12/2026)" in refused, command
+        assert "không đổi được ngày học hay tạm dừng" in refused and "<b>T2-T6</b>" in refused, command
+        assert "Lịch học chưa thay đổi" in refused, command
+    assert cup.hp.store.study_days(GROUP) == "1234567" and cup.hp.store.pauses(GROUP) == []
+    settings = await cup.reply_to(GROUP, ADMIN, "/caidat")
+    assert "Ngày học: <b>T2-T6</b> (theo lịch thi của cuộc thi <b>Thi đua tháng 12</b>)" in settings
+
+    assert await play(cup, bank, date(2026, 12, 4)) == set(MEMBERS)  # Friday
+    saturday = date(2026, 12, 5)
+    clock.set(local(2026, 12, 5, 6, 0))
+    off = await cup.reply_to(GROUP, ADMIN, "/guingay")
+    assert "không phải ngày thi" in off and "T7, 05/12/2026" in off and "T2-T6" in off
+    assert await play(cup, bank, saturday) == set()  # its own /lich studies on Saturday: the contest does not
+    assert await play(cup, bank, date(2026, 12, 6)) == set()
+    assert await play(cup, bank, date(2026, 12, 7)) == set(MEMBERS)  # Monday: EAGER's own /lich leaves it out
+    assert await play(cup, bank, date(2026, 12, 8)) == set(MEMBERS)  # the contest's last day
+    board = totals(cup, comp)
+    assert board[GROUP].contest_days == 3  # the days played: Friday, Monday, Tuesday (no weekend)
+    assert all(g.participation == 1.0 for g in board.values())
+
+    # the contest is over: each cell's own calendar again
+    assert await play(cup, bank, date(2026, 12, 12)) == set(MEMBERS)  # Saturday: both study on Saturdays
+    assert await play(cup, bank, date(2026, 12, 14)) == {GROUP}  # Monday: EAGER does not
+    clock.set(local(2026, 12, 14, 21, 0))
+    assert "Đã lưu lịch học" in await cup.reply_to(GROUP, ADMIN, "/lich T2-T6")
+    assert cup.hp.store.study_days(GROUP) == "12345"
+
+
+async def test_a_round_on_a_contest_day_off_is_not_counted_in_the_contest(cup, fake, clock, bank):
+    """A round already out when the organizer makes its day a day off of the contest is revealed as usual and
+    counts on the cell's own boards, but not in the contest: its standings, its days and the possible answers stay
+    as they were. /guingay on a contest day off posts nothing."""
+    comp = await contest(cup)
+    for day in (date(2026, 11, 30), date(2026, 12, 1)):  # Monday, Tuesday
+        assert await play(cup, bank, day) == set(MEMBERS)
+    store = cup.hp.store
+
+    def contest_figures():
+        current = store.competitions.get(comp.id)
+        members = sorted(
+            (m.chat_id, m.standing.user_id, m.standing.points, m.standing.answers, m.standing.correct)
+            for m in store.competitions.member_totals(current)
+        )
+        groups = {c: (g.answers, g.possible, g.days, g.points) for c, g in totals(cup, current).items()}
+        return members, groups, store.competitions.contest_days(current)
+
+    before = contest_figures()
+    assert before[2] == 2
+
+    wednesday = date(2026, 12, 2)
+    clock.set(local(2026, 12, 2, 7, 0))
+    await cup.tick()
+    rounds = {chat_id: store.round_on(chat_id, wednesday) for chat_id in MEMBERS}
+    assert all(r is not None and r.message_id is not None for r in rounds.values())
+    clock.set(local(2026, 12, 2, 9, 0))
+    saved = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_lich {comp.id} T2,T3,T5,T6,T7,CN")
+    assert "<b>T2, T3, T5, T6, T7, CN</b>" in saved
+    for chat_id, rnd in rounds.items():  # the members answer the question already out
+        for n, user_id in enumerate(MEMBERS[chat_id]):
+            clock.set(local(2026, 12, 2, 9, 5 + n))
+            option = bank.item(rnd.item_id).answer
+            assert "Đã ghi nhận" in await cup.tap(chat_id, user_id, rnd.message_id, f"a:{rnd.id}:{option}")
+    clock.set(local(2026, 12, 2, 20, 0))
+    await cup.tick()
+    await cup.hp.rounds.drain()
+    assert [store.round(r.id).status for r in rounds.values()] == ["revealed"] * 2
+    assert any("Kết quả ngày 02/12/2026" in m.text for m in fake.messages(GROUP))
+    assert contest_figures() == before  # not folded: standings, days, possible answers as they were
+    week = {s.user_id: s.points for s in store.standings(GROUP, date(2026, 11, 30), date(2026, 12, 6))}
+    current = store.competitions.get(comp.id)
+    lines = {
+        m.standing.user_id: m.standing.points
+        for m in store.competitions.member_totals(current, chat_id=GROUP)
+    }
+    assert all(week[user_id] > lines[user_id] for user_id in MEMBERS[GROUP])  # the cell's own board has it
+
+    clock.set(local(2026, 12, 9, 6, 0))  # the next Wednesday: a contest day off
+    off = await cup.reply_to(GROUP, ADMIN, "/guingay")
+    assert "không phải ngày thi" in off and "T4, 09/12/2026" in off
+    assert store.round_on(GROUP, date(2026, 12, 9)) is None
+    assert await play(cup, bank, date(2026, 12, 9)) == set()
+    assert contest_figures() == before
+    assert await play(cup, bank, date(2026, 12, 10)) == set(MEMBERS)  # Thursday: a contest day again
+    assert contest_figures()[2] == 3
+
+
+async def test_only_organizers_set_the_contest_calendar_and_bad_input_changes_nothing(cup, fake, clock):
+    """/cuocthi_lich: refused to others, bad input explained with nothing changed; the contest's days shown where
+    its rules are (creation, the news of joining, /bxh cuocthi, the organizers' /trogiup)."""
+    created = await cup.reply_to(
+        ORGANIZER, ORGANIZER, "/cuocthi_tao Thi đua tháng 12 | 30/11/2026 | 31/12/2026"
+    )
+    assert "Ngày thi: <b>mọi ngày trong tuần (T2-CN)</b>" in created and "/cuocthi_lich" in created
+    code = re.search(r"<code>([A-Z0-9]{6})</code>", created).group(1)
+    comp = cup.hp.store.competitions.by_code(code)
+    n = comp.id
+
+    assert "chỉ dành cho ban tổ chức" in await cup.reply_to(STRANGER, STRANGER, f"/cuocthi_lich {n} T2-T6")
+    assert "chỉ dành cho ban tổ chức" in await cup.reply_to(GROUP, ADMIN, f"/cuocthi_lich {n} T2-T6")
+    assert "số cuộc thi" in await cup.reply_to(ORGANIZER, ORGANIZER, "/cuocthi_lich")
+    assert "Không có cuộc thi" in await cup.reply_to(ORGANIZER, ORGANIZER, "/cuocthi_lich 99 T2-T6")
+    bad = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_lich {n} T2-T9")
+    assert "Chưa rõ ngày thi «T2-T9»" in bad and f"/cuocthi_lich {n} T2-T6" in bad and "chưa thay đổi" in bad
+    escaped = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_lich {n} <b>")
+    assert "«&lt;b&gt;»" in escaped
+    for typed, reason in (
+        ("tamdung 05/02/2027 25/01/2027", "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu"),
+        ("tamdung 32/01/2027", "Ngày nghỉ chưa đúng"),
+        ("tamdung 01/11/2026 05/11/2026", "đã qua"),
+    ):
+        refused = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_lich {n} {typed}")
+        assert reason in refused and "Lịch thi chưa thay đổi" in refused, typed
+    store = cup.hp.store.competitions
+    assert store.get(n).study_days == "1234567" and store.pauses(n) == []
+    assert "không có ngày nghỉ chung" in await cup.reply_to(
+        ORGANIZER, ORGANIZER, f"/cuocthi_lich {n} tamdung"
+    )
+
+    assert "<b>T2-T6</b>" in await cup.reply_to(
+        ORGANIZER, ORGANIZER, f"/competition_calendar {n} thu 2 - thu 6"
+    )
+    paused = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_lich {n} tamdung 01/01/2027 03/01/2027")
+    assert "nghỉ chung từ <b>01/01/2027</b> đến hết <b>03/01/2027</b>" in paused
+    shown = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_lich {n}")
+    assert "Ngày thi: <b>T2-T6</b>" in shown and "• 01/01/2027 – 03/01/2027" in shown
+    assert store.get(n).study_days == "12345" and store.pauses(n) == [(date(2027, 1, 1), date(2027, 1, 3))]
+
+    joined = await cup.join(GROUP, ADMIN, code, ORGANIZER)
+    assert "📅 Ngày thi: <b>T2-T6</b>; nghỉ chung: 01/01/2027 – 03/01/2027" in joined
+    board = await cup.reply_to(GROUP, LAN, "/bxh cuocthi")
+    assert "📅 Ngày thi: <b>T2-T6</b>; nghỉ chung: 01/01/2027 – 03/01/2027" in board
+    assert "/cuocthi_lich số T2-T6" in await cup.reply_to(ORGANIZER, ORGANIZER, "/trogiup")
+    cleared = await cup.reply_to(ORGANIZER, ORGANIZER, f"/cuocthi_lich {n} tamdung xoa")
+    assert "Đã bỏ 1 đợt nghỉ chung" in cleared and store.pauses(n) == []
