@@ -133,4 +133,7 @@ def test_the_running_contests_calendar_decides_its_groups_days_off(store, bank):
     tuesday = saturday + timedelta(days=3)
     assert study.calendar.off_among([CHAT, OTHER], tuesday) == set()
     assert comps.end(older.id, saturday)
+    ended = comps.get(older.id)  # its results are final: its calendar stays
+    refused = study.calendar.contests.change(ended, ["moi", "ngay"])
+    assert "đã kết thúc" in refused and "/ketqua" in refused and comps.get(older.id).study_days == "12345"
     assert study.calendar.off_among([CHAT, OTHER], date(2026, 12, 12)) == {OTHER}  # both contests over

@@ -18,6 +18,7 @@ from hpbot import texts
 from hpbot.clock import Clock
 from hpbot.domain import calendar, schedule
 from hpbot.domain.calendar import CalendarInputError, Pause
+from hpbot.domain.statuses import CompetitionStatus
 from hpbot.format import day
 from hpbot.store import Store
 from hpbot.store.competitions import Competition
@@ -111,8 +112,12 @@ class ContestCalendars:
 
     def change(self, comp: Competition, args: list[str]) -> str:
         """`/cuocthi_lich N T2-T6` (weekdays) or `/cuocthi_lich N tamdung …` (list, add or remove pauses); bad
-        input changes nothing and says what was wrong."""
+        input changes nothing and says what was wrong, as does an ended competition (its results are final)."""
         contest = texts.contest(escape(comp.name))
+        if (
+            comp.status != CompetitionStatus.ACTIVE
+        ):  # its results are final: a new calendar would recount them
+            return cal_texts.ENDED.format(contest=texts.contest(escape(comp.name), first=True), id=comp.id)
         if args and args[0].lower() in cal_texts.PAUSE_WORDS:
             return self._pause(comp, texts.contest(escape(comp.name), first=True), args[1:])
         typed = " ".join(args)

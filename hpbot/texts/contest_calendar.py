@@ -52,6 +52,7 @@ PAUSE_ERRORS = {
     "long": "⚠️ Một đợt nghỉ dài nhất một năm. " + _PAUSE_EXAMPLE,
 }
 UNCHANGED = "\nLịch thi chưa thay đổi."
+ENDED = "{contest} đã kết thúc: lịch thi không đổi được nữa, kết quả giữ nguyên. Xem kết quả: /ketqua {id}"
 
 # members and secretaries: the board, the news of joining -------------------------------------------------------
 LINE = "\n📅 Ngày thi: <b>{days}</b>{pauses}"

@@ -191,7 +191,7 @@ class Organizers(OrganizerBase):
         comp = await self.chosen(update, args[0] if args else None, "cuocthi_lich", required=True)
         if comp is None:
             return
-        calendars = self.edge.study.calendar.contests
+        calendars = self.edge.study.contests.calendars
         if len(args) < 2:
             await self.edge.reply(update, calendars.show(comp))
             return
