@@ -1,9 +1,10 @@
 """A group's study calendar and the reminder before the reveal, as use cases over the store.
 
 A day off (a weekday the group does not study, or a day of one of its pauses) gets no round: no post, no reminder,
-and, being no round, it neither counts nor breaks a streak (hpbot.domain.streaks) nor lowers the group's
-participation in a competition (which counts the rounds' member counts). The replies to the admins' commands are
-built here, so the Telegram handlers only pass the words typed on.
+and, being no round, it neither counts nor breaks a streak (hpbot.domain.streaks). While the group is in a running
+competition, the competition's calendar decides its days off instead of its own, which waits for the competition's
+end (hpbot.app.contest_calendar): every cell then studies on the same days, the competition's. The replies to the
+admins' commands are built here, so the Telegram handlers only pass the words typed on.
 """
 
 from __future__ import annotations
