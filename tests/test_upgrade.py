@@ -244,3 +244,29 @@ def test_a_version_18_database_upgrades_to_remembered_removals_and_keeps_its_gro
     assert store.competitions.delete(1)
     assert store.db.execute("SELECT COUNT(*) FROM competition_removals").fetchone()[0] == 0
     store.close()
+
+
+def test_a_version_20_database_upgrades_to_contest_calendars_and_keeps_its_totals(tmp_path):
+    """Schema step 0021: a competition made before it studies every day and has no pause, so its totals are as
+    they were; a calendar set afterwards recounts them, and its pauses go with the competition."""
+    bank = load_bank()
+    path = tmp_path / "hpbot.sqlite3"
+    db = sqlite_utils.Database(path)
+    migrate(db, upto=9)
+    fill_version_9(db, bank)
+    migrate(db, upto=20)
+    assert "competition_pauses" not in db.table_names()
+    before = figures(Store(db))
+    db.close()
+
+    store = Store.open(path)
+    assert max(applied_versions(store.db)) >= 21
+    comp = store.competitions.get(1)
+    assert comp.study_days == "1234567" and store.competitions.pauses(1) == []
+    assert figures(store) == before
+    days = store.competitions.contest_days(comp)
+    store.competitions.add_pause(1, date(2026, 11, 23), date(2026, 11, 23))  # the first Monday, in the past
+    assert store.competitions.contest_days(store.competitions.get(1)) == days - 1
+    assert store.competitions.delete(1)
+    assert store.db.execute("SELECT COUNT(*) FROM competition_pauses").fetchone()[0] == 0
+    store.close()

@@ -1,9 +1,10 @@
 """A group's study calendar and the reminder before the reveal, as use cases over the store.
 
 A day off (a weekday the group does not study, or a day of one of its pauses) gets no round: no post, no reminder,
-and, being no round, it neither counts nor breaks a streak (hpbot.domain.streaks) nor lowers the group's
-participation in a competition (which counts the rounds' member counts). The replies to the admins' commands are
-built here, so the Telegram handlers only pass the words typed on.
+and, being no round, it neither counts nor breaks a streak (hpbot.domain.streaks). While the group is in a running
+competition, the competition's calendar decides its days off instead of its own, which waits for the competition's
+end (hpbot.app.contest_calendar): every cell then studies on the same days, the competition's. The replies to the
+admins' commands are built here, so the Telegram handlers only pass the words typed on.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from datetime import date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
+from hpbot import texts
 from hpbot.app import messages
+from hpbot.app.contest_calendar import ContestCalendar, ContestCalendars
 from hpbot.app.ports import Keyboard
 from hpbot.clock import Clock
 from hpbot.domain import calendar, schedule, streaks
@@ -22,17 +25,20 @@ from hpbot.domain.calendar import CalendarInputError, Pause
 from hpbot.format import day, duration, hhmm, message_link
 from hpbot.store import Round, Store
 from hpbot.texts import calendar as calendar_texts
+from hpbot.texts import contest_calendar as contest_texts
 
 REMINDER_PREFIX = "n:"  # the reminder's button: n:ROUND
 
 
 @dataclass(frozen=True)
 class DayOff:
-    """Why a group has no question on a day: the weekday (`pause` None) or a pause."""
+    """Why a group has no question on a day: the weekday (`pause` None) or a pause, of the group's own calendar
+    or (`contest` set) of the running competition's."""
 
     day: date
     days: frozenset[int]
     pause: Pause | None = None
+    contest: ContestCalendar | None = None
 
 
 def reminder_keyboard(round_id: int) -> Keyboard:
@@ -46,6 +52,7 @@ def reminder_keyboard(round_id: int) -> Keyboard:
 class CalendarService:
     def __init__(self, store: Store, clock: Clock, tz: ZoneInfo) -> None:
         self.store, self.clock, self.tz = store, clock, tz
+        self.contests = ContestCalendars(store, clock, tz)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -61,23 +68,33 @@ class CalendarService:
         return [Pause(first, last) for first, last in self.store.pauses(chat_id, since)]
 
     def day_off(self, chat_id: int, on: date | None = None) -> DayOff | None:
-        """Why the group has no question on `on` (default today); None on a study day."""
+        """Why the group has no question on `on` (default today); None on a study day. In a running competition
+        its calendar decides, not the group's own."""
         on = on or self.today()
+        contest = self.contests.running(chat_id, on)
+        if contest is not None:
+            if contest.studies(on):
+                return None
+            return DayOff(on, contest.days, calendar.pause_on(on, contest.pauses), contest)
         days, pauses = self.days(chat_id), self.pauses(chat_id, on)
         if calendar.is_study_day(on, days, pauses):
             return None
         return DayOff(on, days, calendar.pause_on(on, pauses))
 
     def off_among(self, chat_ids: Iterable[int], on: date) -> set[int]:
-        """Which of the groups have a day off on `on`: two reads for any number of groups (the morning's push)."""
+        """Which of the groups have a day off on `on` (the morning's push): a few reads for any number of groups.
+        A group in a running competition has the competition's days off, not its own."""
+        chat_ids = list(chat_ids)
+        in_contest, contest_off = self.contests.off_among(chat_ids, on)
         limited = self.store.limited_study_days()
         paused = self.store.pauses_on(on)
         if not limited and not paused:
-            return set()
-        return {
+            return contest_off
+        return contest_off | {
             chat_id
             for chat_id in chat_ids
-            if not calendar.is_study_day(
+            if chat_id not in in_contest
+            and not calendar.is_study_day(
                 on,
                 calendar.decode(limited.get(chat_id, calendar.encode(calendar.EVERY_DAY))),
                 [Pause(first, last) for first, last in paused.get(chat_id, [])],
@@ -85,8 +102,9 @@ class CalendarService:
         }
 
     def paused_on(self, on: date) -> set[int]:
-        """The groups one of whose pauses covers `on` (the weekly bulletin keeps to them), in one read."""
-        return set(self.store.pauses_on(on))
+        """The groups one of whose pauses, or of whose running competition's, covers `on` (the weekly bulletin
+        keeps to them), in a few reads."""
+        return set(self.store.pauses_on(on)) | self.contests.paused_on(on)
 
     def move(self, old_id: int, new_id: int) -> None:
         """The group became a supergroup: its pauses go with it (its weekdays and reminder are in its row)."""
@@ -94,13 +112,28 @@ class CalendarService:
 
     # the admins' commands -----------------------------------------------------------------------------------
     def show(self, chat_id: int) -> str:
-        """/lich: the study weekdays and the pauses still to come."""
+        """/lich: the study weekdays and the pauses still to come (in a running competition, its calendar)."""
+        contest = self.contests.running(chat_id)
+        if contest is not None:
+            lines = self.contests.pause_lines(contest.competition)
+            return contest_texts.GROUP_CALENDAR.format(
+                contest=contest.contest_html,
+                end=day(contest.competition.end),
+                days=self._describe(contest.days),
+                pauses="\n".join([contest_texts.PAUSES_HEADER, *(f"• {line}" for line in lines)])
+                if lines
+                else contest_texts.PAUSES_NONE,
+                own=self._describe(self.days(chat_id)),
+            )
         return calendar_texts.CALENDAR.format(
             days=self._describe(self.days(chat_id)), pauses=self._pause_lines(chat_id, empty=True)
         )
 
     def set_days(self, chat_id: int, typed: str, now: datetime | None = None) -> str:
-        """/lich T2-T6: new study weekdays (changes nothing if the words are not understood)."""
+        """/lich T2-T6: new study weekdays (changes nothing if the words are not understood, nor while the group
+        is in a running competition: its calendar applies)."""
+        if (refusal := self.contest_refusal(chat_id)) is not None:
+            return refusal
         try:
             days = calendar.parse_days(typed)
         except CalendarInputError:
@@ -109,7 +142,10 @@ class CalendarService:
         return calendar_texts.DAYS_SAVED.format(days=self._describe(days))
 
     def pause(self, chat_id: int, args: list[str]) -> str:
-        """/tamdung: list (no words), remove (xoa) or add a pause (one or two dates)."""
+        """/tamdung: list (no words), remove (xoa) or add a pause (one or two dates); no change while the group is
+        in a running competition."""
+        if args and (refusal := self.contest_refusal(chat_id)) is not None:
+            return refusal
         if not args:
             lines = self._pause_lines(chat_id, empty=False)
             return calendar_texts.PAUSE_LIST.format(lines=lines) if lines else calendar_texts.PAUSE_LIST_NONE
@@ -127,8 +163,30 @@ class CalendarService:
             return calendar_texts.PAUSE_SAVED_ONE_DAY.format(first=day(pause.first))
         return calendar_texts.PAUSE_SAVED.format(first=day(pause.first), last=day(pause.last))
 
+    def contest_refusal(self, chat_id: int) -> str | None:
+        """Why the group's calendar cannot be changed now (a running competition's applies); None if it can."""
+        contest = self.contests.running(chat_id)
+        if contest is None:
+            return None
+        return contest_texts.REFUSED.format(
+            contest=contest.contest_html, end=day(contest.competition.end), days=self._describe(contest.days)
+        )
+
     def day_off_html(self, off: DayOff) -> str:
         """Why /guingay posts nothing today."""
+        if off.contest is not None:
+            if off.pause is not None:
+                return contest_texts.DAY_OFF_PAUSE.format(
+                    contest=texts.contest(escape(off.contest.competition.name), first=True),
+                    first=day(off.pause.first),
+                    last=day(off.pause.last),
+                )
+            return contest_texts.DAY_OFF_WEEKDAY.format(
+                weekday=calendar.weekday_name(off.day),
+                date=day(off.day),
+                contest=off.contest.contest_html,
+                days=self._describe(off.days),
+            )
         if off.pause is not None:
             return calendar_texts.DAY_OFF_PAUSE.format(first=day(off.pause.first), last=day(off.pause.last))
         return calendar_texts.DAY_OFF_WEEKDAY.format(
@@ -183,6 +241,15 @@ class CalendarService:
             else calendar_texts.SETTINGS_REMINDER_OFF
         )
         pauses = self._pause_lines(chat_id, empty=False)
+        contest = self.contests.running(chat_id)
+        if contest is not None:  # the contest's days, and not the group's pauses (they wait for its end)
+            lines = "\n".join(f"• {line}" for line in self.contests.pause_lines(contest.competition))
+            return contest_texts.SETTINGS_CALENDAR.format(
+                days=self._describe(contest.days),
+                contest=contest.contest_html,
+                pauses=calendar_texts.SETTINGS_PAUSES.format(lines=lines) if lines else "",
+                reminder=reminder,
+            )
         return calendar_texts.SETTINGS_CALENDAR.format(
             days=self._describe(self.days(chat_id)),
             pauses=calendar_texts.SETTINGS_PAUSES.format(lines=pauses) if pauses else "",

@@ -14,6 +14,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from hpbot import texts
+from hpbot.app.contest_calendar import ContestCalendars
 from hpbot.clock import Clock
 from hpbot.domain import schedule
 from hpbot.format import day
@@ -30,6 +31,7 @@ class CommonReveal:
 class ContestRules:
     def __init__(self, store: Store, clock: Clock, tz: ZoneInfo) -> None:
         self.store, self.clock, self.tz = store, clock, tz
+        self.calendars = ContestCalendars(store, clock, tz)
 
     def today(self) -> date:
         return self.clock.now().astimezone(self.tz).date()
@@ -73,15 +75,18 @@ class ContestRules:
 
     def joined(self, group: Group) -> str:
         """After a group joined a competition: today's open round closes at the common time; a warning when the
-        group's post time comes after it (it would get no question on the competition's days)."""
+        group's post time comes after it (it would get no question on the competition's days); the study days of
+        the competition, which now decide the group's."""
+        running = self.store.running_competition(group.chat_id, self.today())
+        days = self.calendars.line(running) if running is not None else ""
         common = self.common_reveal(group.chat_id)
         if common is None:
-            return ""
+            return days
         today = self.today()
         self.store.set_reveal_at(group.chat_id, today, self.reveal_at(group, today))
         if schedule.format_time(group.times.post) >= common.at:
-            return texts.JOINED_POST_LATE.format(post=group.post_time, reveal=common.at)
-        return ""
+            return days + texts.JOINED_POST_LATE.format(post=group.post_time, reveal=common.at)
+        return days
 
     def set_reveal_time(self, comp: Competition, typed: str) -> str:
         """`/cuocthi_gio N HH:MM`: the common reveal time, from today's rounds of its groups on."""

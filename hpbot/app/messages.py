@@ -10,11 +10,13 @@ from html import escape, unescape
 
 from hpbot import texts
 from hpbot.app.competitions import Board, Bulletin, Standings
+from hpbot.app.contest_calendar import describe
 from hpbot.app.ports import Keyboard
 from hpbot.content import Bank, Question, QuizItem
 from hpbot.content.display import for_display
 from hpbot.content.model import AnswerBlock
 from hpbot.domain import shuffle
+from hpbot.domain.calendar import decode
 from hpbot.domain.competition import GroupTotals
 from hpbot.domain.ranking import Standing
 from hpbot.format import LETTERS, after, day, message_link, number, short, utf16_len
@@ -292,6 +294,7 @@ def competition_created(comp: Competition) -> str:
         end=day(comp.end),
         code=comp.code,
         reveal=comp.reveal_time or "—",
+        days=describe(decode(comp.study_days)),
     )
 
 

@@ -27,6 +27,7 @@ class Competition:
     reveal_time: str | None = None  # 'HH:MM': the reveal of all its groups (0014); None: each group's own
     approval: bool = False  # joining needs the organizer's approval (0015; every new competition)
     round_days: int | None = None  # rounds of this many days from its start (0017); None: one round
+    study_days: str = "1234567"  # the weekdays it studies, ISO numbers (0021); its pauses are read apart
 
     @classmethod
     def from_row(cls, row: Row) -> Competition:
@@ -42,7 +43,20 @@ class Competition:
             row.get("reveal_time"),
             bool(row.get("approval", 0)),
             row.get("round_days"),
+            row.get("study_days") or "1234567",
         )
+
+
+def _studies(comp: str, day: str) -> str:
+    """SQL: whether the date `day` is a study day of the competition `comp` (two SQL expressions): one of its
+    weekdays (strftime's %w counts from Sunday = 0; the stored days are ISO, Monday = 1 … Sunday = 7) and in none
+    of its pauses."""
+    return (
+        f"(instr((SELECT study_days FROM competitions WHERE id = {comp}), "  # noqa: S608 (column names, not input)
+        f"CAST((CAST(strftime('%w', {day}) AS INTEGER) + 6) % 7 + 1 AS TEXT)) > 0 "
+        f"AND NOT EXISTS (SELECT 1 FROM competition_pauses p WHERE p.competition_id = {comp} "
+        f"AND {day} BETWEEN p.first_day AND p.last_day))"
+    )
 
 
 DEFAULT_REVEAL = (
@@ -83,6 +97,91 @@ class Competitions(CompetitionStandings):
     def set_reveal_time(self, competition_id: int, hhmm: str) -> None:
         with self.db.atomic():
             self.db.execute("UPDATE competitions SET reveal_time = ? WHERE id = ?", [hhmm, competition_id])
+
+    # its study calendar --------------------------------------------------------------------------------------
+    def set_study_days(self, competition_id: int, days: str) -> None:
+        """New study weekdays; the totals are recounted, as only its study days count in them."""
+        with self.db.atomic():
+            self.db.execute("UPDATE competitions SET study_days = ? WHERE id = ?", [days, competition_id])
+            self._rebuild(self._existing(competition_id))
+
+    def pauses(self, competition_id: int, since: date | None = None) -> list[tuple[date, date]]:
+        """Its pauses (first and last day, inclusive) in date order; with `since`, only those not over before it."""
+        rows = select(
+            self.db,
+            "SELECT first_day, last_day FROM competition_pauses WHERE competition_id = ? AND last_day >= ? "
+            "ORDER BY first_day",
+            [competition_id, since.isoformat() if since else ""],
+        )
+        return [(date.fromisoformat(r["first_day"]), date.fromisoformat(r["last_day"])) for r in rows]
+
+    def add_pause(self, competition_id: int, first: date, last: date) -> None:
+        """A pause from `first` to `last` (one starting the same day replaces it); the totals are recounted."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO competition_pauses (competition_id, first_day, last_day) VALUES (?, ?, ?) "
+                "ON CONFLICT(competition_id, first_day) DO UPDATE SET last_day = excluded.last_day",
+                [competition_id, first.isoformat(), last.isoformat()],
+            )
+            self._rebuild(self._existing(competition_id))
+
+    def remove_pauses_from(self, competition_id: int, day: date) -> int:
+        """Remove the pauses not over before `day` (the current one and those to come); how many."""
+        with self.db.atomic():
+            removed = self.db.execute(
+                "DELETE FROM competition_pauses WHERE competition_id = ? AND last_day >= ?",
+                [competition_id, day.isoformat()],
+            ).rowcount
+            if removed:
+                self._rebuild(self._existing(competition_id))
+        return removed
+
+    def running_calendars(
+        self, chat_ids: list[int], on: date
+    ) -> dict[int, tuple[str, list[tuple[date, date]]]]:
+        """For those of the groups in a running competition on `on` (active, `on` within its dates): the weekdays
+        of that competition and its pauses covering `on`; the newest competition where a group is in several, as
+        `running_competition` chooses. A few reads for any number of groups (the morning's push)."""
+        found: dict[int, tuple[str, list[tuple[date, date]]]] = {}
+        day = on.isoformat()
+        for chunk in range(0, len(chat_ids), 500):
+            part = chat_ids[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            rows = select(
+                self.db,
+                "SELECT cg.chat_id, c.id, c.study_days FROM competitions c "  # noqa: S608
+                "JOIN competition_groups cg ON cg.competition_id = c.id WHERE c.status = 'active' "
+                f"AND c.start_date <= ?1 AND c.end_date >= ?1 AND cg.chat_id IN ({marks}) ORDER BY c.id",
+                [day, *part],
+            )
+            if not rows:
+                continue
+            comps = {r["id"] for r in rows}
+            pauses: dict[int, list[tuple[date, date]]] = {}
+            for p in select(
+                self.db,
+                "SELECT competition_id, first_day, last_day FROM competition_pauses "  # noqa: S608
+                f"WHERE first_day <= ?1 AND last_day >= ?1 AND competition_id IN ({','.join('?' * len(comps))})",
+                [day, *sorted(comps)],
+            ):
+                pauses.setdefault(p["competition_id"], []).append(
+                    (date.fromisoformat(p["first_day"]), date.fromisoformat(p["last_day"]))
+                )
+            for r in rows:  # ordered by competition: the newest one is written last
+                found[r["chat_id"]] = (r["study_days"] or "1234567", pauses.get(r["id"], []))
+        return found
+
+    def paused_groups_on(self, on: date) -> list[int]:
+        """The groups of the competitions running on `on` that have a pause covering it (one read)."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT cg.chat_id FROM competition_pauses p JOIN competitions c ON c.id = p.competition_id "
+                "JOIN competition_groups cg ON cg.competition_id = c.id WHERE p.first_day <= ?1 AND p.last_day >= ?1 "
+                "AND c.status = 'active' AND c.start_date <= ?1 AND c.end_date >= ?1",
+                [on.isoformat()],
+            )
+        ]
 
     def _existing(self, competition_id: int) -> Competition:
         """A competition the caller's transaction has just written, so it is there."""
@@ -172,14 +271,28 @@ class Competitions(CompetitionStandings):
 
     # maintained totals -------------------------------------------------------------------------------------
     def fold_round(self, round_id: int, chat_id: int, study_date: str, answers: list[Row]) -> None:
-        """Add a revealed round's answers to the totals of every competition the group is in on that day.
-        Runs inside the reveal's transaction (Store.close_round), so it happens exactly once per round."""
+        """Add a revealed round's answers to the totals of every competition the group is in on that day and that
+        studies on that day: a round on a day off of a competition (its weekdays, its pauses) is the group's alone,
+        counted on the group's own boards but not in the competition, nor making that day a contest day. Runs inside
+        the reveal's transaction (Store.close_round), so it happens exactly once per round."""
         comps = [
             r[0]
             for r in self.db.execute(
                 "SELECT c.id FROM competitions c JOIN competition_groups g ON g.competition_id = c.id "
                 "WHERE g.chat_id = ? AND c.start_date <= ? AND c.end_date >= ?",
                 [chat_id, study_date, study_date],
+            )
+        ]
+        if not comps:  # most rounds: read no further
+            return
+        marks = ",".join("?" * len(comps))
+        comps = [
+            r[0]
+            for r in self.db.execute(
+                f"SELECT c.id FROM competitions c WHERE c.id IN ({marks}) AND instr(c.study_days, ?) > 0 "  # noqa: S608
+                "AND NOT EXISTS (SELECT 1 FROM competition_pauses p WHERE p.competition_id = c.id "
+                "AND ? BETWEEN p.first_day AND p.last_day)",
+                [*comps, str(date.fromisoformat(study_date).isoweekday()), study_date],
             )
         ]
         if not comps:
@@ -222,42 +335,47 @@ class Competitions(CompetitionStandings):
             )
 
     def _rebuild(self, comp: Competition, chat_id: int | None = None) -> None:
-        """Recompute a competition's totals (or one group's) from the daily rows, after groups join or the dates
-        change. Call inside a transaction."""
+        """Recompute a competition's totals (or one group's) from the daily rows, after groups join, the dates
+        change or its calendar does: only its study days count. Call inside a transaction."""
         params = [comp.id, comp.start.isoformat(), comp.end.isoformat(), chat_id]
+        day_of_d, day_of_r = _studies("?1", "d.study_date"), _studies("?1", "r.study_date")
         for table in ("competition_scores", "competition_group_scores"):
             self.db.execute(
                 f"DELETE FROM {table} WHERE competition_id = ?1 AND (?2 IS NULL OR chat_id = ?2)",  # noqa: S608
                 [comp.id, chat_id],
             )
         self.db.execute(
-            "INSERT INTO competition_scores (competition_id, chat_id, user_id, points, answers, correct, answer_ms, "
+            "INSERT INTO competition_scores (competition_id, chat_id, user_id, points, answers, correct, answer_ms, "  # noqa: S608
             "last_answer_at) SELECT cg.competition_id, d.chat_id, d.user_id, SUM(d.points), COUNT(*), SUM(d.correct), "
             "SUM(d.answer_ms), MAX(d.answered_at) FROM competition_groups cg JOIN score_days d "
-            "ON d.chat_id = cg.chat_id AND d.study_date BETWEEN ?2 AND ?3 WHERE cg.competition_id = ?1 "
+            f"ON d.chat_id = cg.chat_id AND d.study_date BETWEEN ?2 AND ?3 AND {day_of_d} WHERE cg.competition_id = ?1 "
             "AND (?4 IS NULL OR cg.chat_id = ?4) GROUP BY d.chat_id, d.user_id",
             params,
         )
-        self.db.execute(  # a whole rebuild (the dates changed): the days outside the window go
-            "DELETE FROM competition_days WHERE competition_id = ?1 AND ?4 IS NULL "
-            "AND study_date NOT BETWEEN ?2 AND ?3",
+        self.db.execute(  # a whole rebuild (the dates or the calendar changed): the days no longer studied go
+            "DELETE FROM competition_days WHERE competition_id = ?1 AND ?4 IS NULL "  # noqa: S608
+            "AND (study_date NOT BETWEEN ?2 AND ?3 OR NOT "
+            + _studies("?1", "competition_days.study_date")
+            + ")",
             params,
         )
         self.db.execute(
-            "INSERT OR IGNORE INTO competition_days (competition_id, study_date) SELECT DISTINCT cg.competition_id, "
+            "INSERT OR IGNORE INTO competition_days (competition_id, study_date) SELECT DISTINCT cg.competition_id, "  # noqa: S608
             "r.study_date FROM competition_groups cg JOIN rounds r ON r.chat_id = cg.chat_id "
-            "AND r.study_date BETWEEN ?2 AND ?3 AND r.status IN ('revealing', 'revealed') "
+            f"AND r.study_date BETWEEN ?2 AND ?3 AND r.status IN ('revealing', 'revealed') AND {day_of_r} "
             "WHERE cg.competition_id = ?1 AND (?4 IS NULL OR cg.chat_id = ?4)",
             params,
         )
+        rounds = (
+            "FROM rounds r WHERE r.chat_id = cg.chat_id AND r.study_date BETWEEN ?2 AND ?3 "
+            f"AND r.status IN ('revealing', 'revealed') AND {day_of_r}"
+        )
         self.db.execute(
-            "INSERT INTO competition_group_scores (competition_id, chat_id, answers, member_days, points, answer_ms, "
+            "INSERT INTO competition_group_scores (competition_id, chat_id, answers, member_days, points, answer_ms, "  # noqa: S608
             "days, official) SELECT cg.competition_id, cg.chat_id, COALESCE(s.answers, 0), "
-            "(SELECT COALESCE(SUM(COALESCE(r.member_count, 0)), 0) FROM rounds r WHERE r.chat_id = cg.chat_id "
-            " AND r.study_date BETWEEN ?2 AND ?3 AND r.status IN ('revealing', 'revealed')), "
+            f"(SELECT COALESCE(SUM(COALESCE(r.member_count, 0)), 0) {rounds}), "
             "COALESCE(s.points, 0), COALESCE(s.answer_ms, 0), "
-            "(SELECT COUNT(*) FROM rounds r WHERE r.chat_id = cg.chat_id "
-            " AND r.study_date BETWEEN ?2 AND ?3 AND r.status IN ('revealing', 'revealed')), "
+            f"(SELECT COUNT(*) {rounds}), "
             "(SELECT u.official FROM competition_units u WHERE u.competition_id = cg.competition_id "
             " AND u.chat_id = cg.chat_id) FROM competition_groups cg "
             "LEFT JOIN (SELECT chat_id, SUM(answers) AS answers, SUM(points) AS points, SUM(answer_ms) AS answer_ms "

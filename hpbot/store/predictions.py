@@ -75,13 +75,15 @@ class Predictions:
         return found
 
     def right_answers(self, competition_id: int, start: date, end: date) -> list[tuple[int, int]]:
-        """(user id, right answers) of every member's line in the competition's groups within the window."""
+        """(user id, right answers) of every member's line in the competition's groups within the window, on its
+        contest days only (a round on a day the competition does not study is not folded into it either)."""
         return [
             (r[0], r[1])
             for r in self.db.execute(
                 "SELECT d.user_id, SUM(d.correct) FROM competition_groups cg JOIN score_days d "
-                "ON d.chat_id = cg.chat_id AND d.study_date BETWEEN ? AND ? WHERE cg.competition_id = ? "
-                "GROUP BY d.chat_id, d.user_id",
+                "ON d.chat_id = cg.chat_id AND d.study_date BETWEEN ?1 AND ?2 JOIN competition_days cd "
+                "ON cd.competition_id = cg.competition_id AND cd.study_date = d.study_date "
+                "WHERE cg.competition_id = ?3 GROUP BY d.chat_id, d.user_id",
                 [start.isoformat(), end.isoformat(), competition_id],
             )
         ]

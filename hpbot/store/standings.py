@@ -88,7 +88,8 @@ class CompetitionStandings:
             "u.username, g.title, SUM(d.points) AS points, SUM(d.answer_ms) AS answer_ms, COUNT(*) AS answers, "
             "SUM(d.correct) AS correct, MAX(d.answered_at) AS last_answer_at "
             "FROM competition_groups cg JOIN score_days d ON d.chat_id = cg.chat_id "
-            "AND d.study_date BETWEEN ? AND ? LEFT JOIN users u ON u.user_id = d.user_id "
+            "AND d.study_date BETWEEN ? AND ? JOIN competition_days cd ON cd.competition_id = cg.competition_id "
+            "AND cd.study_date = d.study_date LEFT JOIN users u ON u.user_id = d.user_id "
             "LEFT JOIN groups g ON g.chat_id = d.chat_id WHERE cg.competition_id = ? AND (? IS NULL OR cg.chat_id = ?) "
             "GROUP BY d.chat_id, d.user_id",
             [start.isoformat(), end.isoformat(), comp.id, chat_id, chat_id],
@@ -180,15 +181,18 @@ class CompetitionStandings:
             self.db,
             "SELECT cg.chat_id, COALESCE(g.title, '') AS title, COALESCE(g.member_count, 0) AS members, "
             "(SELECT COALESCE(SUM(COALESCE(r.member_count, 0)), 0) FROM rounds r WHERE r.chat_id = cg.chat_id "
-            " AND r.study_date BETWEEN ?1 AND ?2 AND r.status IN ('revealing', 'revealed')) AS member_days, "
+            " AND r.study_date BETWEEN ?1 AND ?2 AND r.status IN ('revealing', 'revealed') "
+            " AND r.study_date IN (SELECT study_date FROM competition_days WHERE competition_id = ?3)) AS member_days, "
             "(SELECT COUNT(*) FROM rounds r WHERE r.chat_id = cg.chat_id "
-            " AND r.study_date BETWEEN ?1 AND ?2 AND r.status IN ('revealing', 'revealed')) AS days, "
+            " AND r.study_date BETWEEN ?1 AND ?2 AND r.status IN ('revealing', 'revealed') "
+            " AND r.study_date IN (SELECT study_date FROM competition_days WHERE competition_id = ?3)) AS days, "
             "?4 AS contest_days, u.official, u.unit, u.cell, "
             "COALESCE(s.answers, 0) AS answers, COALESCE(s.points, 0) AS points, COALESCE(s.answer_ms, 0) AS answer_ms "
             "FROM competition_groups cg LEFT JOIN groups g ON g.chat_id = cg.chat_id "
             "LEFT JOIN competition_units u ON u.competition_id = cg.competition_id AND u.chat_id = cg.chat_id "
             "LEFT JOIN (SELECT d.chat_id, COUNT(*) AS answers, SUM(d.points) AS points, SUM(d.answer_ms) AS answer_ms "
             "  FROM competition_groups c2 JOIN score_days d ON d.chat_id = c2.chat_id AND d.study_date BETWEEN ?1 AND ?2 "
+            "  JOIN competition_days cd ON cd.competition_id = c2.competition_id AND cd.study_date = d.study_date "
             "  WHERE c2.competition_id = ?3 GROUP BY d.chat_id) s ON s.chat_id = cg.chat_id "
             "WHERE cg.competition_id = ?3",
             [*window, comp.id, contest_days],

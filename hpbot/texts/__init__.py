@@ -83,6 +83,9 @@ HELP_ORGANIZER = (
     "/donvi số — danh sách đơn vị (đơn vị cấp trên, chi bộ, số đảng viên chính thức, mã chi bộ): gửi tệp .xlsx "
     "hoặc .csv kèm chú thích /donvi số; /donvi_mau — tệp mẫu\n"
     "/cuocthi_gio số 20:00 — giờ công bố đáp án chung: mọi chi bộ cùng lúc (mặc định 20:00)\n"
+    "/cuocthi_lich số T2-T6 — ngày thi chung của mọi chi bộ, thay cho lịch riêng /lich của nhóm trong thời gian "
+    "cuộc thi (mặc định mọi ngày); /cuocthi_lich số tamdung 01/01/2027 03/01/2027 — ngày nghỉ chung "
+    "(/cuocthi_lich số tamdung xoa — bỏ); /cuocthi_lich số — xem\n"
     "/cuocthi_vong số tuan — mỗi tuần một vòng, mỗi vòng một câu hỏi dự đoán (/cuocthi_vong số ca — cả cuộc thi "
     "một vòng, mặc định)\n"
     "/ketqua số — bảng xếp hạng chi bộ và đảng viên, kèm biểu đồ; /ketqua số vong 2 — kết quả vòng 2\n"
@@ -281,6 +284,7 @@ COMMANDS_ORGANIZER = COMMANDS_PRIVATE + [
     ("xuat", "Xuất kết quả (Excel; thêm csv để lấy CSV)"),
     ("cuocthi_themtatca", "Đưa mọi nhóm đang học vào cuộc thi"),
     ("cuocthi_gio", "Giờ công bố đáp án chung của cuộc thi"),
+    ("cuocthi_lich", "Ngày thi và ngày nghỉ chung của cuộc thi"),
     ("cuocthi_cho", "Yêu cầu tham gia đang chờ duyệt"),
     ("cuocthi_bo", "Đưa một chi bộ ra khỏi cuộc thi"),
     ("donvi", "Danh sách đơn vị, số đảng viên chính thức (gửi tệp)"),
@@ -333,7 +337,8 @@ COMP_CREATED = (
     "✅ Đã tạo {contest} (số {id})\n"
     "Thời gian: {start} – {end} (tính cả hai ngày)\n"
     "Mã tham gia: <code>{code}</code>\n"
-    "Giờ công bố đáp án chung: <b>{reveal}</b> — mọi chi bộ cùng lúc (đổi: /cuocthi_gio {id} 21:00)\n\n"
+    "Giờ công bố đáp án chung: <b>{reveal}</b> — mọi chi bộ cùng lúc (đổi: /cuocthi_gio {id} 21:00)\n"
+    "Ngày thi: <b>{days}</b> — mọi chi bộ cùng những ngày này (đổi: /cuocthi_lich {id} T2-T6)\n\n"
     "Quản trị viên nhóm của mỗi chi bộ gửi trong nhóm: <code>/thamgia {code}</code>; đồng chí duyệt từng yêu cầu "
     "bằng nút bấm (danh sách chờ: /cuocthi_cho {id})\n"
     "Hoặc đưa mọi chi bộ đang học vào cuộc thi: /cuocthi_themtatca {id}"

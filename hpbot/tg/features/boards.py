@@ -48,7 +48,11 @@ class Boards(Feature):
             return
         user = self.edge.person(update)
         board = comps.board(comp, chat.id, user.id if user else None)
-        extra = UnitService(comps).board_line(comp, chat.id) + PredictionService(comps).board_html(comp)
+        extra = (
+            UnitService(comps).board_line(comp, chat.id)
+            + PredictionService(comps).board_html(comp)
+            + self.edge.study.contests.calendars.line(comp)
+        )
         await self.edge.reply(update, messages.competition_board(board, extra))
 
     @command("toi", "me")

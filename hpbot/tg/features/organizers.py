@@ -183,6 +183,21 @@ class Organizers(OrganizerBase):
         await self.edge.reply(update, rules.set_reveal_time(comp, " ".join(args[1:])))
         self.edge.rounds.schedule_changed()
 
+    @command("cuocthi_lich", "competition_calendar")
+    @organizers_in_private
+    async def calendar(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/cuocthi_lich ID [T2-T6 | tamdung dd/mm/yyyy dd/mm/yyyy | tamdung xoa]: the competition's study days."""
+        args = self.edge.args(context)
+        comp = await self.chosen(update, args[0] if args else None, "cuocthi_lich", required=True)
+        if comp is None:
+            return
+        calendars = self.edge.study.contests.calendars
+        if len(args) < 2:
+            await self.edge.reply(update, calendars.show(comp))
+            return
+        await self.edge.reply(update, calendars.change(comp, args[1:]))
+        self.edge.rounds.schedule_changed()
+
     @command("cuocthi_ketthuc", "competition_end")
     @organizers_in_private
     async def end(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
