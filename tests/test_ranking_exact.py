@@ -157,3 +157,11 @@ def test_the_kept_ranking_follows_every_change_of_the_standings(tmp_path):
     assert service.board(comp, -1, None).group == next(
         (r, g) for r, g in rank_groups(store.competitions.group_totals(comp)) if g.chat_id == -1
     )
+
+
+def test_totals_with_other_contest_days_keep_every_other_field():
+    from dataclasses import fields, replace
+
+    g = GroupTotals(-7, "Chi bộ 7", 11, 40, 95, 6, 1234, 9, 10, 8, "Phường A")
+    assert len(fields(g)) == 11  # a new field must be copied by with_contest_days too
+    assert g.with_contest_days(12) == replace(g, contest_days=12)

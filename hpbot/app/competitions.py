@@ -341,7 +341,7 @@ class CompetitionService:
                     kept.ranking.update(totals, [c for c in changed if c not in found])
                     kept.mark = mark
             if kept is not None and kept.contest_days != days:
-                kept.ranking = GroupRanking(replace(g, contest_days=days) for g in kept.ranking.groups())
+                kept.ranking = GroupRanking(g.with_contest_days(days) for g in kept.ranking.groups())
                 kept.contest_days = days
         if kept is None or kept.dates != (comp.start, comp.end):
             totals = self.comps.group_totals(comp)
