@@ -1,4 +1,4 @@
-"""A competition's results as tables, written to an .xlsx workbook (openpyxl, write-only) or to .csv files.
+"""A competition's results as tables, written to an .xlsx workbook (hpbot.reports.xlsx) or to .csv files.
 
 Headers are Vietnamese; dates are real date cells shown as dd/mm/yyyy (text dd/mm/yyyy in CSV). A member's name
 is the full name they gave with /hoten, else their Telegram name (CompetitionService.report picks it). Names are
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -17,17 +18,12 @@ from pathlib import Path
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from hpbot import texts
 from hpbot.app.awards import AwardsList, Winner
 from hpbot.app.competitions import AnswerKeyRow, DayRow, Report, question_rates
 from hpbot.domain.competition import GroupTotals
 from hpbot.domain.units import UnitTotals
+from hpbot.reports import xlsx
 from hpbot.store.competitions import MemberTotals
 from hpbot.texts import awards as award_texts
 from hpbot.texts import units as unit_texts
@@ -35,8 +31,9 @@ from hpbot.texts import units as unit_texts
 Progress = Callable[[int], None]
 RowT = TypeVar("RowT")  # one line of what a sheet lists
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-DATE_FORMAT = "DD/MM/YYYY"
-DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+DATE_FORMAT = xlsx.DATE_FORMAT  # dates and times in .xlsx
+DATETIME_FORMAT = xlsx.DATETIME_FORMAT
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")  # openpyxl's: what XML cannot hold
 
 
 @dataclass(frozen=True)
@@ -254,60 +251,27 @@ def _clean(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
-def write_xlsx(all_tables: list[Table], target: Path | io.BytesIO, progress: Progress | None = None) -> None:
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    wrapped = Alignment(wrap_text=True, vertical="top")
-    for table in all_tables:
-        sheet = workbook.create_sheet(table.name)
-        for index, width in enumerate(table.widths, 1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = "A2"
-        if table.rows:  # a filter on every column: an organizer sorts and narrows the lists in Excel
-            sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{len(table.rows) + 1}"
-        header = []
-        for title in table.headers:
-            cell = WriteOnlyCell(sheet, value=title)
-            cell.font = bold
-            cell.alignment = wrapped
-            header.append(cell)
-        sheet.append(header)
-        formats = table.formats or [None] * len(table.headers)
-        wraps = [width >= WRAP_FROM for width in table.widths]
-        for n, row in enumerate(table.rows, 1):
-            sheet.append(
-                [
-                    _cell(sheet, value, fmt, wrapped if wrap else None)
-                    for value, fmt, wrap in zip(row, formats, wraps, strict=True)
-                ]
-            )
-            if progress is not None and n % 1000 == 0:
-                progress(1000)
-        if progress is not None and len(table.rows) % 1000:
-            progress(len(table.rows) % 1000)
-    workbook.save(target)
-
-
-def _cell(sheet, value, number_format: str | None = None, alignment: Alignment | None = None):
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=_clean(value))
-        cell.data_type = "s"  # always text, even "=…"
-        if alignment is not None:
-            cell.alignment = alignment
-        return cell
-    if number_format is not None and isinstance(value, int | float) and not isinstance(value, bool):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = number_format
-        return cell
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATETIME_FORMAT
-        return cell
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    return value
+def write_xlsx(
+    all_tables: list[Table],
+    target: Path | io.BytesIO,
+    progress: Progress | None = None,
+    row_limit: int = xlsx.EXCEL_ROWS,
+) -> None:
+    """The tables as one workbook: a sheet each (continued on "<name> (2)" past `row_limit` rows), the header row
+    bold, wrapped and frozen, a filter on every column, wide columns wrapped, numbers in their column's format.
+    `progress` is called with the rows written since its last call."""
+    sheets = [
+        xlsx.Sheet(
+            t.name,
+            t.headers,
+            t.rows,
+            t.widths,
+            t.formats or [None] * len(t.headers),
+            [width >= WRAP_FROM for width in t.widths],
+        )
+        for t in all_tables
+    ]
+    xlsx.write(sheets, target, progress, row_limit)
 
 
 def xlsx_bytes(all_tables: list[Table]) -> bytes:
