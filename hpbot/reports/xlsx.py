@@ -31,6 +31,7 @@ COMPRESS_LEVEL = 1  # deflate: level 1 is ~4x faster than 6 and the file only ~1
 # the control characters XML 1.0 cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE), and what UTF-8 cannot encode or
 # XML forbids further up (lone surrogates, U+FFFE, U+FFFF)
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+KEEP_CR = {"\r": "&#13;"}  # a carriage return stays one (XML reads a bare one as a line feed)
 BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 EPOCH = datetime(1899, 12, 30)  # Excel's day 0 (with the 1900 leap-year bug folded in from 1 March 1900)
 DATE_FORMAT = "DD/MM/YYYY"
@@ -180,7 +181,7 @@ class _Writer:
         """What follows a cell's reference and style for this text: its shared string, or nothing if empty."""
         found = self.strings.get(value)
         if found is None:
-            escaped = escape(clean(value)[:TEXT_LIMIT])
+            escaped = escape(clean(value)[:TEXT_LIMIT], KEEP_CR)
             if not escaped:
                 return "/>"
             found = self.strings[value] = len(self.shared)
