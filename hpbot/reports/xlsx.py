@@ -176,6 +176,9 @@ class _Writer:
         self.styles = styles
         self.strings: dict[str, int] = {}  # a text -> its index in the shared strings
         self.shared: list[str] = []  # the escaped texts in order
+        # a cell's XML after its reference for each value seen, by the column's styles and its one kind of number
+        # (1, 1.0 and True are one key of a dict: a column of two kinds of number is written cell by cell)
+        self.known: dict[tuple[str, str, type | None], dict[object, str]] = {}
 
     def text(self, value: str) -> str:
         """What follows a cell's reference and style for this text: its shared string, or nothing if empty."""
@@ -221,9 +224,13 @@ class _Writer:
                 f'<c r="{letter}{n}"{number_style}><v>{v!r}</v></c>' if v is not None else ""
                 for n, v in zip(numbers, values, strict=True)
             ]
-        if len(kinds & {bool, int, float}) <= 1 and kinds <= {str, int, float, bool, date, datetime}:
-            # each distinct value once (1, 1.0 and True would be one key: at most one kind of number here)
-            suffixes = {v: self.suffix(v, number_style, text_style) for v in set(values)}
+        numbers_in = kinds & {bool, int, float}
+        if len(numbers_in) <= 1 and kinds <= {str, int, float, bool, date, datetime}:
+            # each distinct value once for the whole file (a cell's title, a day's date)
+            kind = next(iter(numbers_in), None)
+            suffixes = self.known.setdefault((number_style, text_style, kind), {})
+            for v in [v for v in set(values) if v not in suffixes]:
+                suffixes[v] = self.suffix(v, number_style, text_style)
             return [
                 f'<c r="{letter}{n}"{s}' if (s := suffixes[v]) else ""
                 for n, v in zip(numbers, values, strict=True)
