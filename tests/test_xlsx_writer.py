@@ -163,3 +163,26 @@ def test_csv_of_the_same_table_keeps_formula_text_as_text(delimiter):
     text = workbook.csv_bytes(PEOPLE, delimiter).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     assert [r[1] for r in rows[1:4]] == ["Nguyễn Thị Lan", "'=1+1", "Hùng Trần <b>&amp;</b>"]
+
+
+def test_the_export_pauses_the_collector_and_restores_it():
+    import gc
+
+    from hpbot.app.bulk import collections_paused
+
+    assert gc.isenabled()
+    with collections_paused():
+        assert not gc.isenabled()
+        with collections_paused():  # nested (another export in another thread): still paused after the inner
+            pass
+        assert not gc.isenabled()
+        written([PEOPLE])  # the writer pauses too
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:  # off before: stays off
+        with collections_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

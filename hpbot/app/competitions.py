@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from hpbot.app.bulk import collections_paused
 from hpbot.clock import Clock
 from hpbot.content import Bank, Library
 from hpbot.domain import competition as rules
@@ -395,6 +396,10 @@ class CompetitionService:
 
     def report(self, comp: Competition) -> Report:
         """The export's tables; a member who set a full name with /hoten is listed under it (read with the lines)."""
+        with collections_paused():  # a city's 200,000 lines and 300,000 group-days
+            return self._report(comp)
+
+    def _report(self, comp: Competition) -> Report:
         standings = self.standings(comp, full_names=True)
         dates: dict[str, date] = {}  # each study date parsed once, not once per group
         days = [
