@@ -32,6 +32,7 @@ COMPRESS_LEVEL = 1  # deflate: level 1 is ~4x faster than 6 and the file only ~1
 # XML forbids further up (lone surrogates, U+FFFE, U+FFFF)
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 KEEP_CR = {"\r": "&#13;"}  # a carriage return stays one (XML reads a bare one as a line feed)
+_MARKUP = re.compile("[&<>\r]")  # what a text needs escaped for
 BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 EPOCH = datetime(1899, 12, 30)  # Excel's day 0 (with the 1900 leap-year bug folded in from 1 March 1900)
 DATE_FORMAT = "DD/MM/YYYY"
@@ -163,10 +164,9 @@ class _Styles:
 def _serial(value: date) -> int | float:
     """A date as Excel's serial day number (a datetime with the time of day as a fraction), as openpyxl writes it."""
     if isinstance(value, datetime):
-        moment = value.replace(tzinfo=None)
-        days = (moment - EPOCH).days
-        seconds = moment.hour * 3600 + moment.minute * 60 + moment.second + moment.microsecond / 10**6
-        return days - (1 if 0 < days <= 60 else 0) + seconds / 86400
+        since = value.replace(tzinfo=None) - EPOCH
+        days = since.days
+        return days - (1 if 0 < days <= 60 else 0) + (since.seconds + since.microseconds / 10**6) / 86400
     days = (value - EPOCH.date()).days
     return days - (1 if 0 < days <= 60 else 0)
 
@@ -184,7 +184,11 @@ class _Writer:
         """What follows a cell's reference and style for this text: its shared string, or nothing if empty."""
         found = self.strings.get(value)
         if found is None:
-            escaped = escape(clean(value)[:TEXT_LIMIT], KEEP_CR)
+            text = (
+                value if value.isprintable() else clean(value)
+            )  # each character XML cannot hold is unprintable
+            text = text[:TEXT_LIMIT]
+            escaped = escape(text, KEEP_CR) if _MARKUP.search(text) else text
             if not escaped:
                 return "/>"
             found = self.strings[value] = len(self.shared)
@@ -220,8 +224,9 @@ class _Writer:
         kinds = set(map(type, values))
         kinds.discard(type(None))
         if kinds <= {int, float} and (float not in kinds or all(map(math.isfinite, filter(None, values)))):  # type: ignore[arg-type]
+            head, tail = f'<c r="{letter}', f'"{number_style}><v>'
             return [
-                f'<c r="{letter}{n}"{number_style}><v>{v!r}</v></c>' if v is not None else ""
+                f"{head}{n}{tail}{v!r}</v></c>" if v is not None else ""
                 for n, v in zip(numbers, values, strict=True)
             ]
         numbers_in = kinds & {bool, int, float}
@@ -229,11 +234,13 @@ class _Writer:
             # each distinct value once for the whole file (a cell's title, a day's date)
             kind = next(iter(numbers_in), None)
             suffixes = self.known.setdefault((number_style, text_style, kind), {})
-            for v in [v for v in set(values) if v not in suffixes]:
+            for v in [
+                v for v in dict.fromkeys(values) if v not in suffixes
+            ]:  # in order: the same file each time
                 suffixes[v] = self.suffix(v, number_style, text_style)
+            head = f'<c r="{letter}'
             return [
-                f'<c r="{letter}{n}"{s}' if (s := suffixes[v]) else ""
-                for n, v in zip(numbers, values, strict=True)
+                f'{head}{n}"{s}' if (s := suffixes[v]) else "" for n, v in zip(numbers, values, strict=True)
             ]
         return [
             f'<c r="{letter}{n}"{s}' if (s := self.suffix(v, number_style, text_style)) else ""
