@@ -85,7 +85,10 @@ def local_time(iso_utc: str, tz: ZoneInfo) -> datetime | None:
     moment = datetime.fromisoformat(iso_utc)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(tz).replace(tzinfo=None, microsecond=0)
+    local = moment.astimezone(
+        tz
+    )  # naive, to the second (faster made anew than by replace(): 200,000 of them)
+    return datetime(local.year, local.month, local.day, local.hour, local.minute, local.second)
 
 
 def tables(

@@ -164,7 +164,7 @@ class _Styles:
 def _serial(value: date) -> int | float:
     """A date as Excel's serial day number (a datetime with the time of day as a fraction), as openpyxl writes it."""
     if isinstance(value, datetime):
-        since = value.replace(tzinfo=None) - EPOCH
+        since = (value if value.tzinfo is None else value.replace(tzinfo=None)) - EPOCH
         days = since.days
         return days - (1 if 0 < days <= 60 else 0) + (since.seconds + since.microseconds / 10**6) / 86400
     days = (value - EPOCH.date()).days
