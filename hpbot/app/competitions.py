@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from hpbot.app.bulk import collections_paused
 from hpbot.clock import Clock
 from hpbot.content import Bank, Library
 from hpbot.domain import competition as rules
@@ -278,9 +279,13 @@ class CompetitionService:
         end: date | None = None,
         chat_id: int | None = None,
         groups: Sequence[tuple[int, GroupTotals]] | None = None,
+        *,
+        full_names: bool = False,
     ) -> Standings:
+        """The members' lines ranked (with the prediction tie-break once it is settled) and the groups ranked. With
+        `full_names`, members are listed under their /hoten names where they gave one (as `with_full_names`)."""
         start, end = start or comp.start, end or comp.end
-        lines = self.comps.member_totals(comp, start, end, chat_id)
+        lines = self.comps.member_totals(comp, start, end, chat_id, full_names=full_names)
         tiebreak = self.tiebreak(comp, start, end)
         members = rank_members(lines, tiebreak)
         if groups is None:
@@ -413,19 +418,26 @@ class CompetitionService:
         return 1 + self.comps.lines_above(comp, s.points) + ahead, line
 
     def report(self, comp: Competition) -> Report:
-        """The export's tables; a member who set a full name with /hoten is listed under it."""
-        standings = self.with_full_names(self.standings(comp))
+        """The export's tables; a member who set a full name with /hoten is listed under it (read with the lines)."""
+        with collections_paused():  # a city's 200,000 lines and 300,000 group-days
+            return self._report(comp)
+
+    def _report(self, comp: Competition) -> Report:
+        standings = self.standings(comp, full_names=True)
+        dates: dict[str, date] = {}  # each study date parsed once, not once per group
         days = [
             DayRow(
-                date.fromisoformat(r["study_date"]),
-                r["chat_id"],
-                r["title"],
-                r["question"],
-                r["members"],
-                r["answers"],
-                r["correct"],
+                dates.get(day) or dates.setdefault(day, date.fromisoformat(day)),
+                chat_id,
+                title,
+                question,
+                members,
+                answers,
+                correct,
             )
-            for r in self.comps.daily_participation(comp)
+            for chat_id, title, day, question, members, answers, correct in self.comps.daily_participation(
+                comp
+            )
         ]
         return Report(standings, days, self.answer_key(comp), self.now())
 

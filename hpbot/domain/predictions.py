@@ -145,13 +145,17 @@ def rank_with_predictions(
     """1-based ranks by `tie_key` (then the last answer and the user id for a stable order); lines equal on every
     part of the key share a rank."""
 
-    def key(item: T) -> tuple[int, int, int, str, int]:
+    keys = []  # each line's key once (a city's 200,000 lines: the sort and the ties read it again)
+    order_keys = []  # the key, the last answer and the user id in one flat tuple: compared faster than nested
+    for item in items:
         s = standing(item)
-        return tie_key(s, predictions.get(s.user_id), actual)
-
-    ordered = sorted(items, key=lambda i: (key(i), standing(i).last_answer_at, standing(i).user_id))
+        key = tie_key(s, predictions.get(s.user_id), actual)
+        keys.append(key)
+        order_keys.append((*key, s.last_answer_at, s.user_id))
     ranked: list[tuple[int, T]] = []
-    for index, item in enumerate(ordered):
-        same = index > 0 and key(ordered[index - 1]) == key(item)
-        ranked.append((ranked[-1][0] if same else index + 1, item))
+    previous = None
+    for index, i in enumerate(sorted(range(len(items)), key=order_keys.__getitem__)):
+        key = keys[i]
+        ranked.append((ranked[-1][0] if index > 0 and key == previous else index + 1, items[i]))
+        previous = key
     return ranked

@@ -1,4 +1,4 @@
-"""A competition's results as tables, written to an .xlsx workbook (openpyxl, write-only) or to .csv files.
+"""A competition's results as tables, written to an .xlsx workbook (hpbot.reports.xlsx) or to .csv files.
 
 Headers are Vietnamese; dates are real date cells shown as dd/mm/yyyy (text dd/mm/yyyy in CSV). A member's name
 is the full name they gave with /hoten, else their Telegram name (CompetitionService.report picks it). Names are
@@ -10,24 +10,21 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from hpbot import texts
 from hpbot.app.awards import AwardsList, Winner
+from hpbot.app.bulk import collections_paused
 from hpbot.app.competitions import AnswerKeyRow, DayRow, Report, question_rates
 from hpbot.domain.competition import GroupTotals
 from hpbot.domain.units import UnitTotals
+from hpbot.reports import xlsx
 from hpbot.store.competitions import MemberTotals
 from hpbot.texts import awards as award_texts
 from hpbot.texts import units as unit_texts
@@ -35,8 +32,9 @@ from hpbot.texts import units as unit_texts
 Progress = Callable[[int], None]
 RowT = TypeVar("RowT")  # one line of what a sheet lists
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-DATE_FORMAT = "DD/MM/YYYY"
-DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+DATE_FORMAT = xlsx.DATE_FORMAT  # dates and times in .xlsx
+DATETIME_FORMAT = xlsx.DATETIME_FORMAT
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")  # openpyxl's: what XML cannot hold
 
 
 @dataclass(frozen=True)
@@ -50,14 +48,22 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Column(Generic[RowT]):
-    """One column of a sheet: its header (a texts.REPORT_COL_* text), its width in characters, and how to get
-    its value from one line of what the sheet lists."""
+class Column:
+    """One column of a sheet: its header (a texts.REPORT_COL_* text), its width in characters and the number
+    format of its numbers (None: as the value is)."""
 
     header: str
     width: int
-    value: Callable[[RowT], object]
     number_format: str | None = None  # e.g. PERCENT_FORMAT
+
+
+@dataclass(frozen=True)
+class Layout(Generic[RowT]):
+    """A sheet's columns and its row for one line of what it lists: the values in the columns' order (one call a
+    line, not one a cell: a city's export has 4 million cells)."""
+
+    columns: list[Column]
+    row: Callable[[RowT], list[object]]
 
 
 PERCENT_FORMAT = (
@@ -79,7 +85,10 @@ def local_time(iso_utc: str, tz: ZoneInfo) -> datetime | None:
     moment = datetime.fromisoformat(iso_utc)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(tz).replace(tzinfo=None, microsecond=0)
+    local = moment.astimezone(
+        tz
+    )  # naive, to the second (faster made anew than by replace(): 200,000 of them)
+    return datetime(local.year, local.month, local.day, local.hour, local.minute, local.second)
 
 
 def tables(
@@ -88,33 +97,37 @@ def tables(
     awards: AwardsList | None = None,
     units: list[tuple[int, UnitTotals]] | None = None,
 ) -> list[Table]:
-    """The report's sheets, each from its column list below; names, headers and labels are texts.REPORT_*. With
-    the competition's awards list (its prizes set), an awards sheet too; with its unit list, a per-unit sheet."""
-    s = report.standings
-    out = [
-        _table(texts.REPORT_SHEET_INFO, INFO_COLUMNS, info_lines(report, tz)),
-        _table(texts.REPORT_SHEET_GROUPS, GROUP_COLUMNS, s.groups),
-    ]
-    if units:
-        out.append(_table(unit_texts.SHEET, UNIT_COLUMNS, units))
-    out += [
-        _table(texts.REPORT_SHEET_MEMBERS, member_columns(tz), s.members),
-        _table(texts.REPORT_SHEET_DAYS, DAY_COLUMNS, report.days),
-        _table(texts.REPORT_SHEET_QUESTIONS, QUESTION_COLUMNS, question_rates(report.days)),
-        _table(texts.REPORT_SHEET_KEY, KEY_COLUMNS, report.answer_key),
-    ]
-    if awards is not None:
-        out.append(_table(texts.REPORT_SHEET_AWARDS, AWARD_COLUMNS, awards.winners))
-    return out
+    """The report's sheets, each from its layout below; names, headers and labels are texts.REPORT_*. With the
+    competition's awards list (its prizes set), an awards sheet too; with its unit list, a per-unit sheet."""
+    with (
+        collections_paused()
+    ):  # a city's half a million rows: no collection passes over them as they are made
+        s = report.standings
+        out = [
+            _table(texts.REPORT_SHEET_INFO, INFO_LAYOUT, info_lines(report, tz)),
+            _table(texts.REPORT_SHEET_GROUPS, GROUP_LAYOUT, s.groups),
+        ]
+        if units:
+            out.append(_table(unit_texts.SHEET, UNIT_LAYOUT, units))
+        out += [
+            _table(texts.REPORT_SHEET_MEMBERS, member_layout(tz), s.members),
+            _table(texts.REPORT_SHEET_DAYS, DAY_LAYOUT, report.days),
+            _table(texts.REPORT_SHEET_QUESTIONS, QUESTION_LAYOUT, question_rates(report.days)),
+            _table(texts.REPORT_SHEET_KEY, KEY_LAYOUT, report.answer_key),
+        ]
+        if awards is not None:
+            out.append(_table(texts.REPORT_SHEET_AWARDS, AWARD_LAYOUT, awards.winners))
+        return out
 
 
-def _table(sheet: tuple[str, str], columns: Sequence[Column[RowT]], lines: Iterable[RowT]) -> Table:
+def _table(sheet: tuple[str, str], layout: Layout[RowT], lines: Iterable[RowT]) -> Table:
     name, slug = sheet
+    columns = layout.columns
     return Table(
         name,
         slug,
         [c.header for c in columns],
-        [[c.value(line) for c in columns] for line in lines],
+        list(map(layout.row, lines)),
         [c.width for c in columns],
         [c.number_format for c in columns],
     )
@@ -152,98 +165,171 @@ def overall_right(report: Report) -> float:
     return percent(sum(d.correct for d in report.days) / answers) if answers else 0.0
 
 
-# One list per sheet: a column's header, width and value side by side, in sheet order. A line is one item of what
-# the sheet lists: a (label, value) pair of info_lines, a (rank, totals) pair of the standings, a DayRow, an
-# AnswerKeyRow.
-INFO_COLUMNS: list[Column[tuple[str, object]]] = [
-    Column(texts.REPORT_COL_ITEM, 28, lambda line: line[0]),
-    Column(texts.REPORT_COL_CONTENT, 90, lambda line: line[1]),
-]
-
-GROUP_COLUMNS: list[Column[tuple[int, GroupTotals]]] = [
-    Column(texts.REPORT_COL_RANK, 7, lambda line: line[0]),
-    Column(texts.REPORT_COL_GROUP, 36, lambda line: line[1].title),
-    Column(texts.REPORT_COL_MEMBERS, 14, lambda line: line[1].members),
-    Column(texts.REPORT_COL_ANSWERS, 13, lambda line: line[1].counted),
-    Column(texts.REPORT_COL_MEMBER_DAYS, 18, lambda line: line[1].possible),
-    Column(texts.REPORT_COL_PARTICIPATION, 18, lambda line: percent(line[1].participation), PERCENT_FORMAT),
-    Column(texts.REPORT_COL_TOTAL_POINTS, 11, lambda line: line[1].points, COUNT_FORMAT),
-    Column(texts.REPORT_COL_MEAN_POINTS, 24, lambda line: round(line[1].mean_points, 2), MEAN_FORMAT),
-    Column(texts.REPORT_COL_ANSWER_TIME, 26, lambda line: round(line[1].answer_ms / 1000)),
-    Column(unit_texts.COL_UNIT, 34, lambda line: line[1].unit),
-    Column(unit_texts.COL_OFFICIAL, 16, lambda line: line[1].official),
-]
+# One layout per sheet: its columns (header, width, number format) in sheet order, and the row of one line of what
+# the sheet lists, its values in the same order. A line is a (label, value) pair of info_lines, a (rank, totals)
+# pair of the standings, a DayRow, an AnswerKeyRow...
+INFO_LAYOUT: Layout[tuple[str, object]] = Layout(
+    [Column(texts.REPORT_COL_ITEM, 28), Column(texts.REPORT_COL_CONTENT, 90)],
+    list,  # label, value
+)
 
 
-# the units of the competition's list by participation (rank 0: the groups linked to no cell of the list)
-UNIT_COLUMNS: list[Column[tuple[int, UnitTotals]]] = [
-    Column(texts.REPORT_COL_RANK, 7, lambda line: line[0] or None),
-    Column(unit_texts.COL_UNIT, 40, lambda line: line[1].unit or unit_texts.NO_UNIT),
-    Column(unit_texts.COL_CELLS, 14, lambda line: line[1].cells, COUNT_FORMAT),
-    Column(unit_texts.COL_LINKED, 14, lambda line: line[1].linked, COUNT_FORMAT),
-    Column(unit_texts.COL_OFFICIAL, 16, lambda line: line[1].official, COUNT_FORMAT),
-    Column(texts.REPORT_COL_ANSWERS, 13, lambda line: line[1].answers, COUNT_FORMAT),
-    Column(unit_texts.COL_POSSIBLE, 18, lambda line: line[1].possible, COUNT_FORMAT),
-    Column(texts.REPORT_COL_PARTICIPATION, 18, lambda line: percent(line[1].participation), PERCENT_FORMAT),
-    Column(texts.REPORT_COL_TOTAL_POINTS, 11, lambda line: line[1].points, COUNT_FORMAT),
-]
-
-
-def member_columns(tz: ZoneInfo) -> list[Column[tuple[int, MemberTotals]]]:
-    """A function, not a constant like the others: the last answer is shown in the competition's time zone."""
+def _group_row(line: tuple[int, GroupTotals]) -> list[object]:
+    rank, g = line
     return [
-        Column(texts.REPORT_COL_RANK, 7, lambda line: line[0]),
-        Column(texts.REPORT_COL_NAME, 30, lambda line: line[1].standing.name),
-        Column(texts.REPORT_COL_GROUP, 36, lambda line: line[1].group_title),
-        Column(texts.REPORT_COL_POINTS, 8, lambda line: line[1].standing.points),
-        Column(texts.REPORT_COL_MEMBER_ANSWERS, 15, lambda line: line[1].standing.answers),
-        Column(texts.REPORT_COL_MEMBER_CORRECT, 12, lambda line: line[1].standing.correct),
-        Column(texts.REPORT_COL_ANSWER_TIME, 26, lambda line: round(line[1].standing.answer_ms / 1000)),
-        Column(
-            texts.REPORT_COL_LAST_ANSWER, 18, lambda line: local_time(line[1].standing.last_answer_at, tz)
-        ),
+        rank,
+        g.title,
+        g.members,
+        g.counted,
+        g.possible,
+        percent(g.participation),
+        g.points,
+        round(g.mean_points, 2),
+        round(g.answer_ms / 1000),
+        g.unit,
+        g.official,
     ]
 
 
-DAY_COLUMNS: list[Column[DayRow]] = [
-    Column(texts.REPORT_COL_DATE, 12, lambda d: d.study_date),
-    Column(texts.REPORT_COL_GROUP, 36, lambda d: d.title),
-    Column(texts.REPORT_COL_QUESTION, 7, lambda d: d.question),
-    Column(texts.REPORT_COL_MEMBERS, 14, lambda d: d.members),
-    Column(texts.REPORT_COL_ANSWERED, 17, lambda d: d.answers),
-    Column(texts.REPORT_COL_CORRECT, 22, lambda d: d.correct),
-    Column(texts.REPORT_COL_PARTICIPATION, 18, lambda d: percent(d.participation), PERCENT_FORMAT),
+GROUP_LAYOUT: Layout[tuple[int, GroupTotals]] = Layout(
+    [
+        Column(texts.REPORT_COL_RANK, 7),
+        Column(texts.REPORT_COL_GROUP, 36),
+        Column(texts.REPORT_COL_MEMBERS, 14),
+        Column(texts.REPORT_COL_ANSWERS, 13),
+        Column(texts.REPORT_COL_MEMBER_DAYS, 18),
+        Column(texts.REPORT_COL_PARTICIPATION, 18, PERCENT_FORMAT),
+        Column(texts.REPORT_COL_TOTAL_POINTS, 11, COUNT_FORMAT),
+        Column(texts.REPORT_COL_MEAN_POINTS, 24, MEAN_FORMAT),
+        Column(texts.REPORT_COL_ANSWER_TIME, 26),
+        Column(unit_texts.COL_UNIT, 34),
+        Column(unit_texts.COL_OFFICIAL, 16),
+    ],
+    _group_row,
+)
+
+
+def _unit_row(line: tuple[int, UnitTotals]) -> list[object]:
+    rank, u = line
+    return [
+        rank or None,  # rank 0: the groups linked to no cell of the list
+        u.unit or unit_texts.NO_UNIT,
+        u.cells,
+        u.linked,
+        u.official,
+        u.answers,
+        u.possible,
+        percent(u.participation),
+        u.points,
+    ]
+
+
+# the units of the competition's list by participation
+UNIT_LAYOUT: Layout[tuple[int, UnitTotals]] = Layout(
+    [
+        Column(texts.REPORT_COL_RANK, 7),
+        Column(unit_texts.COL_UNIT, 40),
+        Column(unit_texts.COL_CELLS, 14, COUNT_FORMAT),
+        Column(unit_texts.COL_LINKED, 14, COUNT_FORMAT),
+        Column(unit_texts.COL_OFFICIAL, 16, COUNT_FORMAT),
+        Column(texts.REPORT_COL_ANSWERS, 13, COUNT_FORMAT),
+        Column(unit_texts.COL_POSSIBLE, 18, COUNT_FORMAT),
+        Column(texts.REPORT_COL_PARTICIPATION, 18, PERCENT_FORMAT),
+        Column(texts.REPORT_COL_TOTAL_POINTS, 11, COUNT_FORMAT),
+    ],
+    _unit_row,
+)
+
+MEMBER_COLUMNS = [
+    Column(texts.REPORT_COL_RANK, 7),
+    Column(texts.REPORT_COL_NAME, 30),
+    Column(texts.REPORT_COL_GROUP, 36),
+    Column(texts.REPORT_COL_POINTS, 8),
+    Column(texts.REPORT_COL_MEMBER_ANSWERS, 15),
+    Column(texts.REPORT_COL_MEMBER_CORRECT, 12),
+    Column(texts.REPORT_COL_ANSWER_TIME, 26),
+    Column(texts.REPORT_COL_LAST_ANSWER, 18),
 ]
+
+
+def member_layout(tz: ZoneInfo) -> Layout[tuple[int, MemberTotals]]:
+    """A function, not a constant like the others: the last answer is shown in the competition's time zone."""
+
+    def row(line: tuple[int, MemberTotals]) -> list[object]:
+        rank, m = line
+        s = m.standing
+        return [
+            rank,
+            s.name,
+            m.group_title,
+            s.points,
+            s.answers,
+            s.correct,
+            round(s.answer_ms / 1000),
+            local_time(s.last_answer_at, tz),
+        ]
+
+    return Layout(MEMBER_COLUMNS, row)
+
+
+DAY_LAYOUT: Layout[DayRow] = Layout(
+    [
+        Column(texts.REPORT_COL_DATE, 12),
+        Column(texts.REPORT_COL_GROUP, 36),
+        Column(texts.REPORT_COL_QUESTION, 7),
+        Column(texts.REPORT_COL_MEMBERS, 14),
+        Column(texts.REPORT_COL_ANSWERED, 17),
+        Column(texts.REPORT_COL_CORRECT, 22),
+        Column(texts.REPORT_COL_PARTICIPATION, 18, PERCENT_FORMAT),
+    ],
+    lambda d: [d.study_date, d.title, d.question, d.members, d.answers, d.correct, percent(d.participation)],
+)
 
 # the questions of the competition, the hardest first: (question, answers, right answers) of question_rates
-QUESTION_COLUMNS: list[Column[tuple[int, int, int]]] = [
-    Column(texts.REPORT_COL_QUESTION, 7, lambda q: q[0]),
-    Column(texts.REPORT_COL_ANSWERED, 17, lambda q: q[1], COUNT_FORMAT),
-    Column(texts.REPORT_COL_CORRECT, 22, lambda q: q[2], COUNT_FORMAT),
-    Column(texts.REPORT_COL_RIGHT_SHARE, 20, lambda q: percent(q[2] / q[1]), PERCENT_FORMAT),
-]
+QUESTION_LAYOUT: Layout[tuple[int, int, int]] = Layout(
+    [
+        Column(texts.REPORT_COL_QUESTION, 7),
+        Column(texts.REPORT_COL_ANSWERED, 17, COUNT_FORMAT),
+        Column(texts.REPORT_COL_CORRECT, 22, COUNT_FORMAT),
+        Column(texts.REPORT_COL_RIGHT_SHARE, 20, PERCENT_FORMAT),
+    ],
+    lambda q: [q[0], q[1], q[2], percent(q[2] / q[1])],
+)
 
-AWARD_COLUMNS: list[Column[Winner]] = [
-    Column(texts.REPORT_COL_PRIZE, 20, lambda w: award_texts.CLASS_NAMES[w.award.prize_class]),
-    Column(texts.REPORT_COL_PLACE, 9, lambda w: w.award.place),
-    Column(
-        texts.REPORT_COL_WINNER,
-        34,
-        lambda w: w.name if w.named else award_texts.TELEGRAM_NAME.format(name=w.name),
-    ),
-    Column(texts.REPORT_COL_GROUP, 36, lambda w: w.award.winner.group or w.award.winner.name),
-    Column(texts.REPORT_COL_POINTS, 8, lambda w: w.award.winner.points, COUNT_FORMAT),
-]
 
-KEY_COLUMNS: list[Column[AnswerKeyRow]] = [
-    Column(texts.REPORT_COL_DATE, 12, lambda k: k.study_date),
-    Column(texts.REPORT_COL_QUESTION, 7, lambda k: k.question),
-    Column(texts.REPORT_COL_QUESTION_TEXT, 50, lambda k: k.question_text),
-    Column(texts.REPORT_COL_STEM, 50, lambda k: k.stem),
-    Column(texts.REPORT_COL_LETTER, 12, lambda k: k.letter),
-    Column(texts.REPORT_COL_OPTION, 50, lambda k: k.option),
-    Column(texts.REPORT_COL_GROUPS, 9, lambda k: k.groups),
-]
+def _award_row(w: Winner) -> list[object]:
+    return [
+        award_texts.CLASS_NAMES[w.award.prize_class],
+        w.award.place,
+        w.name if w.named else award_texts.TELEGRAM_NAME.format(name=w.name),
+        w.award.winner.group or w.award.winner.name,
+        w.award.winner.points,
+    ]
+
+
+AWARD_LAYOUT: Layout[Winner] = Layout(
+    [
+        Column(texts.REPORT_COL_PRIZE, 20),
+        Column(texts.REPORT_COL_PLACE, 9),
+        Column(texts.REPORT_COL_WINNER, 34),
+        Column(texts.REPORT_COL_GROUP, 36),
+        Column(texts.REPORT_COL_POINTS, 8, COUNT_FORMAT),
+    ],
+    _award_row,
+)
+
+KEY_LAYOUT: Layout[AnswerKeyRow] = Layout(
+    [
+        Column(texts.REPORT_COL_DATE, 12),
+        Column(texts.REPORT_COL_QUESTION, 7),
+        Column(texts.REPORT_COL_QUESTION_TEXT, 50),
+        Column(texts.REPORT_COL_STEM, 50),
+        Column(texts.REPORT_COL_LETTER, 12),
+        Column(texts.REPORT_COL_OPTION, 50),
+        Column(texts.REPORT_COL_GROUPS, 9),
+    ],
+    lambda k: [k.study_date, k.question, k.question_text, k.stem, k.letter, k.option, k.groups],
+)
 
 
 def row_count(all_tables: Iterable[Table]) -> int:
@@ -254,60 +340,31 @@ def _clean(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
-def write_xlsx(all_tables: list[Table], target: Path | io.BytesIO, progress: Progress | None = None) -> None:
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    wrapped = Alignment(wrap_text=True, vertical="top")
-    for table in all_tables:
-        sheet = workbook.create_sheet(table.name)
-        for index, width in enumerate(table.widths, 1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = "A2"
-        if table.rows:  # a filter on every column: an organizer sorts and narrows the lists in Excel
-            sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{len(table.rows) + 1}"
-        header = []
-        for title in table.headers:
-            cell = WriteOnlyCell(sheet, value=title)
-            cell.font = bold
-            cell.alignment = wrapped
-            header.append(cell)
-        sheet.append(header)
-        formats = table.formats or [None] * len(table.headers)
-        wraps = [width >= WRAP_FROM for width in table.widths]
-        for n, row in enumerate(table.rows, 1):
-            sheet.append(
-                [
-                    _cell(sheet, value, fmt, wrapped if wrap else None)
-                    for value, fmt, wrap in zip(row, formats, wraps, strict=True)
-                ]
-            )
-            if progress is not None and n % 1000 == 0:
-                progress(1000)
-        if progress is not None and len(table.rows) % 1000:
-            progress(len(table.rows) % 1000)
-    workbook.save(target)
+def write_xlsx(
+    all_tables: list[Table],
+    target: Path | io.BytesIO,
+    progress: Progress | None = None,
+    row_limit: int = xlsx.EXCEL_ROWS,
+) -> None:
+    """The tables as one workbook: a sheet each (continued on "<name> (2)" past `row_limit` rows), the header row
+    bold, wrapped and frozen, a filter on every column, wide columns wrapped, numbers in their column's format.
+    `progress` is called with the rows written since its last call."""
+    with collections_paused():
+        xlsx.write(_sheets(all_tables), target, progress, row_limit)
 
 
-def _cell(sheet, value, number_format: str | None = None, alignment: Alignment | None = None):
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=_clean(value))
-        cell.data_type = "s"  # always text, even "=…"
-        if alignment is not None:
-            cell.alignment = alignment
-        return cell
-    if number_format is not None and isinstance(value, int | float) and not isinstance(value, bool):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = number_format
-        return cell
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATETIME_FORMAT
-        return cell
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    return value
+def _sheets(all_tables: list[Table]) -> list[xlsx.Sheet]:
+    return [
+        xlsx.Sheet(
+            t.name,
+            t.headers,
+            t.rows,
+            t.widths,
+            t.formats or [None] * len(t.headers),
+            [width >= WRAP_FROM for width in t.widths],
+        )
+        for t in all_tables
+    ]
 
 
 def xlsx_bytes(all_tables: list[Table]) -> bytes:
