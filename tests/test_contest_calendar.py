@@ -87,6 +87,10 @@ def test_only_the_contests_study_days_are_folded_and_a_new_calendar_recounts_the
     days, groups, points = figures(store, comp.id)
     assert days == 5 and groups == {CHAT: (5, 10, 10), OTHER: (5, 10, 10)}
     assert {p for _, _, p in points} == {75}  # 5 days of 15 points each, for everyone
+    comp = comps.get(comp.id)  # the report's per-day and per-question sheets list the contest's days only
+    weekdays = {(MONDAY + timedelta(days=n)).isoformat() for n in range(5)}
+    assert {row[2] for row in comps.daily_participation(comp)} == weekdays
+    assert {row["study_date"] for row in comps.answer_key(comp)} == weekdays
     predictions = Predictions(store.db)
     assert (
         sorted(right for _, right in predictions.right_answers(comp.id, MONDAY, MONDAY + timedelta(days=6)))

@@ -264,13 +264,15 @@ class CompetitionStandings:
         return out
 
     def daily_participation(self, comp: Competition) -> list[tuple[int, str, str, int, int, int, int]]:
-        """Per group and revealed study day, by date, group title and chat: (chat id, group title, study date,
-        question, members at the post, answers, right answers). The answers of each round are counted and summed in
-        one pass over its rows, grouped in the order the rounds are read (a chat's days in date order: no sort)."""
+        """Per group and revealed study day of the competition (its calendar's days: a round on one of its days off is
+        the group's alone), by date, group title and chat: (chat id, group title, study date, question, members at
+        the post, answers, right answers). The answers of each round are counted and summed in one pass over its
+        rows, grouped in the order the rounds are read (a chat's days in date order: no sort)."""
         return self.db.conn.execute(
             "SELECT r.chat_id, COALESCE(g.title, '') AS title, r.study_date, r.question, "
             "COALESCE(r.member_count, 0) AS members, COUNT(a.round_id) AS answers, COALESCE(SUM(a.correct), 0) AS correct "
             "FROM competition_groups cg JOIN rounds r ON r.chat_id = cg.chat_id "
+            "JOIN competition_days cd ON cd.competition_id = cg.competition_id AND cd.study_date = r.study_date "
             "LEFT JOIN answers a ON a.round_id = r.id LEFT JOIN groups g ON g.chat_id = cg.chat_id "
             "WHERE cg.competition_id = ? AND r.study_date BETWEEN ? AND ? AND r.status IN ('revealing', 'revealed') "
             "GROUP BY cg.chat_id, r.study_date ORDER BY r.study_date, g.title, r.chat_id",
@@ -284,14 +286,17 @@ class CompetitionStandings:
         end: date | None = None,
         chat_id: int | None = None,
     ) -> list[Row]:
-        """The questions asked and revealed in the window: one row per study day and quiz item, with the number of
-        participating groups that had it. Open rounds are left out: their answers are not public yet."""
+        """The questions asked and revealed on the competition's study days in the window: one row per day and item,
+        with the number of participating groups that had it. Open rounds are left out: their answers are not public
+        yet."""
         start, end = start or comp.start, end or comp.end
         return list(
             select(
                 self.db,
                 "SELECT r.study_date, r.question, r.item_id, COUNT(*) AS groups FROM competition_groups cg "
-                "JOIN rounds r ON r.chat_id = cg.chat_id WHERE cg.competition_id = ? AND (? IS NULL OR cg.chat_id = ?) "
+                "JOIN rounds r ON r.chat_id = cg.chat_id JOIN competition_days cd "
+                "ON cd.competition_id = cg.competition_id AND cd.study_date = r.study_date "
+                "WHERE cg.competition_id = ? AND (? IS NULL OR cg.chat_id = ?) "
                 "AND r.study_date BETWEEN ? AND ? AND r.status IN ('revealing', 'revealed') "
                 "GROUP BY r.study_date, r.question, r.item_id ORDER BY r.study_date, r.question, r.item_id",
                 [comp.id, chat_id, chat_id, start.isoformat(), end.isoformat()],
