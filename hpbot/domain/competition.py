@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -241,14 +241,7 @@ class GroupRanking:
         row = self._by_chat.get(chat_id)
         if row is None:
             return None
-        rows, low, high = self._rows, 0, len(self._rows)
-        while low < high:
-            middle = (low + high) // 2
-            if _ahead(rows[middle], row):
-                low = middle + 1
-            else:
-                high = middle
-        return low + 1, row[6]
+        return self._place(row, _ahead) + 1, row[6]
 
     def _take_out(self, chat_id: int) -> None:
         row = self._by_chat.pop(chat_id, None)
@@ -257,12 +250,13 @@ class GroupRanking:
             del self._rows[at], self._ties[at], self._groups[at]
             self._from = min(self._from, at)
 
-    def _place(self, row: _Row) -> int:
-        """The first place whose row does not come before `row`."""
+    def _place(self, row: _Row, comes_first: Callable[[_Row, _Row], bool] | None = None) -> int:
+        """The first place whose row does not come before `row` (by `comes_first`, default `_before`)."""
+        comes_first = comes_first or _before
         rows, low, high = self._rows, 0, len(self._rows)
         while low < high:
             middle = (low + high) // 2
-            if _before(rows[middle], row):
+            if comes_first(rows[middle], row):
                 low = middle + 1
             else:
                 high = middle

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import sqlite_utils
 
 from hpbot.domain.competition import new_code
-from hpbot.store.rows import Row, select
+from hpbot.store.rows import Row, in_chunks, select
 from hpbot.store.standings import CompetitionStandings, MemberTotals
 
 
@@ -144,9 +144,7 @@ class Competitions(CompetitionStandings):
         `running_competition` chooses. A few reads for any number of groups (the morning's push)."""
         found: dict[int, tuple[str, list[tuple[date, date]]]] = {}
         day = on.isoformat()
-        for chunk in range(0, len(chat_ids), 500):
-            part = chat_ids[chunk : chunk + 500]
-            marks = ",".join("?" * len(part))
+        for part, marks in in_chunks(chat_ids):
             rows = select(
                 self.db,
                 "SELECT cg.chat_id, c.id, c.study_days FROM competitions c "  # noqa: S608

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import sqlite_utils
 
-from hpbot.store.rows import Row, select
+from hpbot.store.rows import Row, in_chunks, select
 
 
 def _iso(when: datetime) -> str:
@@ -109,9 +109,7 @@ class PracticeStore:
         """The /hoten names of those members who gave one (a report's thousands of members, a few queries)."""
         ids = list(dict.fromkeys(user_ids))
         names: dict[int, str] = {}
-        for start in range(0, len(ids), 500):  # well under SQLite's limit on bound parameters
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):  # well under SQLite's limit on bound parameters
             for row in select(
                 self.db,
                 f"SELECT user_id, full_name FROM practice_members "  # noqa: S608 (only placeholders)

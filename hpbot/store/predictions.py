@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import sqlite_utils
 
 from hpbot.domain.predictions import Prediction
-from hpbot.store.rows import select
+from hpbot.store.rows import in_chunks, select
 
 
 def _instant(moment: datetime) -> str:
@@ -60,9 +60,7 @@ class Predictions:
     def of_users(self, competition_id: int, rnd: int, user_ids: list[int]) -> dict[int, Prediction]:
         """The predictions of these members only (the lines a board shows)."""
         found: dict[int, Prediction] = {}
-        for chunk in range(0, len(user_ids), 500):
-            part = user_ids[chunk : chunk + 500]
-            marks = ",".join("?" * len(part))
+        for part, marks in in_chunks(user_ids):
             rows = select(
                 self.db,
                 "SELECT user_id, value, predicted_at FROM competition_predictions WHERE competition_id = ? "  # noqa: S608

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlite_utils
 
@@ -15,6 +15,7 @@ from hpbot.domain.schedule import Times, parse_time
 Row = dict[str, Any]  # a row as read: column name -> SQLite value (int, float, str, bytes or None)
 # what every row written before schema step 0010 belongs to (its column default)
 FIRST_DOCUMENT = "dh-hp-2025"
+T = TypeVar("T")
 
 
 def select(db: sqlite_utils.Database, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
@@ -27,6 +28,16 @@ def select(db: sqlite_utils.Database, sql: str, params: Sequence[Any] | dict[str
     cursor = db.conn.execute(sql, params)
     keys = [column[0] for column in cursor.description]
     return [dict(zip(keys, row, strict=True)) for row in cursor]
+
+
+IN_CHUNK = 500  # values asked for in one `IN (…)` list
+
+
+def in_chunks(values: Sequence[T]) -> Iterator[tuple[list[T], str]]:
+    """The values IN_CHUNK at a time, each part with its placeholders ("?,?,…") for an `IN (…)` list."""
+    for at in range(0, len(values), IN_CHUNK):
+        part = list(values[at : at + IN_CHUNK])
+        yield part, ",".join("?" * len(part))
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,10 @@ import sqlite_utils
 
 from hpbot.domain.competition import GroupTotals
 from hpbot.domain.ranking import Standing
-from hpbot.store.rows import Row, select
+from hpbot.store.rows import Row, in_chunks, select
 
 if TYPE_CHECKING:
     from hpbot.store.competitions import Competition
-
-CHUNK = 500  # chat ids asked for in one statement
 
 
 @dataclass(frozen=True)
@@ -248,13 +246,11 @@ class CompetitionStandings:
         self, comp: Competition, chat_ids: list[int], contest_days: int | None = None
     ) -> list[GroupTotals]:
         """The whole-competition totals of these groups only (a unit's cells on the board, the groups a kept ranking
-        reads again), asked CHUNK at a time; a group not in the competition has none."""
+        reads again), asked IN_CHUNK at a time; a group not in the competition has none."""
         if contest_days is None:
             contest_days = self.contest_days(comp)
         out: list[GroupTotals] = []
-        for at in range(0, len(chat_ids), CHUNK):
-            part = chat_ids[at : at + CHUNK]
-            marks = ",".join("?" * len(part))
+        for part, marks in in_chunks(chat_ids):
             rows = select(
                 self.db,
                 self._GROUP_SQL + f"WHERE cg.competition_id = ? AND cg.chat_id IN ({marks})",  # noqa: S608
