@@ -58,7 +58,7 @@ async def _organizer(demo: Demo, text: str, replies: int = 1) -> list:
 async def contest_opening(demo: Demo, groups: dict[int, Any], secretaries: dict[int, Any]) -> None:
     """Before the first post: the contest, its prizes, the cells' requests and their approval."""
     demo.p.progress(
-        "Ban tổ chức mở cuộc thi giữa các chi bộ: giải thưởng, giờ công bố chung, duyệt chi bộ tham gia"
+        "Ban tổ chức mở cuộc thi giữa các chi bộ: giải thưởng, lịch thi chung, giờ công bố chung, duyệt chi bộ tham gia"
     )
     demo.fake.add_user(ORGANIZER_ID, ORGANIZER.first_name, ORGANIZER.last_name)
     demo.fake.private_chat(ORGANIZER_ID)
@@ -68,6 +68,7 @@ async def contest_opening(demo: Demo, groups: dict[int, Any], secretaries: dict[
     number = re.search(r"\(số (\d+)\)", created)
     assert code is not None and number is not None, created
     await _organizer(demo, f"/giaithuong {number.group(1)} nhat=1 nhi=1 ba=1 kk=2 tapthe=1", replies=2)
+    await _organizer(demo, f"/cuocthi_lich {number.group(1)}")  # the contest's study days, for every cell
     for chat_id, secretary in secretaries.items():
         before = demo.count(ORGANIZER_ID)
         await demo.command(chat_id, secretary, f"/thamgia {code.group(1)}", who=f"{secretary.name} (bí thư)")

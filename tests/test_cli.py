@@ -72,6 +72,7 @@ def test_demo_plays_a_whole_day_and_exits_0():
         "🧠 Ôn tập ·",  # private practice (the option chosen wrong in the group comes back as "ôn lại")
         "Yêu cầu tham gia",  # the contest: a cell's request, approved by the organizer
         "Ban tổ chức đã duyệt",
+        "Lịch thi của",  # the contest's own study days, for every cell
         "Danh sách đoạt giải",
         "giay-chung-nhan-1.zip",
         "/bang/",  # the live board's link, and the page it opens, read from the bot process's own server
