@@ -165,3 +165,28 @@ def test_totals_with_other_contest_days_keep_every_other_field():
     g = GroupTotals(-7, "Chi bộ 7", 11, 40, 95, 6, 1234, 9, 10, 8, "Phường A")
     assert len(fields(g)) == 11  # a new field must be copied by with_contest_days too
     assert g.with_contest_days(12) == replace(g, contest_days=12)
+
+
+def test_warming_reads_the_running_competitions_rankings_once_at_start(tmp_path):
+    """At start-up the bot reads the ranking of each running competition, so the first board after a restart is
+    served from the kept ranking; a competition that is over (or not begun) is left alone."""
+    from datetime import UTC, date, datetime
+
+    from hpbot.app.competitions import CompetitionService
+    from hpbot.clock import FakeClock
+    from hpbot.content import load_bank
+    from tests.test_reports import NOW, TZ, seeded
+
+    store, _, comp = seeded(tmp_path)  # 30/11 – 06/12
+    store.competitions.create("Sau này", date(2027, 1, 4), date(2027, 1, 31), 1, NOW)
+    service = CompetitionService(
+        store, load_bank(), FakeClock(datetime(2026, 12, 3, 3, tzinfo=UTC)), TZ, frozenset()
+    )
+    assert service.warm() == 1
+    read = []
+    real = store.competitions.group_totals
+    store.competitions.group_totals = lambda *a, **k: read.append(a) or real(*a, **k)  # type: ignore[method-assign]
+    assert [g.chat_id for _, g in service.ranked_groups(comp)] and service.board(
+        comp, -1, 7
+    ).group is not None
+    assert read == []  # nothing read again: the kept ranking

@@ -326,6 +326,18 @@ class CompetitionService:
             return rank_groups(self.comps.group_totals(comp, start, end))
         return self.ranking(comp).ranked()
 
+    def warm(self) -> int:
+        """Read the ranking of every running competition now (at start-up), so that the first board or standings
+        asked for after a restart do not read 10,000 groups' totals (~0.25 s) while a member or organizer waits.
+        How many were read."""
+        today = self.today()
+        running = [
+            c for c in self.comps.all() if c.status == CompetitionStatus.ACTIVE and c.start <= today <= c.end
+        ]
+        for comp in running:
+            self.ranking(comp)
+        return len(running)
+
     def ranking(self, comp: Competition) -> GroupRanking:
         """The whole competition's ranking of groups, kept between calls. Boards, the live board and the organizer's
         reports ask for it far more often than reveals, posts, joins and unit lists change it, and at a contest's

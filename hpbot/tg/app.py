@@ -342,6 +342,7 @@ async def _post_init(application: AnyApplication) -> None:
     current.edge.rounds.bot_username = application.bot.username  # known once initialize() called getMe
     # the due check of the recovery runs once the updates received before the stop are handled (Receiving)
     await current.edge.rounds.recover(run_due=False)
+    current.edge.competitions.warm()  # the running contests' rankings, read before the first board asks
     if current.run_jobs and application.job_queue is not None:
         application.job_queue.run_repeating(
             _due,
