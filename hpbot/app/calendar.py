@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from hpbot import texts
 from hpbot.app import messages
-from hpbot.app.contest_calendar import ContestCalendar, ContestCalendars
+from hpbot.app.contest_calendar import ContestCalendar, ContestCalendars, describe
 from hpbot.app.ports import Keyboard
 from hpbot.clock import Clock
 from hpbot.domain import calendar, schedule, streaks
@@ -115,14 +115,11 @@ class CalendarService:
         """/lich: the study weekdays and the pauses still to come (in a running competition, its calendar)."""
         contest = self.contests.running(chat_id)
         if contest is not None:
-            lines = self.contests.pause_lines(contest.competition)
             return contest_texts.GROUP_CALENDAR.format(
                 contest=contest.contest_html,
                 end=day(contest.competition.end),
                 days=self._describe(contest.days),
-                pauses="\n".join([contest_texts.PAUSES_HEADER, *(f"• {line}" for line in lines)])
-                if lines
-                else contest_texts.PAUSES_NONE,
+                pauses=self.contests.pauses_html(contest.competition),
                 own=self._describe(self.days(chat_id)),
             )
         return calendar_texts.CALENDAR.format(
@@ -260,9 +257,7 @@ class CalendarService:
     def _lead(minutes: int) -> str:
         return duration(minutes * 60_000)
 
-    @staticmethod
-    def _describe(days: frozenset[int]) -> str:
-        return calendar_texts.DAYS_EVERY if days == calendar.EVERY_DAY else calendar.describe(days)
+    _describe = staticmethod(describe)  # "mọi ngày" or the weekdays, as the contest's calendar says them
 
     def _pause_lines(self, chat_id: int, *, empty: bool) -> str:
         pauses = self.pauses(chat_id, self.today())

@@ -283,7 +283,7 @@ class CompetitionService:
         full_names: bool = False,
     ) -> Standings:
         """The members' lines ranked (with the prediction tie-break once it is settled) and the groups ranked. With
-        `full_names`, members are listed under their /hoten names where they gave one (as `with_full_names`)."""
+        `full_names`, members are listed under their /hoten names where they gave one (read with their lines)."""
         start, end = start or comp.start, end or comp.end
         lines = self.comps.member_totals(comp, start, end, chat_id, full_names=full_names)
         tiebreak = self.tiebreak(comp, start, end)
@@ -368,19 +368,6 @@ class CompetitionService:
                 self._ranked.clear()
             self._ranked[comp.id] = kept
         return kept.ranking
-
-    def with_full_names(self, standings: Standings) -> Standings:
-        """The standings with each member's /hoten name where they gave one, their Telegram name otherwise."""
-        names = self.store.full_names(m.standing.user_id for _, m in standings.members)
-        if not names:
-            return standings
-        members = [
-            (rank, replace(m, standing=replace(m.standing, name=names[m.standing.user_id])))
-            if m.standing.user_id in names
-            else (rank, m)
-            for rank, m in standings.members
-        ]
-        return replace(standings, members=members)
 
     def board(self, comp: Competition, chat_id: int, user_id: int | None, top: int = 10) -> Board:
         """The competition board from the maintained totals: the first `top` lines read in order through the

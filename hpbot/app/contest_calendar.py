@@ -99,14 +99,19 @@ class ContestCalendars:
         )
 
     # the organizer's command ---------------------------------------------------------------------------------
+    def pauses_html(self, comp: Competition) -> str:
+        """Its pauses still to come, a line each under their header ("none" when there are none)."""
+        lines = self.pause_lines(comp)
+        if not lines:
+            return cal_texts.PAUSES_NONE
+        return "\n".join([cal_texts.PAUSES_HEADER, *(f"• {line}" for line in lines)])
+
     def show(self, comp: Competition) -> str:
         """`/cuocthi_lich N`: the competition's study days and its pauses still to come."""
-        lines = self.pause_lines(comp)
-        pauses = "\n".join([cal_texts.PAUSES_HEADER, *(f"• {line}" for line in lines)]) if lines else ""
         return cal_texts.SHOW.format(
             contest=texts.contest(escape(comp.name), first=True),
             days=describe(calendar.decode(comp.study_days)),
-            pauses=pauses or cal_texts.PAUSES_NONE,
+            pauses=self.pauses_html(comp),
             id=comp.id,
         )
 

@@ -157,7 +157,7 @@ class PredictionService:
         if not (number.isascii() and number.isdigit() and 1 <= int(number) <= len(rounds)):
             return pred_texts.ROUND_RESULTS_BAD.format(id=comp.id, count=len(rounds))
         rnd = rounds[int(number) - 1]
-        standings = self.competitions.with_full_names(self.competitions.standings(comp, rnd.start, rnd.end))
+        standings = self.competitions.standings(comp, rnd.start, rnd.end, full_names=True)
         o = Open(comp, rnd, len(rounds), datetime.min)
         header = pred_texts.ROUND_RESULTS.format(round=self.round_name(o))
         return header + messages.competition_results(standings) + self.results_html(standings)

@@ -99,9 +99,8 @@ def tables(
 ) -> list[Table]:
     """The report's sheets, each from its layout below; names, headers and labels are texts.REPORT_*. With the
     competition's awards list (its prizes set), an awards sheet too; with its unit list, a per-unit sheet."""
-    with (
-        collections_paused()
-    ):  # a city's half a million rows: no collection passes over them as they are made
+    # a city's half a million rows: no collection passes over them as they are made
+    with collections_paused():
         s = report.standings
         out = [
             _table(texts.REPORT_SHEET_INFO, INFO_LAYOUT, info_lines(report, tz)),

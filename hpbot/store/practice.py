@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import sqlite_utils
 
-from hpbot.store.rows import Row, in_chunks, select
+from hpbot.store.rows import Row, select
 
 
 def _iso(when: datetime) -> str:
@@ -104,20 +104,6 @@ class PracticeStore:
         """The name the member gave with /hoten (reports and certificates prefer it), or None."""
         rows = select(self.db, "SELECT full_name FROM practice_members WHERE user_id = ?", [user_id])
         return rows[0]["full_name"] if rows else None
-
-    def full_names(self, user_ids: Iterable[int]) -> dict[int, str]:
-        """The /hoten names of those members who gave one (a report's thousands of members, a few queries)."""
-        ids = list(dict.fromkeys(user_ids))
-        names: dict[int, str] = {}
-        for chunk, marks in in_chunks(ids):  # well under SQLite's limit on bound parameters
-            for row in select(
-                self.db,
-                f"SELECT user_id, full_name FROM practice_members "  # noqa: S608 (only placeholders)
-                f"WHERE full_name IS NOT NULL AND user_id IN ({marks})",
-                chunk,
-            ):
-                names[row["user_id"]] = row["full_name"]
-        return names
 
     def mark_blocked(self, user_id: int, now: datetime) -> None:
         with self.db.atomic():
