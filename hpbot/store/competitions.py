@@ -284,13 +284,11 @@ class Competitions(CompetitionStandings):
         if not comps:  # most rounds: read no further
             return
         marks = ",".join("?" * len(comps))
-        comps = [
+        comps = [  # those that study on that day
             r[0]
             for r in self.db.execute(
-                f"SELECT c.id FROM competitions c WHERE c.id IN ({marks}) AND instr(c.study_days, ?) > 0 "  # noqa: S608
-                "AND NOT EXISTS (SELECT 1 FROM competition_pauses p WHERE p.competition_id = c.id "
-                "AND ? BETWEEN p.first_day AND p.last_day)",
-                [*comps, str(date.fromisoformat(study_date).isoweekday()), study_date],
+                f"SELECT c.id FROM competitions c WHERE c.id IN ({marks}) AND {_studies('c.id', '?')}",  # noqa: S608
+                [*comps, study_date, study_date],
             )
         ]
         if not comps:
