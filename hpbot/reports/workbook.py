@@ -32,9 +32,8 @@ from hpbot.texts import units as unit_texts
 Progress = Callable[[int], None]
 RowT = TypeVar("RowT")  # one line of what a sheet lists
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-DATE_FORMAT = xlsx.DATE_FORMAT  # dates and times in .xlsx
-DATETIME_FORMAT = xlsx.DATETIME_FORMAT
-ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")  # openpyxl's: what XML cannot hold
+# what CSV output drops (openpyxl's ILLEGAL_CHARACTERS_RE, as the files always had; xlsx.clean drops more for XML)
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 @dataclass(frozen=True)
