@@ -347,20 +347,21 @@ class CompetitionService:
         day's first reveal (one more study day: every cell's possible answers grow) ranks the kept totals again."""
         mark, days = self.comps.ranking_mark(comp.id), self.comps.contest_days(comp)
         kept = self._ranked.get(comp.id)
-        if kept is not None and kept.dates == (comp.start, comp.end):
-            if kept.mark != mark:
-                changed = self.comps.changed_groups(comp.id, kept.mark)
-                if len(changed) * 4 > max(len(kept.ranking), 100):
-                    kept = None
-                else:
-                    totals = self.comps.group_totals_of(comp, changed, kept.contest_days)
-                    found = {g.chat_id for g in totals}
-                    kept.ranking.update(totals, [c for c in changed if c not in found])
-                    kept.mark = mark
-            if kept is not None and kept.contest_days != days:
-                kept.ranking = GroupRanking(g.with_contest_days(days) for g in kept.ranking.groups())
-                kept.contest_days = days
-        if kept is None or kept.dates != (comp.start, comp.end):
+        if kept is not None and kept.dates != (comp.start, comp.end):
+            kept = None
+        if kept is not None and kept.mark != mark:
+            changed = self.comps.changed_groups(comp.id, kept.mark)
+            if len(changed) * 4 > max(len(kept.ranking), 100):
+                kept = None
+            else:
+                totals = self.comps.group_totals_of(comp, changed, kept.contest_days)
+                found = {g.chat_id for g in totals}
+                kept.ranking.update(totals, [c for c in changed if c not in found])
+                kept.mark = mark
+        if kept is not None and kept.contest_days != days:
+            kept.ranking = GroupRanking(g.with_contest_days(days) for g in kept.ranking.groups())
+            kept.contest_days = days
+        if kept is None:
             totals = self.comps.group_totals(comp)
             days = totals[0].contest_days if totals else days
             kept = KeptRanking((comp.start, comp.end), mark, days, GroupRanking(totals))
@@ -371,8 +372,8 @@ class CompetitionService:
 
     def board(self, comp: Competition, chat_id: int, user_id: int | None, top: int = 10) -> Board:
         """The competition board from the maintained totals: the first `top` lines read in order through the
-        ranking index, the caller's line in this group with its rank, and this group's rank among the groups
-        (counted in SQL, not by ranking every group's totals in Python)."""
+        ranking index, the caller's line in this group with its rank, and this group's rank among the groups (found
+        in the kept ranking: `ranking`)."""
         lines = self.comps.top_members(comp, top)
         # the tie-break on the board only for a one-round competition (its actual number read from the totals)
         single = comp.round_days is None or len(self.rounds(comp)) == 1
