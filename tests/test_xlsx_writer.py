@@ -186,3 +186,12 @@ def test_the_export_pauses_the_collector_and_restores_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("delimiter", [workbook.COMMA, workbook.SEMICOLON])
+def test_a_csv_export_drops_what_utf8_cannot_encode_instead_of_failing(delimiter):
+    """A Telegram name may carry a lone surrogate (JSON's "\\ud800"): the workbook drops it; the CSV file must too,
+    not fail to encode and lose the organizer's whole export."""
+    table = Table("T", "t", ["Họ và tên"], [["Lan\ud800 \x07Anh\ufffe"]], [30])
+    text = workbook.csv_bytes(table, delimiter).decode("utf-8-sig")
+    assert text.splitlines()[1] == "Lan Anh"

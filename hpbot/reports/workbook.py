@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -32,8 +31,6 @@ from hpbot.texts import units as unit_texts
 Progress = Callable[[int], None]
 RowT = TypeVar("RowT")  # one line of what a sheet lists
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# what CSV output drops (openpyxl's ILLEGAL_CHARACTERS_RE, as the files always had; xlsx.clean drops more for XML)
-ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 @dataclass(frozen=True)
@@ -335,7 +332,9 @@ def row_count(all_tables: Iterable[Table]) -> int:
 
 
 def _clean(text: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    """What a CSV file cannot hold either: the control characters XML drops, and what UTF-8 cannot encode (a lone
+    surrogate from a Telegram name would fail the whole file): the writer's own filter."""
+    return xlsx.clean(text)
 
 
 def write_xlsx(
