@@ -190,3 +190,16 @@ def test_warming_reads_the_running_competitions_rankings_once_at_start(tmp_path)
         comp, -1, 7
     ).group is not None
     assert read == []  # nothing read again: the kept ranking
+
+
+def test_a_copied_ranking_changes_apart_from_its_original():
+    groups = [
+        GroupTotals(-i, f"Chi bộ {i}", answers=i, member_days=10, points=i, members=5) for i in range(1, 6)
+    ]
+    original = GroupRanking(groups)
+    copy = original.copy()
+    copy.update([GroupTotals(-1, "Chi bộ 1", answers=10, member_days=10, points=50, members=5)], gone=[-3])
+    assert [(r, g.chat_id) for r, g in original.ranked()] == [(1, -5), (2, -4), (3, -3), (4, -2), (5, -1)]
+    assert [(r, g.chat_id) for r, g in copy.ranked()] == [(1, -1), (2, -5), (3, -4), (4, -2)]
+    original.update([GroupTotals(-2, "Chi bộ 2", answers=0, member_days=10, points=0, members=5)])
+    assert [g.chat_id for _, g in copy.ranked()] == [-1, -5, -4, -2] and len(original) == 5

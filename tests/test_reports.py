@@ -3,7 +3,9 @@ and the `hpbot export` command."""
 
 import csv
 import io
+import sqlite3
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,6 +16,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from hpbot.app.competitions import CompetitionService, DayStat
+from hpbot.app.units import UnitService
 from hpbot.cli import main as cli
 from hpbot.clock import FakeClock
 from hpbot.content import load_bank
@@ -82,8 +85,9 @@ def test_groups_rank_by_participation_then_mean_points_not_by_size():
     assert [r for r, _ in rank_groups([small, same])] == [1, 1]
 
 
-def seeded(tmp_path):
-    """Two groups, a competition over the first week of December, answers in and out of its window."""
+def seeded(tmp_path, other_item_on: int | None = None):
+    """Two groups, a competition over the first week of December, answers in and out of its window. On the day
+    `other_item_on` days after 30/11, the second group is asked another item of the question."""
     store = Store.open(tmp_path / "c.sqlite3")
     bank = load_bank()
     for chat_id, title in ((-1, "Chi bộ =A"), (-2, "Chi bộ B")):
@@ -94,7 +98,7 @@ def seeded(tmp_path):
     for offset in range(-2, 7):  # 28/11 .. 06/12
         day = date(2026, 11, 30) + timedelta(days=offset)
         for chat_id in (-1, -2):
-            item = bank.items_for(1)[0]
+            item = bank.items_for(1)[1 if chat_id == -2 and offset == other_item_on else 0]
             rnd = store.insert_round(
                 chat_id, day, 1, item.id, datetime(day.year, day.month, day.day, 13, tzinfo=UTC)
             )
@@ -119,6 +123,53 @@ def seeded(tmp_path):
     return store, service, comp
 
 
+def test_the_reports_answer_key_counts_each_item_a_day_as_the_sql_does(tmp_path):
+    store, service, comp = seeded(tmp_path, other_item_on=2)
+    report = service.report(comp)
+    assert report.answer_key == service.answer_key(comp)
+    day = date(2026, 12, 2)
+    asked = sorted((k.stem, k.groups) for k in report.answer_key if k.study_date == day)
+    items = load_bank().items_for(1)[:2]
+    assert asked == sorted((item.stem, 1) for item in items)  # two items that day, one group each
+    assert len(report.answer_key) == 8 and [k.study_date for k in report.answer_key] == sorted(
+        k.study_date for k in report.answer_key
+    )
+    store.close()
+
+
+def test_a_snapshot_reads_one_moment_refuses_writes_and_may_be_read_from_another_thread(tmp_path):
+    store, service, comp = seeded(tmp_path)
+    with store.snapshot() as snap:
+        assert snap is not store and snap.group(-1).title == "Chi bộ =A"
+        store.touch_group(-1, "Chi bộ đổi tên", "group", NOW)  # the bot writes beside it
+        store.touch_group(-3, "Chi bộ mới", "group", NOW)
+        assert snap.group(-1).title == "Chi bộ =A" and snap.group(-3) is None
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            snap.touch_group(-4, "X", "group", NOW)
+    assert store.group(-1).title == "Chi bộ đổi tên"
+    memory = Store.memory()
+    with memory.snapshot() as same:  # no second connection to an in-memory database
+        assert same is memory
+    memory.close()
+    store.close()
+
+
+def test_work_apart_reads_its_own_snapshot_in_another_thread_and_leaves_the_kept_ranking_alone(tmp_path):
+    store, service, comp = seeded(tmp_path)
+    kept = service.ranking(comp)
+    before = [(r, g.title) for r, g in kept.ranked()]
+    run = service.apart(lambda snap: ([(r, g.title) for r, g in snap.ranked_groups(comp)], snap.report(comp)))
+    store.touch_group(-2, "Chi bộ B mới", "group", NOW)  # after the copy, before the snapshot's first read
+    assert service.detachable
+    with ThreadPoolExecutor(1) as pool:
+        ranked, report = pool.submit(run).result()
+    assert sorted(t for _, t in ranked) == ["Chi bộ =A", "Chi bộ B mới"]  # brought up to its snapshot
+    assert report.standings.groups and report.answer_key == service.answer_key(comp)
+    assert [(r, g.title) for r, g in kept.ranked()] == before  # the copy changed, not the service's own
+    assert sorted(g.title for _, g in service.ranked_groups(comp)) == ["Chi bộ =A", "Chi bộ B mới"]
+    store.close()
+
+
 def test_windows_reports_and_bulletin_claims(tmp_path):
     store, service, comp = seeded(tmp_path)
     st = service.standings(comp)
@@ -133,6 +184,7 @@ def test_windows_reports_and_bulletin_claims(tmp_path):
     report = service.report(comp)
     assert len(report.days) == 14 and len(report.answer_key) == 7
     assert {k.groups for k in report.answer_key} == {2}
+    assert report.answer_key == service.answer_key(comp)  # counted from the day rows, as the SQL counts them
 
     due = service.bulletins_due()
     assert sorted((c.id, chat, week) for c, chat, week in due) == [
@@ -319,13 +371,17 @@ def test_charts_render_vietnamese_without_missing_glyphs():
 
 def test_export_command(tmp_path, capsys):
     store, service, comp = seeded(tmp_path)
+    # a unit list: the command's workbook has the per-unit sheet, as /xuat's does
+    UnitService(service).import_rows(
+        comp, [["Đơn vị", "Chi bộ", "Số đảng viên", "Mã"], ["Phường A", "Chi bộ A", 4, "A1"]]
+    )
     store.close()
     db = str(tmp_path / "c.sqlite3")
     out = tmp_path / "out" / "results.xlsx"
     assert cli(["export", "--competition", str(comp.id), "--out", str(out), "--db", db]) == 0
     captured = capsys.readouterr()
     assert "2 groups, 2 members" in captured.out and "rows" in captured.err  # the progress bar
-    assert load_workbook(out).sheetnames[1] == "Nhóm"
+    assert load_workbook(out).sheetnames[1:3] == ["Nhóm", "Theo đơn vị"]
     assert cli(["export", "--competition", str(comp.id), "--out", str(tmp_path / "r.csv"), "--db", db]) == 0
     assert (tmp_path / "r-thanh-vien.csv").read_bytes().startswith("\ufeffHạng".encode())
     assert cli(["export", "--competition", "99", "--out", str(out), "--db", db]) == 1

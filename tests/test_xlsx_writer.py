@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import zipfile
 from datetime import date, datetime
 from xml.etree import ElementTree
@@ -195,3 +196,39 @@ def test_a_csv_export_drops_what_utf8_cannot_encode_instead_of_failing(delimiter
     table = Table("T", "t", ["Họ và tên"], [["Lan\ud800 \x07Anh\ufffe"]], [30])
     text = workbook.csv_bytes(table, delimiter).decode("utf-8-sig")
     assert text.splitlines()[1] == "Lan Anh"
+
+
+class FullDisk(io.BytesIO):
+    """A target that takes `room` bytes, then fails as a full disk does (and says in which thread)."""
+
+    def __init__(self, room: int) -> None:
+        super().__init__()
+        self.room = room
+        self.failed_in = ""
+
+    def write(self, data) -> int:
+        if self.tell() + len(data) > self.room:
+            self.failed_in = self.failed_in or threading.current_thread().name  # the first failure
+            raise OSError(28, "No space left on device")
+        return super().write(data)
+
+
+@pytest.mark.parametrize(
+    "rows, failed_in",
+    [
+        (10, "MainThread"),
+        (200_000, "xlsx-deflate"),
+    ],  # met as the sheet ends, or while its rows are still made
+)
+def test_a_sheet_deflated_on_its_own_thread_raises_the_targets_error_in_the_writer(rows, failed_in):
+    columns = (["Số", "Tên"], [8, 20], [None, None], [False, False])
+    sheet = xlsx.Sheet("Số", columns[0], [[n, f"Tên {n}"] for n in range(rows)], *columns[1:])
+    empty = io.BytesIO()
+    xlsx.write([xlsx.Sheet("Số", columns[0], [], *columns[1:])], empty)
+    full = FullDisk(len(empty.getvalue()))  # room for an empty workbook: the sheet's rows do not fit
+    with pytest.raises(OSError, match="No space left"):
+        xlsx.write([sheet], full)
+    assert full.failed_in == failed_in
+    target = io.BytesIO()
+    xlsx.write([sheet], target)  # and with room, the same sheet reads back whole
+    assert load_workbook(target, read_only=True)["Số"].max_row == rows + 1

@@ -9,7 +9,7 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from hpbot.app.competitions import CompetitionService
+from hpbot.app.competitions import CompetitionService, Standings
 from hpbot.domain.awards import (
     CLASSES,
     Award,
@@ -57,12 +57,14 @@ class AwardService:
         self.prizes_table.set(comp.id, prizes, user_id, self.competitions.now())
         return prizes
 
-    def awards(self, comp: Competition) -> AwardsList | None:
-        """The winners by the standings now; None when no prizes are set."""
+    def awards(self, comp: Competition, standings: Standings | None = None) -> AwardsList | None:
+        """The winners by the standings now (or these, the whole competition's: an export's, read once for its
+        sheets and its awards); None when no prizes are set."""
         prizes = self.prizes(comp)
         if prizes is None:
             return None
-        standings = self.competitions.standings(comp)
+        if standings is None:
+            standings = self.competitions.standings(comp)
         members = [
             Contender(rank, m.standing.user_id, m.standing.name, m.group_title, m.standing.points)
             for rank, m in standings.members

@@ -40,7 +40,6 @@ def add_export_command(sub: argparse._SubParsersAction) -> None:
 def run_export(args: argparse.Namespace) -> int:
     from tqdm import tqdm  # the heavy imports wait until an export is asked for
 
-    from hpbot.app.awards import AwardService
     from hpbot.app.competitions import CompetitionService
     from hpbot.clock import SystemClock
     from hpbot.content import load_library
@@ -75,11 +74,10 @@ def run_export(args: argparse.Namespace) -> int:
         if comp is None:
             known = ", ".join(f"{c.id} ({c.name})" for c in service.comps.all()) or "none yet"
             return _fail(f"no competition number {args.competition}; known: {known}")
-        report = service.report(comp)
-        awards = AwardService(service).awards(comp)
+        with service.snapshot() as snap:  # one snapshot: the sheets agree while the bot writes beside
+            report, all_tables = workbook.competition_tables(snap, comp)
     finally:
         store.close()
-    all_tables = workbook.tables(report, tz, awards)
     try:
         make_private_directory(out.parent)
     except OSError as exc:

@@ -14,7 +14,9 @@ header, rather than making a file Excel refuses.
 from __future__ import annotations
 
 import math
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -247,7 +249,7 @@ class _Writer:
             for n, v in zip(numbers, values, strict=True)
         ]
 
-    def sheet(self, out: IO[bytes], part: _Part, progress: Progress | None) -> None:
+    def sheet(self, out: _Deflating, part: _Part, progress: Progress | None) -> None:
         sheet = part.sheet
         width = len(sheet.headers)
         letters = [column_letter(i) for i in range(1, width + 1)]
@@ -367,7 +369,12 @@ def write(
         for i, part in enumerate(parts, 1):
             cells = len(part.sheet.headers) * (part.stop - part.start + 1)
             # a cell's XML is under 80 bytes (texts are shared strings): past 2 GiB the entry needs ZIP64
-            with book.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=cells * 80 > 2**31 - 2**20) as out:
+            with (
+                book.open(
+                    f"xl/worksheets/sheet{i}.xml", "w", force_zip64=cells * 80 > 2**31 - 2**20
+                ) as entry,
+                _Deflating(entry) as out,
+            ):
                 writer.sheet(out, part, progress)
         shared = writer.shared
         size = sum(len(s) for s in shared) * 4  # UTF-8 takes at most 4 bytes a character
@@ -376,6 +383,58 @@ def write(
             for start in range(0, len(shared), 10_000):
                 out.write("".join(f"<si>{s}</si>" for s in shared[start : start + 10_000]).encode())
             out.write(b"</sst>")
+
+
+class _Deflating:
+    """A zip entry written from a thread of its own: zlib deflates (and computes the CRC) without holding the GIL,
+    so a sheet's next rows are made while the last are compressed (a city's 510,316 rows: 2.4–3.1 s instead of 2.8–3.6 s).
+    At most `DEPTH` chunks wait; an error of the entry is raised in the writer at its next write or at the end."""
+
+    DEPTH = 2
+    BATCH = (
+        4 * 2**20
+    )  # bytes handed over at a time: the thread waits for the GIL twice a batch, not twice a chunk
+
+    def __init__(self, entry: IO[bytes]) -> None:
+        self.entry = entry
+        self.pending: list[bytes] = []
+        self.size = 0
+        self.chunks: queue.Queue[bytes | None] = queue.Queue(self.DEPTH)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._drain, name="xlsx-deflate", daemon=True)
+        self.thread.start()
+
+    def _drain(self) -> None:
+        while (chunk := self.chunks.get()) is not None:
+            if self.error is None:
+                try:
+                    self.entry.write(chunk)
+                except BaseException as exc:  # noqa: BLE001 - handed to the writing thread
+                    self.error = exc
+
+    def write(self, chunk: bytes) -> int:
+        if self.error is not None:
+            raise self.error
+        self.pending.append(chunk)
+        self.size += len(chunk)
+        if self.size >= self.BATCH:
+            self._hand_over()
+        return len(chunk)
+
+    def _hand_over(self) -> None:
+        self.chunks.put(b"".join(self.pending))
+        self.pending, self.size = [], 0
+
+    def __enter__(self) -> _Deflating:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pending and exc[0] is None:
+            self._hand_over()
+        self.chunks.put(None)
+        self.thread.join()
+        if self.error is not None and exc[0] is None:
+            raise self.error
 
 
 def _quoted(name: str) -> str:

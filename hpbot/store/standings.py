@@ -259,13 +259,14 @@ class CompetitionStandings:
             out += [_group(r) for r in rows]
         return out
 
-    def daily_participation(self, comp: Competition) -> list[tuple[int, str, str, int, int, int, int]]:
+    def daily_participation(self, comp: Competition) -> list[tuple[int, str, str, int, str, int, int, int]]:
         """Per group and revealed study day of the competition (its calendar's days: a round on one of its days off is
-        the group's alone), by date, group title and chat: (chat id, group title, study date, question, members at
-        the post, answers, right answers). The answers of each round are counted and summed in one pass over its
-        rows, grouped in the order the rounds are read (a chat's days in date order: no sort)."""
+        the group's alone), by date, group title and chat: (chat id, group title, study date, question, item id,
+        members at the post, answers, right answers). The answers of each round are counted and summed in one pass
+        over its rows, grouped in the order the rounds are read (a chat's days in date order: no sort). The same
+        rounds as `answer_key`'s, so a whole competition's answer key is counted from these rows."""
         return self.db.conn.execute(
-            "SELECT r.chat_id, COALESCE(g.title, '') AS title, r.study_date, r.question, "
+            "SELECT r.chat_id, COALESCE(g.title, '') AS title, r.study_date, r.question, r.item_id, "
             "COALESCE(r.member_count, 0) AS members, COUNT(a.round_id) AS answers, COALESCE(SUM(a.correct), 0) AS correct "
             "FROM competition_groups cg JOIN rounds r ON r.chat_id = cg.chat_id "
             "JOIN competition_days cd ON cd.competition_id = cg.competition_id AND cd.study_date = r.study_date "

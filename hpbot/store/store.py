@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -31,9 +34,12 @@ def _iso(when: datetime) -> str:
 
 
 class Store(Documents, Boards, MemberDay, PracticeStore, CalendarStore):
-    def __init__(self, db: sqlite_utils.Database, checkpointer: Checkpointer | None = None) -> None:
+    def __init__(
+        self, db: sqlite_utils.Database, checkpointer: Checkpointer | None = None, path: Path | None = None
+    ) -> None:
         self.db = db
         self.checkpointer = checkpointer
+        self.path = path  # the database file (None: in memory, or a connection made elsewhere)
         self.competitions = Competitions(db)
         self.inbox = Inbox(db)
         self.organizers = Organizers(db)
@@ -57,14 +63,34 @@ class Store(Documents, Boards, MemberDay, PracticeStore, CalendarStore):
         except BaseException:
             db.close()
             raise
-        if (
-            str(path) == ":memory:" or checkpoint_every is None
-        ):  # None: SQLite's own checkpoints, in the commits
+        if str(path) == ":memory:":
             return cls(db)
+        if checkpoint_every is None:  # None: SQLite's own checkpoints, in the commits
+            return cls(db, path=path)
         db.execute("PRAGMA wal_autocheckpoint = 0")  # checkpoints run on the checkpointer's thread instead
         checkpointer = Checkpointer(path, checkpoint_every)
         checkpointer.start()
-        return cls(db, checkpointer)
+        return cls(db, checkpointer, path)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Store]:
+        """A store over a connection of its own that reads one snapshot of the database: a read transaction from
+        its first read to the end of the block, so the tables of a report agree with each other while the bot
+        writes beside it (WAL: the writer does not wait for it). It refuses writes (`query_only`), and belongs to
+        the thread that opened it: a city's report is read on a worker thread while the event loop goes on. An
+        in-memory database has no second connection: its store reads as it is."""
+        if self.path is None:
+            yield self
+            return
+        conn = sqlite3.connect(self.path)
+        try:
+            db = sqlite_utils.Database(conn)
+            conn.execute(f"PRAGMA busy_timeout = {opening.BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("BEGIN")  # deferred: the snapshot is taken at the first read
+            yield Store(db, path=self.path)
+        finally:
+            conn.close()  # ends the read transaction
 
     @classmethod
     def memory(cls) -> Store:

@@ -2,6 +2,7 @@
 
 import io
 import re
+import threading
 import zipfile
 from datetime import date
 
@@ -10,6 +11,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
+from hpbot.app.competitions import CompetitionService
 from hpbot.domain.competition import CODE_ALPHABET
 from tests.e2e.conftest import ADMIN, GROUP, HUNG, LAN, NAUGHTY, TUAN
 from tests.e2e.harness import BotUnderTest, local
@@ -576,3 +578,33 @@ async def test_joining_needs_the_organizers_approval_and_a_group_can_be_taken_ou
     after = cup.hp.store.db.execute("SELECT COUNT(*) FROM answers WHERE chat_id = ?", [BIG]).fetchone()[0]
     assert after == answers_before > 0  # its history stays
     assert "chưa tham gia cuộc thi" in await cup.reply_to(BIG, HOA, "/bxh cuocthi")
+
+
+async def test_an_export_is_read_apart_while_members_taps_are_answered(cup, fake, clock, bank, monkeypatch):
+    """A city's report takes seconds to read: /xuat reads it on a worker thread, from a snapshot of its own, and the
+    event loop goes on answering members meanwhile (it used to be read on the loop, and every chat waited)."""
+    await setup_competition(cup, fake)
+    await play_days(cup, fake, clock, bank)
+    clock.set(local(2026, 12, 3, 7, 0))
+    await cup.tick()
+    rnd = cup.hp.study.today_round(GROUP)
+    assert rnd is not None and rnd.message_id is not None
+    reading, release = threading.Event(), threading.Event()
+    report = CompetitionService.report
+
+    def slow_report(self, comp):
+        reading.set()
+        release.wait(15)  # a city's report, as long as the test needs
+        return report(self, comp)
+
+    monkeypatch.setattr(CompetitionService, "report", slow_report)
+    files = len(fake.files)
+    fake.command(ORGANIZER, ORGANIZER, "/xuat")
+    await fake.wait_for(reading.is_set)
+    toast = await cup.tap(GROUP, LAN, rnd.message_id, f"a:{rnd.id}:0")  # answered while the report is read
+    assert "Đã ghi nhận" in toast and len(fake.files) == files
+    release.set()
+    await fake.wait_for(lambda: len(fake.files) > files)
+    book = load_workbook(io.BytesIO(fake.files[-1]["data"]))
+    members = list(book["Thành viên"].iter_rows(min_row=2, values_only=True))
+    assert len(members) == 7  # the three days' lines; today's tap is not revealed yet

@@ -50,7 +50,7 @@ class Contests(OrganizerBase):
             await self.edge.reply(
                 update, award_texts.SAVED.format(contest=contest, summary=prizes_summary(prizes))
             )
-        listing = service.awards(comp)
+        listing = await self.apart(lambda snap: AwardService(snap).awards(comp))
         if listing is None:
             contest = texts.contest(escape(comp.name), first=True)
             await self.edge.reply(
@@ -66,7 +66,7 @@ class Contests(OrganizerBase):
         comp = await self.chosen(update, self.first_arg(context), "chungnhan", required=True)
         if comp is None:
             return
-        listing = AwardService(self.edge.competitions).awards(comp)
+        listing = await self.apart(lambda snap: AwardService(snap).awards(comp))
         if listing is None or not listing.winners:
             await self.edge.reply(
                 update,

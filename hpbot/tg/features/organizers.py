@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from html import escape
+from typing import TypeVar
 
 from telegram import (
     BotCommand,
@@ -25,14 +27,14 @@ from telegram.ext import ContextTypes, filters
 
 from hpbot import texts
 from hpbot.app import messages
-from hpbot.app.awards import AwardService
-from hpbot.app.competitions import Competition, question_rates
+from hpbot.app.competitions import Competition, CompetitionService, Report, question_rates
 from hpbot.app.documents import unknown_document
 from hpbot.app.enrolment import Enrolment
 from hpbot.app.predictions import PredictionService
 from hpbot.app.units import UnitService, results_html
 from hpbot.domain.competition import CompetitionInputError
 from hpbot.domain.statuses import CompetitionStatus
+from hpbot.domain.units import UnitTotals
 from hpbot.format import day
 from hpbot.texts import documents as doc_texts
 from hpbot.texts import enrolment as enrol_texts
@@ -60,12 +62,22 @@ def confirm_buttons(action: str, comp: Competition, label: str) -> InlineKeyboar
     )
 
 
+T = TypeVar("T")
+
+
 class OrganizerBase(Feature):
     """What the organizers' features share: naming a competition, settling a confirmation, telling a group."""
 
     def _message(self, update: Update) -> Message:
         assert update.effective_message is not None
         return update.effective_message
+
+    async def apart(self, work: Callable[[CompetitionService], T]) -> T:
+        """`work` on one snapshot of the database, in a worker thread (`CompetitionService.apart`): a city's
+        standings, awards and reports take seconds to read, and members' taps are answered meanwhile."""
+        comps = self.edge.competitions
+        run = comps.apart(work)
+        return await asyncio.to_thread(run) if comps.detachable else run()
 
     async def chosen(
         self, update: Update, arg: str | None, command: str, *, required: bool
@@ -290,19 +302,23 @@ class Organizers(OrganizerBase):
         if comp is None:
             return
         if len(args) >= 2:
-            await self.edge.reply(
-                update, PredictionService(self.edge.competitions).round_results_html(comp, args[1:])
-            )
+            words = args[1:]
+            html = await self.apart(lambda snap: PredictionService(snap).round_results_html(comp, words))
+            await self.edge.reply(update, html)
             return
         from hpbot.reports import charts
 
         comps = self.edge.competitions
-        report = comps.report(comp)
+
+        def read(snap: CompetitionService) -> tuple[Report, list[tuple[int, UnitTotals]]]:
+            report = snap.report(comp)
+            return report, UnitService(snap).ranked(report.standings)
+
+        report, units = await self.apart(read)
         standings = report.standings
         await self.edge.reply(
             update, messages.competition_results(standings) + PredictionService(comps).results_html(standings)
         )
-        units = UnitService(comps).ranked(standings)
         if units:
             await self.edge.reply(update, results_html(units))
         at = report.generated_at.astimezone(comps.tz).strftime("%H:%M %d/%m/%Y")
@@ -353,16 +369,13 @@ class Organizers(OrganizerBase):
         from hpbot.reports import workbook
 
         comps = self.edge.competitions
-        report = comps.report(comp)
-        units = UnitService(comps)
-        all_tables = workbook.tables(
-            report, comps.tz, AwardService(comps).awards(comp), units.ranked(report.standings)
-        )
-        stem = workbook.file_stem(report)
         msg = self._message(update)
         if as_csv:
+            report, all_tables = await self.apart(lambda snap: workbook.competition_tables(snap, comp))
+            stem = workbook.file_stem(report)
             for table in all_tables:
-                data = workbook.csv_bytes(table, workbook.COMMA if comma else workbook.SEMICOLON)
+                delimiter = workbook.COMMA if comma else workbook.SEMICOLON
+                data = await asyncio.to_thread(workbook.csv_bytes, table, delimiter)
                 await msg.reply_document(
                     InputFile(data, filename=f"{stem}-{table.slug}.csv"),
                     do_quote=False,
@@ -371,10 +384,10 @@ class Organizers(OrganizerBase):
                 )
                 self.edge.mark_answered(update)
             return
-        data = await asyncio.to_thread(workbook.xlsx_bytes, all_tables)
-        at = report.generated_at.astimezone(comps.tz).strftime("%H:%M %d/%m/%Y")
+        book = await self.apart(lambda snap: workbook.competition_xlsx(snap, comp))
+        at = book.generated_at.astimezone(comps.tz).strftime("%H:%M %d/%m/%Y")
         await msg.reply_document(
-            InputFile(data, filename=f"{stem}.xlsx"),
+            InputFile(book.data, filename=f"{book.stem}.xlsx"),
             do_quote=False,
             parse_mode=ParseMode.HTML,
             caption=texts.EXPORT_CAPTION.format(
