@@ -8,18 +8,21 @@ with every group in it, imports a unit list of one cell per group (an .xlsx file
 organizer's file), links every group to its cell, then times: the competition board a member sees (/bxh cuocthi,
 with the caller's unit line), the organizer's standings of cells (every group's totals read and ranked; the kept
 ranking unchanged, after `--changed` cells had a day folded as at a contest's reveal time, and after one more study
-day), the per-unit aggregation and the whole export (report, sheets, .xlsx bytes). Checks the unit rates against a
-plain computation, and the kept ranking against ranking everything again.
+day), the per-unit aggregation and the whole export as /xuat makes it (on a snapshot: report, sheets, .xlsx bytes),
+then the same export on a worker thread beside an event loop, and how late the loop's timers were meanwhile. Checks
+the unit rates against a plain computation, and the kept ranking against ranking everything again.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
 import random
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -46,6 +49,20 @@ def unit_file(groups: int, units: int, per_group: int) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+async def loop_lag(work: Callable[[], object]) -> tuple[list[float], float]:
+    """Run `work` on a worker thread as the bot runs /xuat (asyncio.to_thread) while the event loop sleeps 10 ms at a
+    time: how late each wake-up is (ms) is how long a member's tap would wait for the loop meanwhile."""
+    t = time.perf_counter()
+    task = asyncio.ensure_future(asyncio.to_thread(work))
+    lags = []
+    while not task.done():
+        start = time.perf_counter()
+        await asyncio.sleep(0.01)
+        lags.append((time.perf_counter() - start - 0.01) * 1000)
+    await task
+    return lags, time.perf_counter() - t
 
 
 def main() -> int:
@@ -186,6 +203,7 @@ def main() -> int:
         book = workbook.competition_xlsx(snap, comp)
     export_s = time.perf_counter() - t
     sheets = load_workbook(io.BytesIO(book.data), read_only=True).sheetnames
+    lags, apart_s = asyncio.run(loop_lag(service.apart(lambda snap: workbook.competition_xlsx(snap, comp))))
 
     # the unit rates against a plain sum over the cells
     official = {f"Chi bộ {g}": per_group + g % 3 for g in range(args.groups)}
@@ -211,6 +229,10 @@ def main() -> int:
     print(
         f"export (report, {len(sheets)} sheets, {book.rows:,} rows, {len(book.data) / 1e6:.1f} MB): "
         f"{export_s:.2f}s"
+    )
+    print(
+        f"the same export apart from an event loop ({apart_s:.2f}s): the loop's timers late by "
+        f"p50 {pct(lags, 50):.2f} ms, p99 {pct(lags, 99):.2f} ms, max {max(lags):.2f} ms ({len(lags)} sleeps of 10 ms)"
     )
     print(
         f"contest days: {days}; unit rates agree with the plain sum: {ok}; kept ranking = ranked again: {same}"

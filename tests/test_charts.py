@@ -41,7 +41,7 @@ def test_every_chart_is_1600_px_wide_with_nothing_outside_its_canvas():
     figures = (
         charts.activity_figure(days(), "Chi bộ Khu phố Đông Hải — Lê Chân", AT),
         charts.ranking_figure(ranked, f"Xếp hạng chi bộ — {LONG}", at=AT),
-        charts.questions_figure(rows, LONG, at=AT),
+        charts.questions_figure(question_rates(rows), LONG, at=AT),
     )
     for figure in figures:
         assert charts.outside(figure) == []
@@ -75,7 +75,7 @@ def test_the_hardest_questions_come_first():
     assert question_rates(rows) == [(5, 20, 5), (3, 10, 9)]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        png = charts.question_difficulty(rows, "Câu hỏi", AT)
+        png = charts.question_difficulty(question_rates(rows), "Câu hỏi", AT)
     assert Image.open(io.BytesIO(png)).size[0] == 1600
 
 

@@ -2,9 +2,11 @@
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hpbot.domain import ranking
 from hpbot.domain.competition import GroupRanking, GroupTotals, group_order, rank_groups
 
 
@@ -203,3 +205,15 @@ def test_a_copied_ranking_changes_apart_from_its_original():
     assert [(r, g.chat_id) for r, g in copy.ranked()] == [(1, -1), (2, -5), (3, -4), (4, -2)]
     original.update([GroupTotals(-2, "Chi bộ 2", answers=0, member_days=10, points=0, members=5)])
     assert [g.chat_id for _, g in copy.ranked()] == [-1, -5, -4, -2] and len(original) == 5
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3)), max_size=60), st.integers(1, 7))
+def test_sorting_in_parts_is_sorted_and_stable(pairs, part):
+    """What `rank` and the prediction tie-break sort a city's lines with: the same order as one stable sort."""
+    items = [(key, tag, place) for place, (key, tag) in enumerate(pairs)]  # equal keys, told apart by place
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ranking, "SORT_PART", part)
+        assert ranking.sorted_in_parts(items, lambda item: item[:2]) == sorted(
+            items, key=lambda item: item[:2]
+        )

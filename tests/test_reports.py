@@ -544,3 +544,18 @@ def test_groups_tie_only_when_participation_and_mean_points_are_equal():
         (1, "A"),
         (3, "C"),
     ]
+
+
+def test_dropped_lists_are_emptied_a_slice_at_a_time_and_their_items_freed():
+    import weakref
+
+    from hpbot.app import bulk
+
+    class Line:
+        pass
+
+    lines = [Line() for _ in range(bulk.DROP_SLICE * 2 + 3)]
+    watched = weakref.ref(lines[0])
+    other: list[object] = [1, 2]
+    bulk.dropped(lines, other, [])
+    assert lines == [] and other == [] and watched() is None

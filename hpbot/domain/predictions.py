@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from hpbot.domain.ranking import Standing
+from hpbot.domain.ranking import Standing, sorted_in_parts
 from hpbot.domain.schedule import at
 from hpbot.errors import InputError
 
@@ -154,7 +154,7 @@ def rank_with_predictions(
         order_keys.append((*key, s.last_answer_at, s.user_id))
     ranked: list[tuple[int, T]] = []
     previous = None
-    for index, i in enumerate(sorted(range(len(items)), key=order_keys.__getitem__)):
+    for index, i in enumerate(sorted_in_parts(range(len(items)), order_keys.__getitem__)):
         key = keys[i]
         ranked.append((ranked[-1][0] if index > 0 and key == previous else index + 1, items[i]))
         previous = key

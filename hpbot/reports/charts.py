@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from hpbot import texts
-from hpbot.app.competitions import DayRow, DayStat, question_rates
+from hpbot.app.competitions import DayStat
 from hpbot.domain.competition import GroupTotals
 from hpbot.domain.units import UnitTotals
 from hpbot.format import number
@@ -214,9 +214,12 @@ def group_ranking(
         return _png(ranking_figure(ranked, title, top, at))
 
 
-def questions_figure(days: Sequence[DayRow], title: str, top: int = 25, at: str | None = None) -> Figure:
-    """Horizontal bars: the share of right answers to each question across the cells, the hardest at the top."""
-    rows = question_rates(list(days))[:top]
+def questions_figure(
+    rates: Sequence[tuple[int, int, int]], title: str, top: int = 25, at: str | None = None
+) -> Figure:
+    """Horizontal bars: the share of right answers to each question across the cells, the hardest at the top
+    (`rates`: question_rates of the report's days)."""
+    rows = list(rates[:top])
     figure = _figure(1.9 + 0.42 * max(1, len(rows)))
     ax = figure.add_subplot()
     values = [100 * c / a for _, a, c in rows]
@@ -240,9 +243,9 @@ def questions_figure(days: Sequence[DayRow], title: str, top: int = 25, at: str 
     return figure
 
 
-def question_difficulty(days: Sequence[DayRow], title: str, at: str | None = None) -> bytes:
+def question_difficulty(rates: Sequence[tuple[int, int, int]], title: str, at: str | None = None) -> bytes:
     with _lock:
-        return _png(questions_figure(days, title, at=at))
+        return _png(questions_figure(rates, title, at=at))
 
 
 def units_figure(

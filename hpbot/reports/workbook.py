@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from hpbot import texts
 from hpbot.app.awards import AwardService, AwardsList, Winner
-from hpbot.app.bulk import collections_paused
+from hpbot.app.bulk import collections_paused, dropped
 from hpbot.app.competitions import AnswerKeyRow, CompetitionService, DayRow, Report, question_rates
 from hpbot.app.units import UnitService
 from hpbot.domain.competition import GroupTotals
@@ -113,7 +113,9 @@ def competition_xlsx(service: CompetitionService, comp: Competition) -> Workbook
     with collections_paused():
         report, sheets = competition_tables(service, comp)
         book = Workbook(xlsx_bytes(sheets), file_stem(report), report.generated_at, row_count(sheets))
-        del report, sheets  # freed before the collector resumes
+        # freed before the collector resumes, a slice at a time
+        dropped(*(t.rows for t in sheets), report.days, report.standings.members)
+        del report, sheets
     return book
 
 

@@ -27,14 +27,14 @@ from telegram.ext import ContextTypes, filters
 
 from hpbot import texts
 from hpbot.app import messages
-from hpbot.app.competitions import Competition, CompetitionService, Report, question_rates
+from hpbot.app.competitions import Competition, CompetitionService
 from hpbot.app.documents import unknown_document
 from hpbot.app.enrolment import Enrolment
 from hpbot.app.predictions import PredictionService
-from hpbot.app.units import UnitService, results_html
+from hpbot.app.results import results
+from hpbot.app.units import results_html
 from hpbot.domain.competition import CompetitionInputError
 from hpbot.domain.statuses import CompetitionStatus
-from hpbot.domain.units import UnitTotals
 from hpbot.format import day
 from hpbot.texts import documents as doc_texts
 from hpbot.texts import enrolment as enrol_texts
@@ -309,22 +309,15 @@ class Organizers(OrganizerBase):
         from hpbot.reports import charts
 
         comps = self.edge.competitions
-
-        def read(snap: CompetitionService) -> tuple[Report, list[tuple[int, UnitTotals]]]:
-            report = snap.report(comp)
-            return report, UnitService(snap).ranked(report.standings)
-
-        report, units = await self.apart(read)
-        standings = report.standings
-        await self.edge.reply(
-            update, messages.competition_results(standings) + PredictionService(comps).results_html(standings)
-        )
+        found = await self.apart(lambda snap: results(snap, comp))
+        await self.edge.reply(update, found.html)
+        units = found.units
         if units:
             await self.edge.reply(update, results_html(units))
-        at = report.generated_at.astimezone(comps.tz).strftime("%H:%M %d/%m/%Y")
-        if standings.groups:
+        at = found.generated_at.astimezone(comps.tz).strftime("%H:%M %d/%m/%Y")
+        if found.groups:
             title = texts.CHART_RANKING_TITLE.format(name=comp.name)
-            png = await asyncio.to_thread(charts.group_ranking, standings.groups, title, 20, at)
+            png = await asyncio.to_thread(charts.group_ranking, found.groups, title, 20, at)
             await self._message(update).reply_photo(
                 InputFile(png, filename=f"xephang-{comp.id}.png"),
                 do_quote=False,
@@ -340,9 +333,9 @@ class Organizers(OrganizerBase):
                 caption=unit_texts.CHART_CAPTION.format(contest=texts.contest(escape(comp.name))),
                 parse_mode=ParseMode.HTML,
             )
-        if question_rates(report.days):
+        if found.questions:
             title = texts.CHART_QUESTIONS_TITLE.format(name=comp.name)
-            png = await asyncio.to_thread(charts.question_difficulty, report.days, title, at)
+            png = await asyncio.to_thread(charts.question_difficulty, found.questions, title, at)
             await self._message(update).reply_photo(
                 InputFile(png, filename=f"cauhoi-{comp.id}.png"),
                 do_quote=False,
