@@ -119,6 +119,24 @@ def competition_xlsx(service: CompetitionService, comp: Competition) -> Workbook
     return book
 
 
+@dataclass(frozen=True)
+class CsvFile:
+    name: str  # the sheet's name
+    filename: str  # "<stem>-<slug>.csv"
+    data: bytes
+
+
+def competition_csv(service: CompetitionService, comp: Competition, delimiter: str) -> list[CsvFile]:
+    """The export as one .csv file per sheet (`csv_bytes`), made and freed as `competition_xlsx` makes its file."""
+    with collections_paused():
+        report, sheets = competition_tables(service, comp)
+        stem = file_stem(report)
+        files = [CsvFile(t.name, f"{stem}-{t.slug}.csv", csv_bytes(t, delimiter)) for t in sheets]
+        dropped(*(t.rows for t in sheets), report.days, report.standings.members)
+        del report, sheets
+    return files
+
+
 def tables(
     report: Report,
     tz: ZoneInfo,

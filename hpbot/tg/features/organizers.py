@@ -364,16 +364,13 @@ class Organizers(OrganizerBase):
         comps = self.edge.competitions
         msg = self._message(update)
         if as_csv:
-            report, all_tables = await self.apart(lambda snap: workbook.competition_tables(snap, comp))
-            stem = workbook.file_stem(report)
-            for table in all_tables:
-                delimiter = workbook.COMMA if comma else workbook.SEMICOLON
-                data = await asyncio.to_thread(workbook.csv_bytes, table, delimiter)
+            delimiter = workbook.COMMA if comma else workbook.SEMICOLON
+            for file in await self.apart(lambda snap: workbook.competition_csv(snap, comp, delimiter)):
                 await msg.reply_document(
-                    InputFile(data, filename=f"{stem}-{table.slug}.csv"),
+                    InputFile(file.data, filename=file.filename),
                     do_quote=False,
                     parse_mode=ParseMode.HTML,
-                    caption=texts.EXPORT_CSV_CAPTION.format(sheet=escape(table.name), name=escape(comp.name)),
+                    caption=texts.EXPORT_CSV_CAPTION.format(sheet=escape(file.name), name=escape(comp.name)),
                 )
                 self.edge.mark_answered(update)
             return
