@@ -1,10 +1,10 @@
 """Work that makes a great many objects at once (a city's export: a million lines, rows and cells) with the cyclic
-garbage collector paused.
+garbage collector paused, and big lists freed a slice at a time (`dropped`).
 
 Each collection passes over every object still alive, and the export keeps all it makes until the file is written:
 with the collector on, a city's report, sheets and workbook took ~14 s of CPU, of which ~5 s were collections
-finding nothing to free (docs/performance.md). The pause is process-wide and nests across threads (the workbook is
-written in a worker thread while the event loop runs); objects are still freed by reference counting meanwhile, and
+finding nothing to free (docs/performance.md). The pause is process-wide and nests across threads (a report is read and
+its file written on a worker thread while the event loop runs); objects are still freed by reference counting meanwhile, and
 the collector resumes when the last pause ends (never if it was off before the first).
 """
 
