@@ -113,11 +113,16 @@ class DayRow:
 def question_rates(days: list[DayRow]) -> list[tuple[int, int, int]]:
     """(question, answers, right answers) over every cell and day of a report, the hardest first (lowest share
     right); questions nobody answered are left out."""
-    totals: dict[int, list[int]] = {}
+    totals: dict[int, tuple[int, int]] = {}
     for row in days:
-        total = totals.setdefault(row.question, [0, 0])
-        total[0] += row.answers
-        total[1] += row.correct
+        a, c = totals.get(row.question, (0, 0))
+        totals[row.question] = (a + row.answers, c + row.correct)
+    return hardest_first(totals)
+
+
+def hardest_first(totals: dict[int, tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """(question, answers, right answers) from each question's (answers, right answers), the lowest share right
+    first; questions nobody answered are left out."""
     rows = [(q, a, c) for q, (a, c) in totals.items() if a]
     return sorted(rows, key=lambda r: (r[2] / r[1], r[0]))
 
@@ -487,6 +492,10 @@ class CompetitionService:
         asked = Counter((day, question, item_id) for _, _, day, question, item_id, *_ in rows)
         key = self._key_rows((*k, groups) for k, groups in sorted(asked.items()))
         return Report(standings, days, key, self.now())
+
+    def question_rates(self, comp: Competition) -> list[tuple[int, int, int]]:
+        """`question_rates` of the report's days, read without making them (/ketqua's chart)."""
+        return hardest_first(self.comps.question_totals(comp))
 
     def answer_key(
         self,
