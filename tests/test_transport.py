@@ -3,6 +3,7 @@ event loop the runner installs."""
 
 import asyncio
 import socket
+import time
 
 import pytest
 from aiohttp import web
@@ -225,3 +226,72 @@ async def test_a_callback_answer_goes_straight_to_the_http_client_with_the_same_
         {"callback_query_id": "q2", "text": "x"},
         {"callback_query_id": "q3", "text": "y", "show_alert": True},
     ]
+
+
+async def test_paced_sends_never_exceed_the_limit_as_telegram_counts_them_however_late_each_arrives():
+    """The pacer sends at the limit itself, not under it, because it reads the answers: a message is counted at
+    arrival, before its answer comes back. Here each request is counted 0–20 ms after it reached the server (a
+    network that delays some more than others) and answered up to 5 ms later; no second counts more than the
+    limit, and nothing is refused."""
+    import random
+    from collections import deque
+
+    from hpbot.tg.transport.bot import BotClient
+    from hpbot.tg.transport.pacing import MessageRateLimiter
+
+    limit, rng = 40, random.Random(5)
+    counted: deque[float] = deque()
+    arrivals: list[float] = []
+    refused = [0]
+
+    async def handler(request: web.Request) -> web.Response:
+        await request.read()
+        await asyncio.sleep(rng.uniform(0.0, 0.02))  # on its way
+        now = time.monotonic()
+        while counted and now - counted[0] >= 1.0:
+            counted.popleft()
+        if len(counted) >= limit:
+            refused[0] += 1
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": "Too Many Requests: retry after 1",
+                    "parameters": {"retry_after": 1},
+                },
+                status=429,
+            )
+        counted.append(now)
+        arrivals.append(now)
+        await asyncio.sleep(rng.uniform(0.0, 0.005))  # the answer's way back
+        chat = {"id": -1, "type": "group", "title": "Chi bộ"}
+        return web.json_response(
+            {"ok": True, "result": {"message_id": 1, "date": 0, "chat": chat, "text": "x"}}
+        )
+
+    app = web.Application()
+    app.router.add_post("/bot{token}/{method}", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    bot = BotClient(
+        TOKEN,
+        base_url=f"http://127.0.0.1:{port}/bot",
+        request=AiohttpRequest(),
+        rate_limiter=MessageRateLimiter(per_second=limit, group_per_minute=0),
+    )
+    try:
+        await bot.request.initialize()
+        await asyncio.gather(*(bot.send_message(-(10**12) - i, "x") for i in range(3 * limit)))
+    finally:
+        await bot.request.shutdown()
+        await runner.cleanup()
+    assert refused[0] == 0
+    assert len(arrivals) == 3 * limit
+    start = 0
+    for end, at in enumerate(arrivals):  # counted in any one second, as the server counted them
+        while at - arrivals[start] >= 1.0:
+            start += 1
+        assert end - start + 1 <= limit

@@ -79,8 +79,8 @@ class FollowUps:
     Edits count against Telegram's ~30 messages/s across chats, so the rate limiter holds them to that budget; an
     answerCallbackQuery is not a message and goes at once. Were the handler to wait for its edit, a burst of
     practice beyond 30/s would keep the shared update slots waiting on the budget, and every tap, in the groups
-    too, would wait behind them. The follow-ups leave from a queue of their own, one every gap of the limiter's
-    grid, timed by the event loop's timer: a thousand of them waiting inside the limiter kept it busy yielding to
+    too, would wait behind them. The follow-ups leave from a queue of their own at the rate the limiter keeps up
+    (`Pacer.rate`), timed by the event loop's timer: a thousand of them waiting inside the limiter kept it busy yielding to
     the loop on every departure (when the pacer still spent the last 2 ms before each slot spinning), which cost
     more CPU than the edits. Each leaves as a task of its own, so a slow answer from Telegram delays no other.
     """
@@ -101,7 +101,7 @@ class FollowUps:
         """Messages a second the bot's rate limiter lets out (None: not paced)."""
         limiter = getattr(bot, "rate_limiter", None)
         if isinstance(limiter, MessageRateLimiter) and limiter.pacer is not None:
-            return 1 / limiter.pacer.interval
+            return limiter.pacer.rate
         return None
 
     def wait(self, bot: Any) -> float:

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
@@ -42,61 +42,116 @@ PACED = frozenset(
 
 # the shortest wait, in seconds, an event loop's timer resolves (uvloop: one millisecond)
 TIMER_RESOLUTION = 0.001
+# how long after leaving a message whose answer has not come back yet is taken to be counted at the latest
+# (`Departure`): a second later, when the cap reads it, the answer is almost always back
+JITTER = 0.035
+# the shortest round trip seen, less this, is the link's distance: the shortest ways out and back need not have been
+# one message's, so a trip just as short may still hide a few milliseconds of delay on one way
+SETTLE = 0.010
+SECOND = 1.0 + 1e-6  # the cap's second, a microsecond more: a second even where floating point rounds down
+
+
+class Departure:
+    """One paced request: when it left, and by when Telegram had surely counted it (`Pacer.answered`)."""
+
+    __slots__ = ("left", "counted_by")
+
+    def __init__(self, left: float, jitter: float) -> None:
+        self.left = left
+        self.counted_by = left + jitter
 
 
 class Pacer:
-    """Departures on a grid at `share` of the limit `limit`/s, a late one made up within a one-second budget.
+    """Departures on a grid at `share` of the limit `limit`/s, a late one made up, and never more than `limit` in
+    any second as Telegram counts them, at arrival.
 
     Each departure is due `1 / (share * limit)` after the previous one was due. When the event loop is busy at that
-    moment the departure leaves late, and the ones after it catch up (at least 3/4 of a gap apart) instead of the
-    lateness adding up: a slot missed is not lost. Whatever happens, no more than `0.97 * limit` leave in any one
-    second (a sliding window over the last departures), so catching up leaves a margin under Telegram's per-second
-    count for jitter between leaving here and arriving there (on a loop busy at 300/s that margin was not always
-    enough: docs/performance.md). Lateness beyond a quarter of a second
-    (a long stall) is forgiven rather than made up in a burst. Waiting requests queue on a lock in arrival order.
+    moment, or the cap holds it, the departure leaves late, and the ones after it leave as soon as the cap lets
+    them instead of the lateness adding up: a slot missed is not lost. Catching up may send a few at once, which
+    Telegram counts in the second as the cap does. (Spacing them out instead, as the pacer did before it read the
+    answers, carried a stall's lateness from one second into the next, since at the limit every departure waits
+    on the one a second before it.) Lateness beyond a quarter of a second (a long stall) is forgiven rather than
+    made up. Waiting requests queue on a lock in arrival order.
+
+    The cap: a departure leaves at least one second after every departure `limit` places or more before it was
+    surely counted (`Departure.counted_by`). Of any `limit + 1` messages one is at least `limit` places before the
+    last, so no second as Telegram counts holds more than `limit` of them. Telegram counts a message at arrival,
+    after it left here and before its answer came back, so when the answer is back the pacer takes the message as
+    counted at the latest `round trip - distance` after it left: the part of its trip that was delay (the loop
+    busy before the request went out, a queue on the way, Telegram slow to count it) rather than distance, which
+    every message travels (a message that arrived late came back that much late too). The distance is the
+    shortest round trip seen, less `SETTLE`, once a second's worth of answers (`limit`) has come back; until then
+    it is taken as none. On a quiet link that costs the round trip's variation once per `limit` messages: the
+    push runs at about `limit / (1 + variation)`, and slows down by itself when the link or either event loop
+    stalls. A request whose answer is not back when the cap reads it (slower than a second: a timeout) counts as
+    `jitter` after it left; one that failed without an answer (a network error) as counted when it failed.
 
     Waits are the event loop's timers only. uvloop counts them in whole milliseconds, so a timer fires up to about
     a millisecond before or after its time: a departure whose slot on the grid is less than half a millisecond
     away leaves at once, and one woken early sleeps again. The grid keeps the average however each departure's
-    timer falls. The one-second cap and the three-quarter gap are never left early: a wait for them shorter than a
-    timer can measure sleeps one tick, a little late. (Spending the last 2 ms of every wait yielding,
-    as the pacer did before, woke a waiting request hundreds of times a departure, CPU the taps needed.) A timer
-    cannot wait less than about a millisecond either, so when a gap is shorter than two of them (over 500/s: paid
-    broadcasts) a departure may leave up to half a gap before its slot on the grid: waiting out every gap with a
-    timer cost a tenth of the rate at 1,000/s, more on a busy loop.
+    timer falls. The cap is never left early: a wait for it shorter than a timer can measure sleeps one tick, a
+    little late. (Spending the last 2 ms of every wait yielding, as the pacer did before, woke a waiting request
+    hundreds of times a departure, CPU the taps needed.) A timer cannot wait less than about a millisecond either,
+    so when a gap is shorter than two of them (over 500/s: paid broadcasts) a departure may leave up to half a gap
+    before its slot on the grid: waiting out every gap with a timer cost a tenth of the rate at 1,000/s, more on a
+    busy loop.
     """
 
     def __init__(
         self,
         limit: float,
-        share: float = 0.965,
+        share: float = 1.0,
+        jitter: float = JITTER,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.interval, self.clock, self.sleep = 1 / (share * limit), clock, sleep
-        self.min_gap = self.interval * 0.75
-        self.budget = max(1, int(0.97 * limit))
+        self.jitter = jitter
+        self.budget = max(1, int(limit))
         self.credit = 0.25
         self.slack = min(TIMER_RESOLUTION / 2, self.interval / 4)  # how early a timer may let a departure go
         self.early = self.interval / 2 if self.interval < 2 * TIMER_RESOLUTION else 0.0
         self._due = float("-inf")
-        self._last = float("-inf")
-        self._window: deque[float] = deque(maxlen=self.budget)
+        self._counted = float("-inf")  # the latest any departure older than the window may have been counted
+        self._shortest = float("inf")  # the shortest round trip of an answer so far: the link's distance
+        self._trips = 0  # answers so far
+        self._window: deque[Departure] = deque(maxlen=self.budget)
         self._lock = asyncio.Lock()
 
-    async def wait(self) -> None:
+    @property
+    def rate(self) -> float:
+        """Departures a second it keeps up when round trips vary by up to `jitter` (steadier: up to the limit)."""
+        return min(1 / self.interval, self.budget / (1 + self.jitter))
+
+    def answered(self, departure: Departure, at: float | None = None, *, reached: bool = True) -> None:
+        """`departure`'s answer came back (at `at`, else now): counted by then, at the latest its round trip's
+        delay after it left. `reached=False`: it failed without an answer (a network error, a timeout), so it may
+        have been counted at any moment until now."""
+        at = self.clock() if at is None else at
+        trip = at - departure.left
+        if not reached:
+            departure.counted_by = at
+            return
+        if trip < self._shortest:
+            self._shortest = trip
+        self._trips += 1
+        # until a second's worth of answers has come back, the shortest of them says little about the distance
+        distance = max(0.0, self._shortest - SETTLE) if self._trips > self.budget else 0.0
+        departure.counted_by = departure.left + trip - distance
+
+    async def wait(self) -> Departure:
+        """Wait for this request's turn; tell the returned departure when the answer came back."""
         async with self._lock:
             now = self.clock()
             if now - self._due > self.credit:  # idle, or stalled too long to make up: start afresh
                 self._due = now
             slot = self._due - self.early  # the grid: a timer may let it go up to `slack` early
-            spaced = self._last + self.min_gap - self.early  # after the last departure: never early
-            full = len(self._window) == self.budget
+            oldest = self._window[0] if len(self._window) == self.budget else None
             while True:
                 now = self.clock()
-                # the cap and the spacing are never left early: a wait for them shorter than a timer can measure
-                # sleeps one tick, a little late
-                hard = max(spaced - now, 1.0 - (now - self._window[0]) if full else 0.0)
+                # the cap is never left early: a wait for it shorter than a timer can measure sleeps one tick, a
+                # little late (the oldest's answer may come back meanwhile: it is read again after each wait)
+                hard = max(oldest.counted_by, self._counted) + SECOND - now if oldest is not None else 0.0
                 soft = slot - now
                 if hard > 0:
                     await self.sleep(max(hard, soft, TIMER_RESOLUTION))
@@ -104,9 +159,12 @@ class Pacer:
                     await self.sleep(soft)
                 else:
                     break
-            self._last = now
-            self._window.append(self._last)
+            if oldest is not None:  # it leaves the window: the latest it may still be counted stays a bound
+                self._counted = max(self._counted, oldest.counted_by)
+            departure = Departure(now, self.jitter)
+            self._window.append(departure)
             self._due += self.interval  # the grid, however late this one left
+            return departure
 
 
 class ChatWindow:
@@ -180,15 +238,16 @@ class ReplyDropped(TelegramError):
 
 
 class MessageRateLimiter(BaseRateLimiter[int]):
-    """Paces message methods: at 96.5 % of `per_second` across chats (see `Pacer`), and at most `group_per_minute`
-    into one group (see `ChatWindow`); a 429 pauses every paced send for the time Telegram asks, then the request
-    is retried (at most `max_retries` times): this is the one place hpbot retries a 429. Other methods go straight
-    through.
+    """Paces message methods: up to `per_second` across chats as Telegram counts them (see `Pacer`), and at most
+    `group_per_minute` into one group (see `ChatWindow`); a 429 pauses every paced send for the time Telegram
+    asks, then the request is retried (at most `max_retries` times): this is the one place hpbot retries a 429.
+    Other methods go straight through.
 
     A reply (a request without `rate_limit_args=DELIVER`) that would wait more than `reply_wait_max` seconds for its
     group's budget is dropped with `ReplyDropped` instead of queueing. With `paid_per_second` (paid broadcasts,
-    `allow_paid_broadcast`), the sends that carry the flag are paced on a grid of their own at that rate; edits
-    (which cannot carry it) and replies stay on the free one.
+    `allow_paid_broadcast`), the sends that carry the flag are paced on a grid of their own at that rate less the
+    free one's (Telegram counts both against it); edits (which cannot carry the flag) and replies stay on the free
+    one.
 
     PTB's AIORateLimiter did the per-group part before, but once more than 512 groups have a recent send it walks
     all of their buckets on every request: with 10,000 groups in a morning that walk took about a quarter of the
@@ -207,10 +266,18 @@ class MessageRateLimiter(BaseRateLimiter[int]):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.pacer = Pacer(per_second, clock=clock, sleep=sleep) if per_second else None
-        self.paid = Pacer(paid_per_second, clock=clock, sleep=sleep) if paid_per_second else None
+        # Telegram's paid limit counts every message, the free ones too: the paid sends take what the free pacer
+        # leaves of it (970 of 1,000 a second)
+        paid = max(paid_per_second - per_second, paid_per_second / 2)
+        self.paid = Pacer(paid, clock=clock, sleep=sleep) if paid_per_second else None
         # a minute and a second: a slot is reserved before the send waits its turn in the pacer's queue
         self.groups = ChatWindow(int(group_per_minute), 61.0, clock) if group_per_minute else None
-        self.max_retries, self.sleep, self.reply_wait_max = max_retries, sleep, reply_wait_max
+        self.max_retries, self.sleep, self.reply_wait_max, self.clock = (
+            max_retries,
+            sleep,
+            reply_wait_max,
+            clock,
+        )
         self._open = asyncio.Event()
         self._open.set()
 
@@ -246,10 +313,20 @@ class MessageRateLimiter(BaseRateLimiter[int]):
                     raise ReplyDropped(chat)
                 if (delay := self.groups.reserve(chat)) > 0:
                     await self.sleep(delay)
-            if pacer is not None:
-                await pacer.wait()
+            departure = await pacer.wait() if pacer is not None else None
+            reached = False  # whether Telegram answered (a result or an error of its own)
             try:
-                return await callback(*args, **kwargs)
+                try:
+                    result = await callback(*args, **kwargs)
+                    reached = True
+                    return result
+                except TelegramError as exc:
+                    # PTB's BadRequest is a NetworkError too, but Telegram sent it
+                    reached = isinstance(exc, BadRequest) or not isinstance(exc, NetworkError)
+                    raise
+                finally:
+                    if departure is not None and pacer is not None:
+                        pacer.answered(departure, reached=reached)
             except RetryAfter as exc:
                 if attempt == retries:
                     log.warning("%s still limited after %d retries", endpoint, retries)
