@@ -35,6 +35,17 @@ async def test_refused_connection_is_a_network_error_without_the_token():
     assert "ClientConnectorError" in str(caught.value)
 
 
+async def bot_api(handler) -> tuple[web.AppRunner, int]:
+    """A Bot API of one handler on the loopback: (its runner, to clean up; its port)."""
+    app = web.Application()
+    app.router.add_post("/bot{token}/{method}", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return runner, site._server.sockets[0].getsockname()[1]
+
+
 async def test_slow_answer_is_timed_out_and_the_next_request_still_works():
     hits = []
 
@@ -44,13 +55,7 @@ async def test_slow_answer_is_timed_out_and_the_next_request_still_works():
             await asyncio.sleep(2)
         return web.json_response({"ok": True, "result": True})
 
-    app = web.Application()
-    app.router.add_post("/bot{token}/{method}", handler)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
+    runner, port = await bot_api(handler)
     request = AiohttpRequest(read_timeout=0.3)
     await request.initialize()
     try:
@@ -193,13 +198,7 @@ async def test_a_callback_answer_goes_straight_to_the_http_client_with_the_same_
         bodies.append(await request.json())
         return answers.pop(0)
 
-    app = web.Application()
-    app.router.add_post("/bot{token}/{method}", handler)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
+    runner, port = await bot_api(handler)
     bot = BotClient(
         TOKEN,
         base_url=f"http://127.0.0.1:{port}/bot",
@@ -269,13 +268,7 @@ async def test_paced_sends_never_exceed_the_limit_as_telegram_counts_them_howeve
             {"ok": True, "result": {"message_id": 1, "date": 0, "chat": chat, "text": "x"}}
         )
 
-    app = web.Application()
-    app.router.add_post("/bot{token}/{method}", handler)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
+    runner, port = await bot_api(handler)
     bot = BotClient(
         TOKEN,
         base_url=f"http://127.0.0.1:{port}/bot",
