@@ -194,6 +194,61 @@ def test_warming_reads_the_running_competitions_rankings_once_at_start(tmp_path)
     assert read == []  # nothing read again: the kept ranking
 
 
+def test_a_ranking_to_read_again_is_read_apart_and_boards_meanwhile_use_the_one_before(tmp_path):
+    """After the day's first reveal (a study day more: every cell's possible answers change) or a contest's common
+    reveal, the next ask would rank every group again on the event loop. The bot reads those rankings on a worker
+    thread after its due check; until they are in, boards are served from the ranking before, reading nothing."""
+    import threading
+    from datetime import UTC, datetime
+
+    from hpbot.app.competitions import CompetitionService
+    from hpbot.clock import FakeClock
+    from hpbot.content import load_bank
+    from tests.test_reports import TZ, seeded
+
+    store, _, comp = seeded(tmp_path)  # 30/11 – 06/12
+    service = CompetitionService(
+        store, load_bank(), FakeClock(datetime(2026, 12, 3, 3, tzinfo=UTC)), TZ, frozenset()
+    )
+    assert service.stale_rankings() == [comp]  # never read in this process
+    service.warm()
+    assert service.stale_rankings() == []
+    before = [(r, g.chat_id, g.contest_days) for r, g in service.ranked_groups(comp)]
+    store.db.execute(  # a study day less (a day more, as the day's first reveal adds one, at the end)
+        "DELETE FROM competition_days WHERE competition_id = ? AND study_date = '2026-12-06'", [comp.id]
+    )
+    assert service.stale_rankings() == [comp]
+
+    read = []
+    real = store.competitions.group_totals
+    store.competitions.group_totals = lambda *a, **k: read.append(a) or real(*a, **k)  # type: ignore[method-assign]
+    run = service.rank_apart([comp])
+    assert service.stale_rankings() == []  # being read: not asked for twice
+    assert [
+        (r, g.chat_id, g.contest_days) for r, g in service.ranked_groups(comp)
+    ] == before  # the one before
+    assert service.board(comp, -1, 7).group is not None
+    done: dict = {}
+    worker = threading.Thread(target=lambda: done.update(run()))
+    worker.start()
+    worker.join()
+    service.adopt(done, [comp])
+    assert read == []  # read on the worker's snapshot, not by this thread's store
+    now = [(r, g.chat_id, g.contest_days) for r, g in service.ranked_groups(comp)]
+    fresh = [(r, g.chat_id, g.contest_days) for r, g in rank_groups(real(comp))]
+    assert now == fresh and now != before  # one study day less in each cell's totals
+    assert service.stale_rankings() == []
+
+    service.rank_apart([comp])  # a worker that failed: the bot goes on, the next ask reads on the loop
+    service.adopt({}, [comp])
+    store.db.execute(
+        "INSERT INTO competition_days (competition_id, study_date) VALUES (?, '2026-12-06')", [comp.id]
+    )
+    assert [(r, g.chat_id, g.contest_days) for r, g in service.ranked_groups(comp)] == [
+        (r, g.chat_id, g.contest_days) for r, g in rank_groups(real(comp))
+    ]
+
+
 def test_a_copied_ranking_changes_apart_from_its_original():
     groups = [
         GroupTotals(-i, f"Chi bộ {i}", answers=i, member_days=10, points=i, members=5) for i in range(1, 6)

@@ -66,3 +66,41 @@ async def test_live_count_edits_wait_until_the_morning_posts_are_out():
     assert bot.sent == [-1, -2]
     assert bot.edits == [(-1, answered.message_id)]
     store.close()
+
+
+async def test_stale_rankings_are_read_apart_while_a_long_due_check_runs_and_once_after():
+    """A reveal of 10,000 groups lasts minutes: the rankings it makes stale are read again on a worker thread every
+    few seconds meanwhile, and once more when it is done; a failure to tell which are stale stops nothing."""
+    import asyncio
+    import threading
+
+    from hpbot.tg.app import rank_while_busy
+
+    class Competitions:
+        detachable = True
+
+        def __init__(self) -> None:
+            self.asked, self.adopted, self.fail = 0, [], False
+
+        def stale_rankings(self):
+            self.asked += 1
+            if self.fail:
+                raise RuntimeError("database is locked")
+            return ["the contest"]
+
+        def rank_apart(self, stale):
+            return lambda: {1: "ranked on " + threading.current_thread().name}
+
+        def adopt(self, rankings, stale):
+            self.adopted.append((rankings, stale))
+
+    competitions, done = Competitions(), asyncio.Event()
+    task = asyncio.create_task(rank_while_busy(competitions, done, every=0.05))
+    await asyncio.sleep(0.18)  # the due check still runs
+    during = competitions.asked
+    assert during >= 2
+    assert all(r[1] == ["the contest"] and "MainThread" not in r[0][1] for r in competitions.adopted)
+    competitions.fail = True
+    done.set()
+    await task  # the last one failed: logged, nothing raised
+    assert competitions.asked == during + 1

@@ -26,6 +26,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, ContextTypes
 
 from hpbot import texts
+from hpbot.app.competitions import CompetitionService
 from hpbot.app.live_board import LiveBoardService
 from hpbot.app.practice import PracticeService
 from hpbot.clock import Clock, SystemClock
@@ -305,13 +306,47 @@ async def _due(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _run_due(current: EdgeState) -> None:
     busy = asyncio.create_task(beat_while_busy(current.db_path))  # a long push keeps the health check fresh
+    done = asyncio.Event()
+    ranking = asyncio.create_task(rank_while_busy(current.edge.competitions, done))
     try:
         await current.edge.rounds.run_due()
     finally:
         busy.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await busy
+        done.set()
+        await ranking
     beat(current.db_path)
+
+
+async def rank_while_busy(competitions: CompetitionService, done: asyncio.Event, every: float = 5.0) -> None:
+    """`rank_apart` every `every` seconds while a due check runs (a reveal of 10,000 groups lasts minutes), and
+    once more when it is `done`."""
+    while not done.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), every)
+        await rank_apart(competitions)
+
+
+async def rank_apart(competitions: CompetitionService) -> None:
+    """Rank again, on a worker thread, the running contests whose next board would rank every group on the event
+    loop (after a contest's common reveal, or the day's first): boards are served from the ranking before
+    meanwhile (`CompetitionService.rank_apart`)."""
+    try:
+        stale = competitions.stale_rankings()
+    except Exception:  # the database is unwell: the next board ranks on the loop, the due check goes on
+        log.exception("could not tell which competitions' rankings to read again")
+        return
+    if not stale:
+        return
+    run = competitions.rank_apart(stale)
+    rankings = {}
+    try:
+        rankings = await asyncio.to_thread(run) if competitions.detachable else run()
+    except Exception:  # the next board ranks them on the loop instead
+        log.exception("could not rank competitions %s apart", [c.id for c in stale])
+    finally:
+        competitions.adopt(rankings, stale)
 
 
 def _wake_at(application: AnyApplication) -> Callable[[float | None], None]:

@@ -66,9 +66,11 @@ class BotUnderTest:
         return await self.start()
 
     async def tick(self) -> None:
-        """What the repeating due-job does, run now (the clock is fake, nothing waits for real time)."""
+        """What the repeating due-job does, run now (the clock is fake, nothing waits for real time): the due
+        check, then the rankings a reveal made stale read again apart."""
         assert self.hp is not None
         await self.hp.rounds.run_due()
+        await tg_app.rank_apart(self.hp.competitions)
 
     async def reply_to(self, chat_id: int, user_id: int | None, text: str, **kwargs) -> str:
         """Send a command and return the text of the bot's next message in that chat."""
