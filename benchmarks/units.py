@@ -65,6 +65,19 @@ async def loop_lag(work: Callable[[], object]) -> tuple[list[float], float]:
     return lags, time.perf_counter() - t
 
 
+def day_more_or_less(store: Store, comp_id: int, day: str, n: int) -> None:
+    """The competition's study day `day` taken out (even `n`) or put back (odd `n`): every cell's possible answers
+    change, as at the day's first reveal."""
+    if n % 2 == 0:
+        store.db.execute(
+            "DELETE FROM competition_days WHERE competition_id = ? AND study_date = ?", [comp_id, day]
+        )
+    else:
+        store.db.execute(
+            "INSERT INTO competition_days (competition_id, study_date) VALUES (?, ?)", [comp_id, day]
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=200_000)
@@ -179,16 +192,7 @@ def main() -> int:
         )
     ]
     for n in range(max(6, args.samples // 20)):
-        if n % 2 == 0:
-            store.db.execute(
-                "DELETE FROM competition_days WHERE competition_id = ? AND study_date = ?",
-                [comp.id, day_rows[-1]],
-            )
-        else:
-            store.db.execute(
-                "INSERT INTO competition_days (competition_id, study_date) VALUES (?, ?)",
-                [comp.id, day_rows[-1]],
-            )
+        day_more_or_less(store, comp.id, day_rows[-1], n)
         t = time.perf_counter()
         service.ranked_groups(comp)
         first_ms.append((time.perf_counter() - t) * 1000)
@@ -196,16 +200,7 @@ def main() -> int:
     # meanwhile served from the ranking before; then the next ask, from the ranking read apart
     pending_ms, adopted_ms, apart_lags, apart_runs = [], [], [], []
     for n in range(max(6, args.samples // 20)):
-        if n % 2 == 0:
-            store.db.execute(
-                "DELETE FROM competition_days WHERE competition_id = ? AND study_date = ?",
-                [comp.id, day_rows[-1]],
-            )
-        else:
-            store.db.execute(
-                "INSERT INTO competition_days (competition_id, study_date) VALUES (?, ?)",
-                [comp.id, day_rows[-1]],
-            )
+        day_more_or_less(store, comp.id, day_rows[-1], n)
         # [comp] rather than stale_rankings(): the clock here is past the contest's end (its prediction deadline),
         # where the bot's due check ranks only running contests apart
         stale = [comp]
