@@ -249,6 +249,33 @@ def test_a_ranking_to_read_again_is_read_apart_and_boards_meanwhile_use_the_one_
     ]
 
 
+def test_a_common_reveal_that_changed_most_cells_is_read_apart_too(tmp_path):
+    """At a contest's common reveal every cell folds its day at once: more than a quarter of the groups changed
+    since the kept ranking, so the next ask would read every cell again; the due check reads it apart instead."""
+    from datetime import UTC, datetime
+
+    from hpbot.app.competitions import CompetitionService
+    from hpbot.clock import FakeClock
+    from hpbot.content import load_bank
+    from tests.test_reports import TZ, seeded
+
+    store, _, comp = seeded(tmp_path)
+    service = CompetitionService(
+        store, load_bank(), FakeClock(datetime(2026, 12, 3, 3, tzinfo=UTC)), TZ, frozenset()
+    )
+    service.warm()
+    real = store.competitions.changed_groups
+    store.competitions.changed_groups = lambda *a: list(range(-26, 0))  # type: ignore[method-assign]
+    store.db.execute(  # a fold moves the change log on
+        "UPDATE competition_group_scores SET points = points + 1 WHERE competition_id = ? AND chat_id = -1",
+        [comp.id],
+    )
+    assert service.stale_rankings() == [comp]  # 26 changed: more than a quarter of max(2 groups, 100)
+    store.competitions.changed_groups = lambda *a: list(range(-25, 0))  # type: ignore[method-assign]
+    assert service.stale_rankings() == []  # 25: moved one at a time at the next ask
+    store.competitions.changed_groups = real  # type: ignore[method-assign]
+
+
 def test_a_copied_ranking_changes_apart_from_its_original():
     groups = [
         GroupTotals(-i, f"Chi bộ {i}", answers=i, member_days=10, points=i, members=5) for i in range(1, 6)
