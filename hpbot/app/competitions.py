@@ -211,9 +211,8 @@ class CompetitionService:
         self.comps = store.competitions
         # the whole competition's group ranking by competition, kept up to date from the groups that changed
         self._ranked: dict[int, KeptRanking] = {}
-        self._ranking_apart: set[int] = (
-            set()
-        )  # competitions being ranked again on a worker thread (`rank_apart`)
+        # the competitions being ranked again on a worker thread (`rank_apart`)
+        self._ranking_apart: set[int] = set()
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -386,7 +385,7 @@ class CompetitionService:
 
     def stale_rankings(self) -> list[Competition]:
         """The running competitions whose next board or standings would rank every group again on the event loop
-        (~0.15–0.4 s at 10,000 groups): never ranked in this process, new dates, more than a quarter of the groups
+        (~0.1–0.4 s at 10,000 groups): never ranked in this process, new dates, more than a quarter of the groups
         changed since (a contest's common reveal), or a study day more or less (the day's first reveal). The bot
         ranks them again apart (`rank_apart`) after each due check."""
         today = self.today()
