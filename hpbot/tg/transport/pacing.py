@@ -272,12 +272,7 @@ class MessageRateLimiter(BaseRateLimiter[int]):
         self.paid = Pacer(paid, clock=clock, sleep=sleep) if paid_per_second else None
         # a minute and a second: a slot is reserved before the send waits its turn in the pacer's queue
         self.groups = ChatWindow(int(group_per_minute), 61.0, clock) if group_per_minute else None
-        self.max_retries, self.sleep, self.reply_wait_max, self.clock = (
-            max_retries,
-            sleep,
-            reply_wait_max,
-            clock,
-        )
+        self.max_retries, self.sleep, self.reply_wait_max = max_retries, sleep, reply_wait_max
         self._open = asyncio.Event()
         self._open.set()
 
